@@ -1,0 +1,48 @@
+// The platform seam: everything the semaphore algorithms may touch outside their own arithmetic.
+//
+// The algorithms in semfuzz/internal/ are class templates over a Platform type P. They never name
+// std::atomic, syscall() or a clock; they use only what P supplies:
+//
+//   template <class T> using P::atomic      std::atomic-compatible: load, store,
+//                                           compare_exchange_weak/strong, fetch_add, fetch_sub,
+//                                           fetch_or, fetch_and, each taking a std::memory_order.
+//                                           P::atomic<std::uint64_t> stores its value in its first
+//                                           8 bytes, so the two 32-bit halves have addresses.
+//   P::clock                                a steady clock: time_point, duration, static now().
+//   P::futex_wait(const uint32_t* word, uint32_t expected, const clock::time_point* deadline)
+//                                           atomically: if *word != expected return
+//                                           futex_status::value_changed; else sleep until woken,
+//                                           interrupted, spuriously woken, or the absolute
+//                                           deadline passes (nullptr: no deadline).
+//   P::futex_wake(const uint32_t* word, int count)
+//                                           wake up to count sleepers of word. Never reads or
+//                                           writes *word: it may be called on the address of a
+//                                           destroyed object.
+//   P::futex_wake_two(const uint32_t* a, int count_a, const uint32_t* b, int count_b)
+//                                           the same for two words in one call (FUTEX_WAKE_OP).
+//                                           Precondition: while anyone sleeps on b, *b != 0 (the
+//                                           kernel wakes b's sleepers only then).
+//   P::mutex, P::condition_variable         for the fallback algorithm: the subset of std::mutex
+//                                           and std::condition_variable (wait, wait_until with
+//                                           P::clock, notify_all) used with std::unique_lock.
+//
+// The production platforms are semfuzz::linux_futex_platform (semfuzz/platform/linux_futex.h) and
+// semfuzz::std_platform (semfuzz/platform/std_platform.h, no futex). The fuzzing harness supplies a
+// simulated platform that turns each of these calls into a scheduling point.
+#ifndef SEMFUZZ_PLATFORM_PLATFORM_H_
+#define SEMFUZZ_PLATFORM_PLATFORM_H_
+
+namespace semfuzz {
+
+// What a futex wait returned. Every value except timed_out means "look at the word again": a
+// caller must treat woken as possibly spurious.
+enum class futex_status {
+  woken,          // a wake, or a spurious return (the kernel's 0)
+  value_changed,  // *word != expected when the call began (EAGAIN)
+  interrupted,    // a signal arrived (EINTR)
+  timed_out,      // the absolute deadline passed (ETIMEDOUT)
+};
+
+}  // namespace semfuzz
+
+#endif  // SEMFUZZ_PLATFORM_PLATFORM_H_

@@ -1,0 +1,201 @@
+// semfuzz::semaphore: a QSemaphore-style counting semaphore.
+//
+// A semaphore holds a count of tokens, 0..max(). acquire(n) takes n tokens at once, blocking
+// until they are there; release(n) adds n; the try_ forms never block, or block only until a
+// deadline. It is built on Linux futexes after Qt's QSemaphore, with a portable fallback:
+//
+//   semfuzz::split64_semaphore  Qt's 64-bit split-word layout (Linux): waiters are counted, a
+//                               release wakes exactly the sleepers it may satisfy, one syscall.
+//   semfuzz::word32_semaphore   Qt's 32-bit single-word layout (Linux): a needs-wake bit; a
+//                               release after contention wakes every sleeper.
+//   semfuzz::condvar_semaphore  a mutex + condition variable, for any platform.
+//   semfuzz::semaphore          split64 on 64-bit Linux, word32 on 32-bit Linux, else condvar.
+//
+// All of them are semfuzz::basic_semaphore<Algorithm, Platform>; the platform supplies atomics,
+// futex and clock (semfuzz/platform/platform.h), which is how the fuzzing harness runs the very
+// same algorithm code under a deterministic scheduler.
+//
+// Thread safety: every member function may be called concurrently, except the destructor.
+//
+// Memory ordering: everything a thread did before release(n) happens-before everything a thread
+// does after an acquire or successful try_acquire that takes any of those n tokens. available()
+// is a snapshot and orders nothing.
+//
+// Destruction: the semaphore may be destroyed as soon as no call on it can still begin, even while
+// a release() that made the destroying thread's tokens available has not returned yet: after its
+// tokens become visible, release() touches the object only through a futex wake on its address.
+// Destroying it while a thread is blocked in it is undefined.
+//
+// Errors: a count n < 0 or n > max() throws std::invalid_argument; a release that would push the
+// count past max() throws std::overflow_error. In both cases nothing has changed. Futex errors
+// that can only mean a bug (EINVAL, EFAULT, ENOSYS) abort with a message; EINTR, EAGAIN and
+// spurious wakeups are retried and never reach the caller.
+//
+// Cost: no system call unless a thread must sleep or a sleeper must be woken; no clock read
+// unless a timed call must sleep.
+#ifndef SEMFUZZ_SEMAPHORE_H_
+#define SEMFUZZ_SEMAPHORE_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "semfuzz/internal/condvar.h"
+#include "semfuzz/internal/limits.h"
+#include "semfuzz/internal/split64.h"
+#include "semfuzz/internal/word32.h"
+#include "semfuzz/platform/std_platform.h"
+#if defined(__linux__)
+#include "semfuzz/platform/linux_futex.h"
+#endif
+
+namespace semfuzz {
+
+template <template <class> class Algorithm, class Platform>
+class basic_semaphore {
+ public:
+  using platform_type = Platform;
+  using clock = typename Platform::clock;  // the clock of every deadline (steady_clock here)
+
+  // basic_semaphore::max(): the most tokens the semaphore can hold, 2^31 - 1. In the split64
+  // layout threads blocked in it count against this limit (see release()).
+  static constexpr std::ptrdiff_t max() noexcept { return internal::kMaxTokens; }
+
+  // basic_semaphore::basic_semaphore(initial): starts with `initial` tokens.
+  // Requires 0 <= initial <= max(), else throws std::invalid_argument.
+  explicit basic_semaphore(std::ptrdiff_t initial = 0) : core_(count(initial, "basic_semaphore")) {}
+
+  basic_semaphore(const basic_semaphore&) = delete;
+  basic_semaphore& operator=(const basic_semaphore&) = delete;
+
+  // basic_semaphore::acquire(n): blocks until n tokens can be taken at once, then takes them.
+  // n == 0 returns at once. There is no fairness: a waiter for many tokens may wait while
+  // smaller requests are served. Throws std::invalid_argument for a bad n and, in the split64
+  // layout only, std::overflow_error when available() plus blocked waiters already equals max().
+  void acquire(std::ptrdiff_t n = 1) {
+    const std::uint32_t k = count(n, "acquire");
+    if (k == 0 || core_.try_acquire(k)) return;
+    core_.acquire_slow(k, nullptr);
+  }
+
+  // basic_semaphore::try_acquire(n): takes n tokens if available() >= n, and returns true;
+  // otherwise takes nothing and returns false. Never blocks, never fails spuriously.
+  [[nodiscard]] bool try_acquire(std::ptrdiff_t n = 1) {
+    const std::uint32_t k = count(n, "try_acquire");
+    return k == 0 || core_.try_acquire(k);
+  }
+
+  // basic_semaphore::try_acquire(n, timeout_ms): Qt's QSemaphore::tryAcquire(int, int).
+  //   timeout_ms < 0 (any negative value, INT_MIN too): same as acquire(n), returns true.
+  //   timeout_ms == 0: same as try_acquire(n).
+  //   timeout_ms > 0: same as try_acquire_for(n, milliseconds(timeout_ms)).
+  [[nodiscard]] bool try_acquire(std::ptrdiff_t n, int timeout_ms) {
+    if (timeout_ms < 0) {
+      acquire(n);
+      return true;
+    }
+    return try_acquire_for(n, std::chrono::milliseconds(timeout_ms));
+  }
+
+  // basic_semaphore::try_acquire_for(n, timeout): takes n tokens as soon as they can be taken at
+  // once and returns true; returns false, having taken nothing, once `timeout` has elapsed on
+  // clock, measured from the first clock read (made only if the call must wait), never earlier.
+  //   timeout <= 0: try once (same as try_acquire(n)); a present token beats the deadline.
+  //   timeout == duration::max(), or beyond what clock can represent: same as acquire(n).
+  // Tokens taken by others in the meantime do not restart the timeout.
+  template <class Rep, class Period>
+  [[nodiscard]] bool try_acquire_for(std::ptrdiff_t n,
+                                     const std::chrono::duration<Rep, Period>& timeout) {
+    const std::uint32_t k = count(n, "try_acquire_for");
+    if (k == 0 || core_.try_acquire(k)) return true;
+    if (timeout <= timeout.zero()) return false;
+    if (timeout == timeout.max() || exceeds_clock(timeout)) return block(k, nullptr);
+    const auto rel = std::chrono::duration_cast<typename clock::duration>(timeout);
+    const auto now = clock::now();
+    if (rel > clock::time_point::max() - now) return block(k, nullptr);
+    const typename clock::time_point deadline = now + rel;
+    return block(k, &deadline);
+  }
+
+  // basic_semaphore::try_acquire_for(timeout): std::counting_semaphore's form, one token.
+  template <class Rep, class Period>
+  [[nodiscard]] bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout) {
+    return try_acquire_for(1, timeout);
+  }
+
+  // basic_semaphore::try_acquire_until(n, deadline): as try_acquire_for, with an absolute
+  // deadline. On `clock` the deadline is used as is (time_point::max() means forever); on any
+  // other clock it is turned into a timeout once, from one reading of that clock.
+  template <class Clock, class Duration>
+  [[nodiscard]] bool try_acquire_until(std::ptrdiff_t n,
+                                       const std::chrono::time_point<Clock, Duration>& deadline) {
+    if constexpr (std::is_same_v<Clock, clock>) {
+      const std::uint32_t k = count(n, "try_acquire_until");
+      if (k == 0 || core_.try_acquire(k)) return true;
+      const auto since_epoch = deadline.time_since_epoch();
+      if (since_epoch == Duration::max() || exceeds_clock(since_epoch)) return block(k, nullptr);
+      const typename clock::time_point until(
+          std::chrono::duration_cast<typename clock::duration>(since_epoch));
+      if (clock::now() >= until) return false;
+      return block(k, &until);
+    } else {
+      return try_acquire_for(n, deadline - Clock::now());
+    }
+  }
+
+  // basic_semaphore::try_acquire_until(deadline): std::counting_semaphore's form, one token.
+  template <class Clock, class Duration>
+  [[nodiscard]] bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline) {
+    return try_acquire_until(1, deadline);
+  }
+
+  // basic_semaphore::release(n): adds n tokens, waking the blocked acquirers they may satisfy.
+  // n == 0 does nothing. Throws std::invalid_argument for a bad n, and std::overflow_error when
+  // available() + n would exceed max() (in the split64 layout, available() + blocked waiters
+  // + n); the count is then unchanged.
+  void release(std::ptrdiff_t n = 1) {
+    const std::uint32_t k = count(n, "release");
+    if (k != 0) core_.release(k);
+  }
+
+  // basic_semaphore::available(): the number of tokens at some moment during the call.
+  std::ptrdiff_t available() const { return core_.available(); }
+
+ private:
+  static std::uint32_t count(std::ptrdiff_t n, const char* function) {
+    if (n < 0 || n > max()) internal::throw_bad_count(function, n);
+    return static_cast<std::uint32_t>(n);
+  }
+
+  // True when d is too long for clock's duration (such a wait is a wait forever).
+  template <class Rep, class Period>
+  static bool exceeds_clock(const std::chrono::duration<Rep, Period>& d) {
+    using seconds = std::chrono::duration<long double>;
+    return seconds(d) >= seconds(clock::duration::max()) / 2;
+  }
+
+  bool block(std::uint32_t n, const typename clock::time_point* deadline) {
+    return core_.acquire_slow(n, deadline);
+  }
+
+  Algorithm<Platform> core_;
+};
+
+using condvar_semaphore = basic_semaphore<internal::condvar_core, std_platform>;
+
+#if defined(__linux__)
+using split64_semaphore = basic_semaphore<internal::split64_core, linux_futex_platform>;
+using word32_semaphore = basic_semaphore<internal::word32_core, linux_futex_platform>;
+#if UINTPTR_MAX > 0xffffffffu
+using semaphore = split64_semaphore;
+#else
+using semaphore = word32_semaphore;
+#endif
+#else
+using semaphore = condvar_semaphore;
+#endif
+
+}  // namespace semfuzz
+
+#endif  // SEMFUZZ_SEMAPHORE_H_
