@@ -102,7 +102,7 @@ class basic_semaphore {
   // once and returns true; returns false, having taken nothing, once `timeout` has elapsed on
   // clock, measured from the first clock read (made only if the call must wait), never earlier.
   //   timeout <= 0: try once (same as try_acquire(n)); a present token beats the deadline.
-  //   timeout == duration::max(), or beyond what clock can represent: same as acquire(n).
+  //   timeout == duration::max(), or a deadline beyond what clock can represent: acquire(n).
   // Tokens taken by others in the meantime do not restart the timeout.
   template <class Rep, class Period>
   [[nodiscard]] bool try_acquire_for(std::ptrdiff_t n,
@@ -110,10 +110,10 @@ class basic_semaphore {
     const std::uint32_t k = count(n, "try_acquire_for");
     if (k == 0 || core_.try_acquire(k)) return true;
     if (timeout <= timeout.zero()) return false;
-    if (timeout == timeout.max() || exceeds_clock(timeout)) return block(k, nullptr);
-    const auto rel = std::chrono::duration_cast<typename clock::duration>(timeout);
+    const auto rel = saturate(timeout);
+    if (timeout == timeout.max() || rel == clock::duration::max()) return block(k, nullptr);
     const auto now = clock::now();
-    if (rel > clock::time_point::max() - now) return block(k, nullptr);
+    if (rel >= clock::time_point::max() - now) return block(k, nullptr);
     const typename clock::time_point deadline = now + rel;
     return block(k, &deadline);
   }
@@ -133,10 +133,11 @@ class basic_semaphore {
     if constexpr (std::is_same_v<Clock, clock>) {
       const std::uint32_t k = count(n, "try_acquire_until");
       if (k == 0 || core_.try_acquire(k)) return true;
-      const auto since_epoch = deadline.time_since_epoch();
-      if (since_epoch == Duration::max() || exceeds_clock(since_epoch)) return block(k, nullptr);
-      const typename clock::time_point until(
-          std::chrono::duration_cast<typename clock::duration>(since_epoch));
+      const auto since_epoch = saturate(deadline.time_since_epoch());
+      if (deadline == deadline.max() || since_epoch == clock::duration::max()) {
+        return block(k, nullptr);
+      }
+      const typename clock::time_point until(since_epoch);
       if (clock::now() >= until) return false;
       return block(k, &until);
     } else {
@@ -168,11 +169,15 @@ class basic_semaphore {
     return static_cast<std::uint32_t>(n);
   }
 
-  // True when d is too long for clock's duration (such a wait is a wait forever).
+  // d in clock's duration, clamped to its range instead of overflowing.
   template <class Rep, class Period>
-  static bool exceeds_clock(const std::chrono::duration<Rep, Period>& d) {
-    using seconds = std::chrono::duration<long double>;
-    return seconds(d) >= seconds(clock::duration::max()) / 2;
+  static typename clock::duration saturate(const std::chrono::duration<Rep, Period>& d) {
+    using target = typename clock::duration;
+    using wide = std::chrono::duration<long double, typename target::period>;
+    const wide w = std::chrono::duration_cast<wide>(d);
+    if (w >= wide(target::max())) return target::max();
+    if (w <= wide(target::min())) return target::min();
+    return std::chrono::duration_cast<target>(d);
   }
 
   bool block(std::uint32_t n, const typename clock::time_point* deadline) {

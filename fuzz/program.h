@@ -1,0 +1,85 @@
+// The fuzz input format: a byte string decodes into a program (which semaphore algorithm, the
+// initial tokens, 1..6 threads each running a short list of operations, and whether the owner
+// destroys the semaphore after its last acquire) followed by the choice stream that drives the
+// scheduler. Decoding is total: every byte string is a valid input; a short one decodes to a
+// smaller program and an empty choice stream.
+//
+// Format v1 (byte by byte; a missing byte reads as 0 where a count is expected, which ends the
+// program):
+//   [0] header    bits 0-1 algorithm (0 split64, 1 word32, 2 condvar, 3 split64)
+//                 bits 2-4 threads - 1, taken modulo 6 (so 1..6)
+//                 bit  5   the owner (thread 0) destroys the semaphore after its last acquire
+//                 bits 6-7 format version; only v1 exists, other values decode as v1
+//   [1] initial   < 0xF8: initial tokens = byte % 8;  >= 0xF8: max() - (byte & 7)
+//   per thread:   one count byte: ops = byte % 8; in destroy mode bit 3 + 1 is the token count
+//                 of the release every non-owner thread ends with
+//                 then 2 bytes per operation: an opcode byte and an argument byte (the mapping
+//                 is documented at decode_operation in program.cc)
+//   the rest      the choice stream (see fuzz/sim/scheduler.h)
+#ifndef SEMFUZZ_FUZZ_PROGRAM_H_
+#define SEMFUZZ_FUZZ_PROGRAM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace semfuzz {
+
+enum class algorithm : std::uint8_t { split64, word32, condvar };
+const char* algorithm_name(algorithm a);
+
+enum class op_kind : std::uint8_t {
+  acquire,            // acquire(n)
+  release,            // release(n)
+  try_acquire,        // try_acquire(n)
+  try_acquire_ms,     // try_acquire(n, int ms)           -- Qt's form
+  try_acquire_for,    // try_acquire_for(n, nanoseconds)  -- or duration::max() when infinite
+  try_acquire_until,  // try_acquire_until(n, now + ns)   -- or time_point::max() when infinite
+  available,          // available()
+};
+
+struct operation {
+  op_kind kind = op_kind::acquire;
+  std::int64_t n = 1;  // may be negative or above max(): the call must then throw
+  // The timeout of timed kinds: milliseconds for try_acquire_ms, nanoseconds relative to the
+  // start of the call for try_acquire_for / try_acquire_until. Ignored when infinite.
+  std::int64_t timeout = 0;
+  bool infinite = false;  // duration::max() / time_point::max()
+};
+
+struct thread_program {
+  std::vector<operation> ops;
+};
+
+struct program {
+  algorithm algo = algorithm::split64;
+  std::int64_t initial = 0;
+  bool owner_destroys = false;
+  std::vector<thread_program> threads;
+};
+
+inline constexpr int kMaxProgramThreads = 6;
+inline constexpr int kMaxOpsPerThread = 7;
+
+struct decoded_input {
+  program prog;
+  const std::uint8_t* choices = nullptr;
+  std::size_t choice_size = 0;
+};
+
+// Decodes any byte string (the choices point into `data`).
+decoded_input decode(const std::uint8_t* data, std::size_t size);
+
+// The inverse for well-formed programs: bytes that decode to `prog` followed by `choices`. Used
+// by the seed-corpus generator and by tests. Operations are encoded with the canonical opcode for
+// their kind and timeout; values the format cannot express are rounded to the nearest it can.
+std::vector<std::uint8_t> encode(const program& prog, const std::vector<std::uint8_t>& choices);
+
+// Human-readable forms, for traces and generated tests.
+std::string describe(const operation& op);
+std::string describe(const program& prog);
+
+}  // namespace semfuzz
+
+#endif  // SEMFUZZ_FUZZ_PROGRAM_H_

@@ -1,0 +1,55 @@
+#include "fuzz/schedule_target.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "fuzz/sim/sim_platform.h"
+#include "semfuzz/semaphore.h"
+
+namespace semfuzz {
+namespace {
+
+template <template <class> class Algorithm>
+using sim_semaphore = basic_semaphore<Algorithm, sim::sim_platform>;
+
+sim::scheduler& shared_scheduler() {
+  static sim::scheduler* s = new sim::scheduler;  // fibers reused across inputs
+  return *s;
+}
+
+}  // namespace
+
+run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace) {
+  const decoded_input in = decode(data, size);
+  sim::scheduler& s = shared_scheduler();
+  switch (in.prog.algo) {
+    case algorithm::split64:
+      return program_runner<sim_semaphore<internal::split64_core>>(in.prog, s, trace)
+          .run(in.choices, in.choice_size);
+    case algorithm::word32:
+      return program_runner<sim_semaphore<internal::word32_core>>(in.prog, s, trace)
+          .run(in.choices, in.choice_size);
+    case algorithm::condvar:
+      return program_runner<sim_semaphore<internal::condvar_core>>(in.prog, s, trace)
+          .run(in.choices, in.choice_size);
+  }
+  std::abort();
+}
+
+}  // namespace semfuzz
+
+// The libFuzzer entry point (also driven by fuzz/standalone_main.cc).
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool trace = [] {
+    const char* v = std::getenv("SEMFUZZ_TRACE");
+    return v != nullptr && *v != 0 && *v != '0';
+  }();
+  const semfuzz::run_result r = semfuzz::run_schedule_input(data, size, trace);
+  if (trace) {
+    std::fprintf(stderr, "semfuzz: verdict %s\n", semfuzz::verdict_name(r.outcome.kind));
+    std::fprintf(stderr, "semfuzz: trace-hash %016llx\n",
+                 static_cast<unsigned long long>(r.trace_hash));
+  }
+  semfuzz::report_and_abort(r.outcome);
+  return 0;
+}

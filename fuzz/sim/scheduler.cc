@@ -1,0 +1,363 @@
+#include "fuzz/sim/scheduler.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+namespace semfuzz::sim {
+
+thread_local scheduler* scheduler::current_ = nullptr;
+
+namespace {
+
+enum class run_state : std::uint8_t { runnable, blocked, done };
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
+
+// Choice bytes at or above this value are actions on sleepers or on the clock, not picks.
+constexpr std::uint8_t kActionBase = 0xF0;
+
+}  // namespace
+
+struct scheduler::thread_state {
+  scheduler* owner = nullptr;
+  int id = 0;
+  run_state state = run_state::runnable;
+  wait_kind kind = wait_kind::none;
+  const void* key = nullptr;
+  std::size_t width = 0;
+  vtime deadline = kNoDeadline;
+  std::uint64_t seq = 0;
+  futex_status result = futex_status::woken;
+
+  bool sleeping() const {
+    return state == run_state::blocked && (kind == wait_kind::futex || kind == wait_kind::condvar);
+  }
+};
+
+scheduler::scheduler() = default;
+scheduler::~scheduler() = default;
+
+void scheduler::mix(std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) {
+    hash_ ^= (v >> (8 * i)) & 0xff;
+    hash_ *= kFnvPrime;
+  }
+}
+
+verdict scheduler::run(int threads, body_fn body, void* arg, const std::uint8_t* choices,
+                       std::size_t size, observer* obs, bool trace) {
+  threads = std::clamp(threads, 0, kMaxThreads);
+  body_ = body;
+  body_arg_ = arg;
+  choices_ = choices;
+  choice_size_ = size;
+  choice_pos_ = 0;
+  obs_ = obs;
+  trace_ = trace;
+  now_ = kStartTime;
+  running_ = -1;
+  quiet_ = false;
+  last_ = 0;
+  steps_ = 0;
+  wait_seq_ = 0;
+  hash_ = kFnvOffset;
+  verdict_ = verdict{};
+  while (static_cast<int>(fibers_.size()) < threads) {
+    fibers_.push_back(std::make_unique<fiber>(kStackBytes));
+  }
+  threads_.assign(threads, thread_state{});
+  for (int i = 0; i < threads; ++i) {
+    threads_[i].owner = this;
+    threads_[i].id = i;
+    fibers_[i]->start(&scheduler::fiber_body, &threads_[i]);
+  }
+  schedule_loop();
+  return verdict_;
+}
+
+void scheduler::fiber_body(void* arg) {
+  auto* t = static_cast<thread_state*>(arg);
+  t->owner->body_(t->owner->body_arg_, t->id);
+}
+
+bool scheduler::next_choice(std::uint8_t* byte) {
+  if (choice_pos_ >= choice_size_) return false;
+  *byte = choices_[choice_pos_++];
+  return true;
+}
+
+int scheduler::pick_index(int count) {
+  std::uint8_t b;
+  if (count <= 1 || !next_choice(&b)) return 0;
+  return b % count;
+}
+
+vtime scheduler::earliest_deadline() const {
+  vtime best = kNoDeadline;
+  for (const thread_state& t : threads_) {
+    if (t.sleeping() && t.deadline < best) best = t.deadline;
+  }
+  return best;
+}
+
+void scheduler::make_runnable(thread_state& t, futex_status result) {
+  t.state = run_state::runnable;
+  t.result = result;
+  t.kind = wait_kind::none;
+  t.key = nullptr;
+}
+
+bool scheduler::advance_time(vtime to) {
+  if (to > now_) {
+    now_ = to;
+    mix(0x7157);
+    mix(static_cast<std::uint64_t>(now_));
+    if (trace_) std::fprintf(stderr, "       time -> %.6f ms\n", (now_ - kStartTime) / 1e6);
+  }
+  bool fired = false;
+  for (;;) {  // fire due timers in (deadline, arrival) order
+    thread_state* due = nullptr;
+    for (thread_state& t : threads_) {
+      if (t.sleeping() && t.deadline <= now_ &&
+          (due == nullptr || t.deadline < due->deadline ||
+           (t.deadline == due->deadline && t.seq < due->seq))) {
+        due = &t;
+      }
+    }
+    if (due == nullptr) return fired;
+    if (trace_) std::fprintf(stderr, "       T%d times out\n", due->id);
+    mix(0x71e0 + due->id);
+    make_runnable(*due, futex_status::timed_out);
+    fired = true;
+  }
+}
+
+void scheduler::schedule_loop() {
+  int runnable[kMaxThreads];
+  thread_state* sleepers[kMaxThreads];
+  while (!failed()) {
+    int n_runnable = 0, n_sleepers = 0;
+    bool timers = false;
+    for (thread_state& t : threads_) {
+      if (t.state == run_state::blocked && t.kind == wait_kind::harness &&
+          obs_->harness_wait_over(t.id)) {
+        make_runnable(t, futex_status::woken);
+      }
+      if (t.state == run_state::runnable) runnable[n_runnable++] = t.id;
+      if (t.sleeping()) {
+        sleepers[n_sleepers++] = &t;
+        timers |= t.deadline != kNoDeadline;
+      }
+    }
+    if (n_runnable == 0) {
+      obs_->at_quiescence();
+      if (failed()) break;
+      const vtime next = earliest_deadline();
+      if (next == kNoDeadline) break;  // finished, or blocked for good
+      advance_time(next);
+      continue;
+    }
+    int pick = -1;
+    std::uint8_t b;
+    if ((n_runnable > 1 || n_sleepers > 0) && next_choice(&b)) {
+      if (b >= kActionBase) {
+        const int action = b - kActionBase;
+        if (action < 8 && n_sleepers > 0) {  // a spurious return, or EINTR
+          thread_state& s = *sleepers[action % n_sleepers];
+          const bool eintr = (action & 1) != 0 && s.kind == wait_kind::futex;
+          if (trace_) std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
+          mix(0x5b00 + s.id * 2 + eintr);
+          make_runnable(s, eintr ? futex_status::interrupted : futex_status::woken);
+        } else if (action < 12 && timers) {
+          advance_time(earliest_deadline());
+        } else {
+          static constexpr vtime kBumps[4] = {100'000, 1'000'000, 10'000'000, 100'000'000};
+          advance_time(std::min(now_, kNoDeadline - 1 - kBumps[3]) + kBumps[action & 3]);
+        }
+        continue;
+      }
+      pick = runnable[b % n_runnable];
+    } else {  // the fair policy: keep the last thread, else the next one round-robin
+      for (int k = 0; k < kMaxThreads && pick < 0; ++k) {
+        const int id = (last_ + k) % static_cast<int>(threads_.size());
+        if (threads_[id].state == run_state::runnable) pick = id;
+      }
+    }
+    last_ = pick;
+    running_ = pick;
+    host_.resume(*fibers_[pick]);
+    running_ = -1;
+    if (fibers_[pick]->finished()) threads_[pick].state = run_state::done;
+    if (++steps_ > kMaxSteps && !failed()) {
+      fail(verdict_kind::runaway,
+           "more than " + std::to_string(kMaxSteps) + " steps: a livelock or unbounded retry");
+    }
+    if (!failed()) obs_->after_step();
+  }
+}
+
+void scheduler::point() {
+  if (!simulating()) return;
+  host_.yield_to_host();
+}
+
+vtime scheduler::read_clock() {
+  point();
+  if (simulating()) obs_->on_clock_read(running_, now_);
+  event("clock", nullptr, static_cast<std::uint64_t>(now_));
+  return now_;
+}
+
+void scheduler::register_word(const void* address, std::size_t bytes) {
+  words_.push_back(word_info{address, bytes, next_word_id_++});
+}
+
+void scheduler::unregister_word(const void* address) {
+  for (auto it = words_.begin(); it != words_.end(); ++it) {
+    if (it->address == address) {
+      words_.erase(it);
+      return;
+    }
+  }
+}
+
+const scheduler::word_info* scheduler::find_word(const void* address) const {
+  const char* a = static_cast<const char*>(address);
+  for (const word_info& w : words_) {
+    const char* base = static_cast<const char*>(w.address);
+    if (a >= base && a < base + w.bytes) return &w;
+  }
+  return nullptr;
+}
+
+std::string scheduler::name_of(const void* address) const {
+  if (address == nullptr) return "-";
+  const word_info* w = find_word(address);
+  if (w == nullptr) return "(dead word)";
+  return "word" + std::to_string(w->id) + "+" +
+         std::to_string(static_cast<const char*>(address) - static_cast<const char*>(w->address));
+}
+
+futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uint32_t expected,
+                                   vtime deadline) {
+  point();
+  const word_info* w = find_word(word);
+  const auto offset = w ? static_cast<const char*>(word) - static_cast<const char*>(w->address) : 0;
+  if (w == nullptr || offset % width != 0 || offset + width > w->bytes || width != 4) {
+    fail(verdict_kind::futex_misuse,
+         "T" + std::to_string(running_) + " futex wait on " + name_of(word) + " (width " +
+             std::to_string(width) + "), which is not an aligned 32-bit word of a live atomic");
+    return futex_status::woken;
+  }
+  std::uint32_t value;
+  std::memcpy(&value, word, sizeof value);
+  event("futex_wait", word, value, expected, static_cast<std::uint64_t>(deadline));
+  if (value != expected) return futex_status::value_changed;
+  if (deadline <= now_) return futex_status::timed_out;
+  return sleep(wait_kind::futex, word, width, deadline);
+}
+
+futex_status scheduler::sleep(wait_kind kind, const void* key, std::size_t width, vtime deadline) {
+  obs_->on_wait(running_, deadline);
+  if (failed()) return futex_status::woken;
+  return block(kind, key, width, deadline);
+}
+
+void scheduler::futex_wake(const void* word, std::size_t width, int count) {
+  point();
+  wake_futex(word, width, count);
+}
+
+void scheduler::wake_futex(const void* word, std::size_t width, int count) {
+  for (const thread_state& t : threads_) {
+    if (t.state == run_state::blocked && t.kind == wait_kind::futex && t.key == word &&
+        t.width != width) {
+      fail(verdict_kind::futex_misuse,
+           "T" + std::to_string(running_) + " wakes " + name_of(word) + " as a " +
+               std::to_string(width * 8) + "-bit futex, but T" + std::to_string(t.id) +
+               " sleeps on it as a " + std::to_string(t.width * 8) + "-bit one");
+      return;
+    }
+  }
+  const int woken = wake_key(wait_kind::futex, word, width, count);
+  event("futex_wake", word, static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(woken));
+}
+
+futex_status scheduler::block(wait_kind kind, const void* key, std::size_t width, vtime deadline) {
+  thread_state& t = threads_[running_];
+  t.state = run_state::blocked;
+  t.kind = kind;
+  t.key = key;
+  t.width = width;
+  t.deadline = deadline;
+  t.seq = wait_seq_++;
+  host_.yield_to_host();
+  return t.result;
+}
+
+int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int count) {
+  thread_state* queue[kMaxThreads];
+  int n = 0;
+  for (thread_state& t : threads_) {
+    if (t.state == run_state::blocked && t.kind == kind && t.key == key && t.width == width) {
+      queue[n++] = &t;
+    }
+  }
+  std::sort(queue, queue + n,
+            [](const thread_state* a, const thread_state* b) { return a->seq < b->seq; });
+  int woken = 0;
+  while (woken < count && n > 0) {
+    // FIFO by default; with several candidates and fewer wakes, the input picks.
+    const int i = (count - woken < n) ? pick_index(n) : 0;
+    if (trace_) std::fprintf(stderr, "       T%d woken\n", queue[i]->id);
+    mix(0x3a4e + queue[i]->id);
+    make_runnable(*queue[i], futex_status::woken);
+    std::copy(queue + i + 1, queue + n, queue + i);
+    --n;
+    ++woken;
+  }
+  return woken;
+}
+
+void scheduler::fail(verdict_kind kind, std::string message) {
+  if (!failed()) {
+    verdict_.kind = kind;
+    verdict_.message = std::move(message);
+    if (trace_) {
+      std::fprintf(stderr, "       VIOLATION %s: %s\n", verdict_name(kind),
+                   verdict_.message.c_str());
+    }
+  }
+  if (running_ >= 0) {
+    host_.yield_to_host();  // never resumed: the run is over
+    std::fprintf(stderr, "semfuzz: a failed run resumed a fiber\n");
+    std::abort();
+  }
+}
+
+void scheduler::event(const char* what, const void* address, std::uint64_t a, std::uint64_t b,
+                      std::uint64_t c) {
+  if (!simulating()) return;
+  mix(static_cast<std::uint64_t>(running_));
+  for (const char* p = what; *p != 0; ++p) mix(static_cast<unsigned char>(*p));
+  const word_info* w = address ? find_word(address) : nullptr;
+  mix(w ? static_cast<std::uint64_t>(w->id) : ~0ull);
+  mix(a);
+  mix(b);
+  mix(c);
+  if (!trace_) return;
+  std::fprintf(stderr, "%6" PRIu64 " %10.6f ms  T%d  %-11s %-9s 0x%" PRIx64 " 0x%" PRIx64
+               " 0x%" PRIx64 "\n",
+               steps_, (now_ - kStartTime) / 1e6, running_, what, name_of(address).c_str(), a, b,
+               c);
+}
+
+void scheduler::note(const std::string& line) {
+  for (char ch : line) mix(static_cast<unsigned char>(ch));
+  if (trace_) std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+}  // namespace semfuzz::sim
