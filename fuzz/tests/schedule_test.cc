@@ -1,21 +1,200 @@
+// Tests of the schedule target: every oracle fires on a deliberately broken semaphore from a
+// hand-made input, the correct algorithms pass the same inputs, and every corpus and reproducer
+// file replays with the same trace hash twice.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
 #include "fuzz/program.h"
+#include "fuzz/runner.h"
 #include "fuzz/schedule_target.h"
+#include "fuzz/tests/broken_semaphores.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SEMFUZZ_TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SEMFUZZ_TEST_ASAN 1
+#endif
 
 namespace semfuzz {
 namespace {
 
-TEST(Schedule, Smoke) {
+constexpr std::int64_t kMs = 1'000'000;
+
+operation op(op_kind kind, std::int64_t n, std::int64_t timeout = 0, bool infinite = false) {
+  operation o;
+  o.kind = kind;
+  o.n = n;
+  o.timeout = timeout;
+  o.infinite = infinite;
+  return o;
+}
+
+program make(std::int64_t initial, std::vector<std::vector<operation>> threads, bool destroy = false) {
   program p;
-  p.algo = algorithm::split64;
-  p.initial = 1;
-  p.threads.resize(2);
-  p.threads[0].ops = {{op_kind::acquire, 1}, {op_kind::release, 1}};
-  p.threads[1].ops = {{op_kind::acquire, 1}, {op_kind::release, 1}};
-  const auto bytes = encode(p, {0, 1, 1, 0, 1, 0, 1});
-  const run_result r = run_schedule_input(bytes.data(), bytes.size(), true);
-  EXPECT_FALSE(r.outcome.failed()) << r.outcome.message;
+  p.initial = initial;
+  p.owner_destroys = destroy;
+  for (auto& ops : threads) p.threads.push_back(thread_program{std::move(ops)});
+  return p;
+}
+
+template <class Sem>
+verdict run_with(const program& p, const std::vector<std::uint8_t>& choices = {}) {
+  static sim::scheduler sched;
+  return program_runner<Sem>(p, sched, false).run(choices.data(), choices.size()).outcome;
+}
+
+// The same program on all three real algorithms must pass.
+void expect_correct_algorithms_pass(program p, const std::vector<std::uint8_t>& choices = {}) {
+  for (algorithm a : {algorithm::split64, algorithm::word32, algorithm::condvar}) {
+    p.algo = a;
+    const auto bytes = encode(p, choices);
+    const run_result r = run_schedule_input(bytes.data(), bytes.size(), false);
+    EXPECT_FALSE(r.outcome.failed()) << algorithm_name(a) << ": " << r.outcome.message;
+  }
+}
+
+#define EXPECT_VERDICT(v, k)                                   \
+  do {                                                         \
+    const verdict got_ = (v);                                  \
+    EXPECT_EQ(verdict_name(got_.kind), verdict_name(k)) << got_.message; \
+  } while (0)
+
+// T0 sleeps in acquire(1) first (the fair policy runs it until it blocks), then T1 releases.
+const program kHandOff = make(0, {{op(op_kind::acquire, 1)}, {op(op_kind::release, 1)}});
+
+constexpr broken::defects kNoWake{.release_never_wakes = true};
+TEST(Oracles, LostWakeup) {
+  EXPECT_VERDICT(run_with<broken::semaphore_with<kNoWake>>(kHandOff), verdict_kind::lost_wakeup);
+  expect_correct_algorithms_pass(kHandOff);
+}
+
+constexpr broken::defects kExtraToken{.release_adds_extra = true};
+TEST(Oracles, Conservation) {
+  const program p = make(0, {{op(op_kind::release, 1), op(op_kind::acquire, 1)}});
+  EXPECT_VERDICT(run_with<broken::semaphore_with<kExtraToken>>(p), verdict_kind::conservation);
+  expect_correct_algorithms_pass(p);
+}
+
+constexpr broken::defects kGiveUp{.gives_up_at_once = true};
+TEST(Oracles, EarlyTimeout) {
+  const program p = make(0, {{op(op_kind::try_acquire_for, 1, 10 * kMs)}});
+  EXPECT_VERDICT(run_with<broken::semaphore_with<kGiveUp>>(p), verdict_kind::early_timeout);
+  expect_correct_algorithms_pass(p);
+}
+
+constexpr broken::defects kNoDeadline{.ignores_deadline = true};
+TEST(Oracles, LateTimeout) {
+  const program p = make(0, {{op(op_kind::try_acquire_ms, 1, 10)}, {op(op_kind::release, 1)}});
+  EXPECT_VERDICT(run_with<broken::semaphore_with<kNoDeadline>>(p), verdict_kind::late_timeout);
+  expect_correct_algorithms_pass(p);
+}
+
+TEST(Oracles, InfiniteTimeout) {
+  for (std::int64_t forever : {-1LL, static_cast<long long>(INT_MIN)}) {
+    const program p = make(0, {{op(op_kind::try_acquire_ms, 1, forever)}, {op(op_kind::release, 1)}});
+    EXPECT_VERDICT(run_with<broken::forever_is_try_once>(p), verdict_kind::infinite_timeout);
+    expect_correct_algorithms_pass(p);
+  }
+}
+
+TEST(Oracles, TryAcquire) {
+  const program p = make(2, {{op(op_kind::try_acquire, 1)}});
+  EXPECT_VERDICT(run_with<broken::try_acquire_always_fails>(p), verdict_kind::try_acquire);
+  expect_correct_algorithms_pass(p);
+}
+
+TEST(Oracles, BadResult) {
+  const program p = make(0, {{op(op_kind::release, -3)}});
+  EXPECT_VERDICT(run_with<broken::accepts_negative_counts>(p), verdict_kind::bad_result);
+  expect_correct_algorithms_pass(p);
+}
+
+constexpr broken::defects kWideWake{.wakes_as_64_bit = true};
+TEST(Oracles, FutexMisuse) {
+  EXPECT_VERDICT(run_with<broken::semaphore_with<kWideWake>>(kHandOff), verdict_kind::futex_misuse);
+}
+
+constexpr broken::defects kSpin{.spins_instead_of_sleeping = true};
+TEST(Oracles, Runaway) {
+  const program p = make(0, {{op(op_kind::acquire, 1)}});
+  EXPECT_VERDICT(run_with<broken::semaphore_with<kSpin>>(p), verdict_kind::runaway);
+}
+
+// Destroy mode: T1's final release(1) publishes its token; T0 takes it and deletes the semaphore
+// while T1 is still inside release(). Choices: T1 runs to its first atomic, performs the
+// fetch_add, then T0 runs its acquire to the end and deletes.
+const program kDestroy = make(0, {{}, {op(op_kind::release, 1)}}, /*destroy=*/true);
+const std::vector<std::uint8_t> kDestroyChoices = {1, 1, 0, 0, 0, 0};
+
+TEST(Oracles, CorrectAlgorithmsSurviveDestroyAfterAcquire) {
+  expect_correct_algorithms_pass(kDestroy, kDestroyChoices);
+}
+
+constexpr broken::defects kTouch{.touches_after_release = true};
+TEST(OraclesDeathTest, UseAfterDestroy) {
+#if SEMFUZZ_TEST_ASAN
+  EXPECT_DEATH(run_with<broken::semaphore_with<kTouch>>(kDestroy, kDestroyChoices), "heap-use-after-free");
+#else
+  GTEST_SKIP() << "needs AddressSanitizer";
+#endif
+}
+
+// ---- Determinism: every committed input replays twice with the same trace hash.
+std::vector<std::filesystem::path> committed_inputs() {
+  std::vector<std::filesystem::path> files;
+  for (const char* dir : {"corpus/schedule", "reproducers/schedule"}) {
+    const std::filesystem::path root = std::filesystem::path(SEMFUZZ_SOURCE_DIR) / dir;
+    if (!std::filesystem::is_directory(root)) continue;
+    for (const auto& e : std::filesystem::directory_iterator(root)) {
+      if (e.is_regular_file() && e.path().extension() != ".md") files.push_back(e.path());
+    }
+  }
+  return files;
+}
+
+TEST(Determinism, EveryCommittedInputReplaysIdentically) {
+  const auto files = committed_inputs();
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const run_result a = run_schedule_input(bytes.data(), bytes.size(), false);
+    const run_result b = run_schedule_input(bytes.data(), bytes.size(), false);
+    EXPECT_EQ(a.trace_hash, b.trace_hash) << path;
+    EXPECT_EQ(a.outcome.kind, b.outcome.kind) << path;
+  }
+  std::printf("replayed %zu committed inputs twice each\n", files.size());
+}
+
+TEST(Decoder, EveryShortByteStringDecodes) {
+  // Totality: all 1- and 2-byte inputs, and truncations of a long one, decode and run.
+  std::vector<std::uint8_t> bytes;
+  for (int a = 0; a < 256; ++a) {
+    bytes = {static_cast<std::uint8_t>(a)};
+    EXPECT_FALSE(run_schedule_input(bytes.data(), bytes.size(), false).outcome.failed());
+  }
+  const auto full = encode(kHandOff, {1, 0, 1, 0xF3, 0xFC, 1});
+  for (std::size_t len = 0; len <= full.size(); ++len) {
+    EXPECT_FALSE(run_schedule_input(full.data(), len, false).outcome.failed()) << len;
+  }
+}
+
+TEST(Decoder, EncodeRoundTrips) {
+  program p = make(3, {{op(op_kind::try_acquire_for, 2, 10 * kMs), op(op_kind::available, 0)},
+                       {op(op_kind::try_acquire_until, 1, 0, true), op(op_kind::release, 2147483647)},
+                       {op(op_kind::try_acquire_ms, -2, INT_MIN)}});
+  p.algo = algorithm::condvar;
+  const auto bytes = encode(p, {7, 8, 9});
+  const decoded_input d = decode(bytes.data(), bytes.size());
+  EXPECT_EQ(describe(d.prog), describe(p));
+  ASSERT_EQ(d.choice_size, 3u);
+  EXPECT_EQ(d.choices[0], 7);
 }
 
 }  // namespace
