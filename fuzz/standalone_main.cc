@@ -1,7 +1,11 @@
 // A main() for builds without a fuzzing engine (GCC, plain builds): replays every file given,
-// and every file in every directory given, several times each, as libFuzzer would run them.
-// Exit status 0 when all pass; a failing input aborts with its verdict, like under libFuzzer.
+// and every file in every directory given, several times each (-runs=N, default 3), and prints
+// the throughput. Other libFuzzer-style flags are accepted and ignored. Exit status 0 when all
+// pass; a failing input aborts with its verdict, like under libFuzzer.
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -15,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 namespace {
 
-constexpr int kRepetitions = 3;
+int g_repetitions = 3;
 
 bool replay_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -24,8 +28,7 @@ bool replay_file(const std::filesystem::path& path) {
     return false;
   }
   const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::fprintf(stderr, "Running: %s\n", path.c_str());
-  for (int i = 0; i < kRepetitions; ++i) {
+  for (int i = 0; i < g_repetitions; ++i) {
     LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   }
   return true;
@@ -35,15 +38,19 @@ bool replay_file(const std::filesystem::path& path) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s FILE|DIR...\n  replays each input %d times (no fuzzing engine in this build)\n",
-                 argv[0], kRepetitions);
+    std::fprintf(stderr, "usage: %s [-runs=N] FILE|DIR...\n  replays each input N times (default 3); this build has no fuzzing engine\n",
+                 argv[0]);
     return 2;
   }
+  const auto started = std::chrono::steady_clock::now();
   bool ok = true;
   int files = 0;
   for (int i = 1; i < argc; ++i) {
     const std::filesystem::path arg(argv[i]);
-    if (arg.c_str()[0] == '-') continue;  // libFuzzer-style flags are accepted and ignored
+    if (arg.c_str()[0] == '-') {  // libFuzzer-style flags: -runs=N counts, the rest are ignored
+      if (std::strncmp(argv[i], "-runs=", 6) == 0) g_repetitions = std::max(1, std::atoi(argv[i] + 6));
+      continue;
+    }
     std::error_code ec;
     if (std::filesystem::is_directory(arg, ec)) {
       std::vector<std::filesystem::path> entries;
@@ -59,6 +66,9 @@ int main(int argc, char** argv) {
       ++files;
     }
   }
-  std::fprintf(stderr, "semfuzz: replayed %d inputs x%d: %s\n", files, kRepetitions, ok ? "all passed" : "errors");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double execs = static_cast<double>(files) * g_repetitions;
+  std::fprintf(stderr, "semfuzz: replayed %d inputs x%d in %.3f s (%.0f exec/s): %s\n", files, g_repetitions,
+               seconds, seconds > 0 ? execs / seconds : 0.0, ok ? "all passed" : "errors");
   return ok ? 0 : 1;
 }

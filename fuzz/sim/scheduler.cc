@@ -37,14 +37,17 @@ struct scheduler::thread_state {
   }
 };
 
+const char* event_name(ev e) {
+  static constexpr const char* kNames[] = {"load", "store", "exchange", "cas ok", "cas fail", "fetch_add", "fetch_sub", "fetch_or", "fetch_and", "clock", "futex_wait", "futex_wake", "lock", "lock busy", "unlock", "cv_wait", "cv_notify"};
+  return kNames[static_cast<int>(e)];
+}
+
 scheduler::scheduler() = default;
 scheduler::~scheduler() = default;
 
 void scheduler::mix(std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) {
-    hash_ ^= (v >> (8 * i)) & 0xff;
-    hash_ *= kFnvPrime;
-  }
+  hash_ = (hash_ ^ v) * kFnvPrime;
+  hash_ ^= hash_ >> 29;
 }
 
 verdict scheduler::run(int threads, body_fn body, void* arg, const std::uint8_t* choices,
@@ -207,7 +210,7 @@ void scheduler::point() {
 vtime scheduler::read_clock() {
   point();
   if (simulating()) obs_->on_clock_read(running_, now_);
-  event("clock", nullptr, static_cast<std::uint64_t>(now_));
+  event(ev::clock, nullptr, static_cast<std::uint64_t>(now_));
   return now_;
 }
 
@@ -254,7 +257,7 @@ futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uin
   }
   std::uint32_t value;
   std::memcpy(&value, word, sizeof value);
-  event("futex_wait", word, value, expected, static_cast<std::uint64_t>(deadline));
+  event(ev::futex_wait, word, value, expected, static_cast<std::uint64_t>(deadline));
   if (value != expected) return futex_status::value_changed;
   if (deadline <= now_) return futex_status::timed_out;
   return sleep(wait_kind::futex, word, width, deadline);
@@ -283,7 +286,7 @@ void scheduler::wake_futex(const void* word, std::size_t width, int count) {
     }
   }
   const int woken = wake_key(wait_kind::futex, word, width, count);
-  event("futex_wake", word, static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(woken));
+  event(ev::futex_wake, word, static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(woken));
 }
 
 futex_status scheduler::block(wait_kind kind, const void* key, std::size_t width, vtime deadline) {
@@ -338,11 +341,10 @@ void scheduler::fail(verdict_kind kind, std::string message) {
   }
 }
 
-void scheduler::event(const char* what, const void* address, std::uint64_t a, std::uint64_t b,
+void scheduler::event(ev what, const void* address, std::uint64_t a, std::uint64_t b,
                       std::uint64_t c) {
   if (!simulating()) return;
-  mix(static_cast<std::uint64_t>(running_));
-  for (const char* p = what; *p != 0; ++p) mix(static_cast<unsigned char>(*p));
+  mix(static_cast<std::uint64_t>(running_) << 8 | static_cast<std::uint64_t>(what));
   const word_info* w = address ? find_word(address) : nullptr;
   mix(w ? static_cast<std::uint64_t>(w->id) : ~0ull);
   mix(a);
@@ -351,12 +353,11 @@ void scheduler::event(const char* what, const void* address, std::uint64_t a, st
   if (!trace_) return;
   std::fprintf(stderr, "%6" PRIu64 " %10.6f ms  T%d  %-11s %-9s 0x%" PRIx64 " 0x%" PRIx64
                " 0x%" PRIx64 "\n",
-               steps_, (now_ - kStartTime) / 1e6, running_, what, name_of(address).c_str(), a, b,
+               steps_, (now_ - kStartTime) / 1e6, running_, event_name(what), name_of(address).c_str(), a, b,
                c);
 }
 
 void scheduler::note(const std::string& line) {
-  for (char ch : line) mix(static_cast<unsigned char>(ch));
   if (trace_) std::fprintf(stderr, "%s\n", line.c_str());
 }
 

@@ -41,6 +41,28 @@ using vtime = std::int64_t;
 inline constexpr vtime kStartTime = 1'000'000'000;  // 1 s, so "before the start" exists
 inline constexpr vtime kNoDeadline = INT64_MAX;
 
+// The shared-memory events of a step, as traced and hashed.
+enum class ev : std::uint8_t {
+  load,
+  store,
+  exchange,
+  cas_ok,
+  cas_fail,
+  fetch_add,
+  fetch_sub,
+  fetch_or,
+  fetch_and,
+  clock,
+  futex_wait,
+  futex_wake,
+  lock,
+  lock_busy,
+  unlock,
+  cv_wait,
+  cv_notify,
+};
+const char* event_name(ev e);
+
 // What a simulated thread is waiting for, when blocked.
 enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, harness };
 
@@ -150,9 +172,9 @@ class scheduler {
   // Trace helpers: whether tracing is on, and one line about the running thread's event. The hash
   // of the run covers every event whether or not tracing is on.
   bool tracing() const { return trace_; }
-  void event(const char* what, const void* address, std::uint64_t a = 0, std::uint64_t b = 0,
+  void event(ev what, const void* address, std::uint64_t a = 0, std::uint64_t b = 0,
              std::uint64_t c = 0);
-  void note(const std::string& line);  // a trace-only line
+  void note(const std::string& line);  // a trace-only line, not hashed
   std::uint64_t trace_hash() const { return hash_; }
   // A stable name for a registered address: "word<i>+<offset>".
   std::string name_of(const void* address) const;

@@ -67,20 +67,20 @@ class sim_atomic {
 
   T load(std::memory_order = std::memory_order_seq_cst) const {
     scheduler& s = step();
-    s.event("load", this, value_);
+    s.event(ev::load, this, value_);
     return value_;
   }
   void store(T v, std::memory_order = std::memory_order_seq_cst) {
     scheduler& s = step();
-    s.event("store", this, value_, v);
+    s.event(ev::store, this, value_, v);
     value_ = v;
   }
-  T exchange(T v, std::memory_order = std::memory_order_seq_cst) { return rmw("exchange", v, [](T, T x) { return x; }); }
+  T exchange(T v, std::memory_order = std::memory_order_seq_cst) { return rmw(ev::exchange, v, [](T, T x) { return x; }); }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order = std::memory_order_seq_cst,
                                std::memory_order = std::memory_order_seq_cst) {
     scheduler& s = step();
     const bool ok = value_ == expected;
-    s.event(ok ? "cas ok" : "cas fail", this, value_, expected, desired);
+    s.event(ok ? ev::cas_ok : ev::cas_fail, this, value_, expected, desired);
     if (ok) {
       value_ = desired;
     } else {
@@ -95,16 +95,16 @@ class sim_atomic {
     return compare_exchange_strong(expected, desired, a, b);
   }
   T fetch_add(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw("fetch_add", v, [](T a, T x) { return static_cast<T>(a + x); });
+    return rmw(ev::fetch_add, v, [](T a, T x) { return static_cast<T>(a + x); });
   }
   T fetch_sub(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw("fetch_sub", v, [](T a, T x) { return static_cast<T>(a - x); });
+    return rmw(ev::fetch_sub, v, [](T a, T x) { return static_cast<T>(a - x); });
   }
   T fetch_or(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw("fetch_or", v, [](T a, T x) { return static_cast<T>(a | x); });
+    return rmw(ev::fetch_or, v, [](T a, T x) { return static_cast<T>(a | x); });
   }
   T fetch_and(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw("fetch_and", v, [](T a, T x) { return static_cast<T>(a & x); });
+    return rmw(ev::fetch_and, v, [](T a, T x) { return static_cast<T>(a & x); });
   }
 
  private:
@@ -114,7 +114,7 @@ class sim_atomic {
     return s;
   }
   template <class F>
-  T rmw(const char* what, T operand, F f) {
+  T rmw(ev what, T operand, F f) {
     scheduler& s = step();
     const T old = value_;
     value_ = f(old, operand);
@@ -139,10 +139,10 @@ class sim_mutex {
       s->point();
       if (!locked_) {
         locked_ = true;
-        s->event("lock", nullptr);
+        s->event(ev::lock, nullptr);
         return;
       }
-      s->event("lock busy", nullptr);
+      s->event(ev::lock_busy, nullptr);
       s->block(wait_kind::mutex, this, 0, kNoDeadline);
     }
   }
@@ -163,7 +163,7 @@ class sim_mutex {
   // For sim_condition_variable: unlocks as part of the caller's step.
   void release(scheduler& s) {
     locked_ = false;
-    s.event("unlock", nullptr);
+    s.event(ev::unlock, nullptr);
     s.wake_key(wait_kind::mutex, this, 0, 1);
   }
 
@@ -194,7 +194,7 @@ class sim_condition_variable {
     scheduler& s = detail::sched("condition variable");
     s.point();
     ++waits_;  // touches the object, so a wait on a destroyed one is a use after free
-    s.event("cv_wait", nullptr, static_cast<std::uint64_t>(deadline));
+    s.event(ev::cv_wait, nullptr, static_cast<std::uint64_t>(deadline));
     if (deadline <= s.now()) return futex_status::timed_out;
     lock.mutex()->release(s);
     const futex_status result = s.sleep(wait_kind::condvar, this, 0, deadline);
@@ -205,7 +205,7 @@ class sim_condition_variable {
     scheduler& s = detail::sched("condition variable");
     s.point();
     ++notifications_;  // touches the object, as a real notify does
-    s.event("cv_notify", nullptr, static_cast<std::uint64_t>(count));
+    s.event(ev::cv_notify, nullptr, static_cast<std::uint64_t>(count));
     s.wake_key(wait_kind::condvar, this, 0, count);
   }
 
