@@ -70,6 +70,8 @@ class program_runner final : public sim::observer {
     sim::vtime relative = 0;        // bounded: the timeout from the first clock read
     sim::vtime absolute = 0;        // bounded try_acquire_until: the deadline
     std::int64_t min_available = 0;  // the least available() seen during the call
+    std::size_t op_index = 0;        // which of the thread's operations runs (or ran last)
+    bool finished = false;
   };
 
   static bool valid(std::int64_t n) { return n >= 0 && n <= kMax; }
@@ -80,11 +82,11 @@ class program_runner final : public sim::observer {
   void thread_main(int t) {
     const std::vector<operation>& ops = prog_.threads[t].ops;
     for (std::size_t i = 0; i < ops.size(); ++i) {
-      op_index_[t] = i;
+      ctx_[t].op_index = i;
       execute(t, ops[i]);
     }
     if (prog_.owner_destroys && t == 0) owner_destroys();
-    finished_[t] = true;
+    ctx_[t].finished = true;
   }
 
   // T0's ending in destroy mode: once every other thread is in (or past) its final release, take
@@ -105,7 +107,8 @@ class program_runner final : public sim::observer {
 
   bool peers_in_final_release() const {
     for (std::size_t i = 1; i < ctx_.size(); ++i) {
-      if (!finished_[i] && !(ctx_[i].in_op && op_index_[i] + 1 == prog_.threads[i].ops.size())) {
+      const thread_ctx& c = ctx_[i];
+      if (!c.finished && !(c.in_op && c.op_index + 1 == prog_.threads[i].ops.size())) {
         return false;
       }
     }
@@ -370,8 +373,6 @@ class program_runner final : public sim::observer {
   bool destroyed_ = false;
   std::int64_t released_ = 0;
   std::int64_t acquired_ = 0;
-  std::vector<std::size_t> op_index_ = std::vector<std::size_t>(ctx_.size(), 0);
-  std::vector<bool> finished_ = std::vector<bool>(ctx_.size(), false);
 };
 
 }  // namespace semfuzz

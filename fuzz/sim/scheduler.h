@@ -164,8 +164,8 @@ class scheduler {
   // Wakes up to count threads blocked on (kind, key); returns how many.
   int wake_key(wait_kind kind, const void* key, std::size_t width, int count);
 
-  // Records a violation and stops the run. From a fiber it never returns (the fiber is
-  // abandoned); from the scheduler's side it returns and the run stops after the current step.
+  // Records the first violation; the run stops at the next scheduling point (the calling
+  // fiber, if any, is abandoned there, after its temporaries are gone) or after the current step.
   void fail(verdict_kind kind, std::string message);
   bool failed() const { return verdict_.failed(); }
 
