@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "fuzz/program.h"
+#include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
 #include "fuzz/verdict.h"
@@ -46,6 +47,7 @@ class program_runner final : public sim::observer {
   run_result run(const std::uint8_t* choices, std::size_t size) {
     sim::scheduler::scope scope(sched_);
     sem_ = std::make_unique<Sem>(prog_.initial);
+    sim::reset_states();
     if (trace_) std::fprintf(stderr, "%s", describe(prog_).c_str());
     run_result r;
     r.outcome = sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body, this,
@@ -335,12 +337,21 @@ class program_runner final : public sim::observer {
       if (c.op.kind == op_kind::release) high += c.op.n;
       if (takes_tokens(c.op.kind)) low -= c.op.n;
     }
+    note_abstract_state(avail);
     if (avail < 0 || avail > kMax || avail < low || avail > high) {
       fail(verdict_kind::conservation,
            "available() = " + std::to_string(avail) + " outside [" + std::to_string(std::max<std::int64_t>(low, 0)) +
                ", " + std::to_string(high) + "] allowed by initial " + std::to_string(prog_.initial) + ", released " +
                std::to_string(released_) + ", acquired " + std::to_string(acquired_) + " and the calls in flight");
     }
+  }
+
+  // Feeds the run's abstract state to the fuzzer's extra counters (fuzz/sim/feedback.h).
+  void note_abstract_state(std::int64_t avail) const {
+    const std::uint32_t bucket = avail >= 3 ? 3 : static_cast<std::uint32_t>(avail);
+    const std::uint32_t sleepers = static_cast<std::uint32_t>(std::min(sched_.sleeping_threads(), 3));
+    sim::note_state(static_cast<std::uint32_t>(prog_.algo) | bucket << 2 | sleepers << 4 |
+                    static_cast<std::uint32_t>(sched_.last_event()) << 6);
   }
 
   void at_quiescence() override {

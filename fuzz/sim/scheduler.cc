@@ -202,6 +202,12 @@ void scheduler::schedule_loop() {
   }
 }
 
+int scheduler::sleeping_threads() const {
+  int n = 0;
+  for (const thread_state& t : threads_) n += t.sleeping();
+  return n;
+}
+
 void scheduler::point() {
   if (!simulating()) return;
   host_.yield_to_host();
@@ -340,6 +346,7 @@ void scheduler::fail(verdict_kind kind, std::string message) {
 void scheduler::event(ev what, const void* address, std::uint64_t a, std::uint64_t b,
                       std::uint64_t c) {
   if (!simulating()) return;
+  last_event_ = what;
   mix(static_cast<std::uint64_t>(running_) << 8 | static_cast<std::uint64_t>(what));
   const word_info* w = address ? find_word(address) : nullptr;
   mix(w ? static_cast<std::uint64_t>(w->id) : ~0ull);

@@ -179,6 +179,11 @@ class scheduler {
   // A stable name for a registered address: "word<i>+<offset>".
   std::string name_of(const void* address) const;
 
+  // The event of the last step (or of the last event before it blocked), and how many threads
+  // sleep in a futex or condition-variable wait: the scheduler's part of the abstract state.
+  ev last_event() const { return last_event_; }
+  int sleeping_threads() const;
+
   // Number of choice bytes consumed so far.
   std::size_t choices_used() const { return choice_pos_; }
 
@@ -221,6 +226,7 @@ class scheduler {
   std::uint64_t hash_ = 0;
   bool trace_ = false;
   bool quiet_ = false;
+  ev last_event_ = ev::load;
   verdict verdict_;
 };
 
