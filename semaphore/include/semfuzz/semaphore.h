@@ -140,8 +140,10 @@ class basic_semaphore {
       const typename clock::time_point until(since_epoch);
       if (clock::now() >= until) return false;
       return block(k, &until);
-    } else {
-      return try_acquire_for(n, deadline - Clock::now());
+    } else {  // deadline - now, in a type that cannot overflow for any two time points
+      using wide = std::chrono::duration<long double, typename Duration::period>;
+      const wide left = wide(deadline.time_since_epoch()) - wide(Clock::now().time_since_epoch());
+      return try_acquire_for(n, left);
     }
   }
 

@@ -1,18 +1,27 @@
-// Qt's 64-bit split-word futex semaphore (the "Layout A" of QSemaphore on 64-bit Linux).
+// Qt's 64-bit split-word futex semaphore (the "Layout A" of QSemaphore on 64-bit Linux), with the
+// multi-token waiters moved to the low word.
 //
 // State: one 64-bit word.
-//   bits  0..30  tokens (available())                         -- the "low" futex word
-//   bit  31      always 0
-//   bits 32..62  tokens + registered waiters                   -- the "high" futex word
-//   bit  63      wake-all: a multi-token waiter sleeps on the high word
+//   bits  0..30  tokens (available())                    -- the futex word every waiter sleeps on
+//   bit  31      wake-all: a multi-token waiter may sleep on the low word
+//   bits 32..62  tokens + registered waiters (Qt's replicated count)
+//   bit  63      always 0
 // Invariant after every atomic step: field(32..62) == tokens + waiters.
 //
-// Single-token waiters sleep on the low word, which changes with every token change.
-// Multi-token waiters set bit 63 and sleep on the high word, which also changes with every token
-// change (the token copy) and with every registration. release() adds its tokens and clears bit
-// 63 in ONE compare-exchange, then, only if someone is registered or flagged, makes one
-// FUTEX_WAKE_OP waking up to n low sleepers and every high sleeper. After that compare-exchange
-// release() touches the object only through the wake's addresses, computed beforehand.
+// Waiters register in the high field, so a release knows whether anyone may sleep (high > low)
+// and makes no system call otherwise. Single-token waiters sleep on the low word expecting its
+// exact value. A multi-token waiter first sets wake-all, then sleeps on the low word expecting a
+// value that contains it. release() adds its tokens and clears wake-all in ONE compare-exchange;
+// then, only if someone is registered, one FUTEX_WAKE wakes every low sleeper when wake-all was
+// set and up to n of them otherwise. After that compare-exchange release() touches the object
+// only through the wake's address, computed beforehand.
+//
+// Why not Qt's high word: in Qt, multi-token waiters sleep on the high 32 bits (tokens + waiters
+// + flag). That value is not monotonic: a release (+1 token) followed by a waiter's acquire
+// (-1 token, -1 waiter) and another release brings it back with one more token, and once another
+// multi-token waiter sets the flag again, a waiter holding the old snapshot goes to sleep while
+// its tokens are there (semfuzz found it: reproducers/schedule/lost-wakeup-split64-high-word-aba).
+// The low word holds the exact token count, so an equal value means equal tokens.
 //
 // Synchronisation: all shared state is the one atomic word. A successful release CAS uses
 // memory_order_release and every successful token-taking CAS memory_order_acquire.
@@ -80,16 +89,11 @@ class split64_core {
         }
         continue;
       }
-      futex_status status;
-      if (n == 1) {
-        status = P::futex_wait(low_word(), low32(cur), deadline);
-      } else {
-        if ((cur & kWakeAllBit) == 0) {
-          cur = state_.fetch_or(kWakeAllBit, std::memory_order_relaxed) | kWakeAllBit;
-          if (tokens(cur) >= n) continue;
-        }
-        status = P::futex_wait(high_word(), high32(cur), deadline);
+      if (n > 1 && (cur & kWakeAllBit) == 0) {
+        cur = state_.fetch_or(kWakeAllBit, std::memory_order_relaxed) | kWakeAllBit;
+        if (tokens(cur) >= n) continue;
       }
+      const futex_status status = P::futex_wait(low_word(), low32(cur), deadline);
       cur = state_.load(std::memory_order_relaxed);
       if (status == futex_status::timed_out && tokens(cur) < n) {
         state_.fetch_sub(kOneWaiter, std::memory_order_relaxed);
@@ -102,7 +106,6 @@ class split64_core {
   // tokens + waiters + n would exceed kMaxTokens.
   void release(std::uint32_t n) {
     const std::uint32_t* const low = low_word();  // computed before the object may die
-    const std::uint32_t* const high = high_word();
     std::uint64_t prev = state_.load(std::memory_order_relaxed);
     std::uint64_t next;
     do {
@@ -110,8 +113,8 @@ class split64_core {
       next = (prev + parcel(n)) & ~kWakeAllBit;
     } while (!state_.compare_exchange_weak(prev, next, std::memory_order_release,
                                            std::memory_order_relaxed));
-    // Someone is registered (high > low) or a multi-token waiter flagged bit 63.
-    if (high32(prev) > low32(prev)) P::futex_wake_two(low, static_cast<int>(n), high, INT_MAX);
+    if (waiter_field(prev) == tokens(prev)) return;  // nobody registered: no system call
+    P::futex_wake(low, (prev & kWakeAllBit) != 0 ? INT_MAX : static_cast<int>(n));
   }
 
   std::uint32_t available() const noexcept {
@@ -120,7 +123,7 @@ class split64_core {
 
  private:
   static constexpr std::uint64_t kOneWaiter = std::uint64_t{1} << 32;
-  static constexpr std::uint64_t kWakeAllBit = std::uint64_t{1} << 63;
+  static constexpr std::uint64_t kWakeAllBit = std::uint64_t{1} << 31;
 
   static constexpr std::uint64_t parcel(std::uint32_t n) noexcept {
     return std::uint64_t{n} | (std::uint64_t{n} << 32);
@@ -136,15 +139,13 @@ class split64_core {
     return high32(s) & kMaxTokens;
   }
 
-  // Addresses of the two 32-bit halves of state_, for the futex calls only (never dereferenced
+  // The address of the low 32-bit half of state_, for the futex calls only (never dereferenced
   // here). P::atomic<std::uint64_t> keeps its value in its first 8 bytes.
-  const std::uint32_t* half(bool high) const noexcept {
+  const std::uint32_t* low_word() const noexcept {
     constexpr bool kLittle = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-    const char* base = reinterpret_cast<const char*>(&state_);
-    return reinterpret_cast<const std::uint32_t*>(base + ((high == kLittle) ? 4 : 0));
+    return reinterpret_cast<const std::uint32_t*>(reinterpret_cast<const char*>(&state_) +
+                                                  (kLittle ? 0 : 4));
   }
-  const std::uint32_t* low_word() const noexcept { return half(false); }
-  const std::uint32_t* high_word() const noexcept { return half(true); }
 
   typename P::template atomic<std::uint64_t> state_;
   static_assert(sizeof(state_) == 8, "the futex halves must be the atomic's own bytes");
