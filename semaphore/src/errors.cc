@@ -15,14 +15,13 @@ void throw_bad_count(const char* function, long long n) {
 void throw_release_overflow(std::uint32_t available, std::uint32_t n) {
   throw std::overflow_error("semfuzz::semaphore::release: " + std::to_string(n) +
                             " more tokens would overflow the counter (available " +
-                            std::to_string(available) + ", max() " + std::to_string(kMaxTokens) +
-                            ", blocked waiters count against it in the split64 layout)");
+                            std::to_string(available) + ", max() " + std::to_string(kMaxTokens) + ")");
 }
 
 void throw_waiter_overflow() {
   throw std::overflow_error(
-      "semfuzz::semaphore::acquire: cannot register another waiter: available() plus blocked "
-      "waiters already equals max()");
+      "semfuzz::semaphore::acquire: cannot register another waiter: 32767 threads already block "
+      "in this semaphore");
 }
 
 }  // namespace semfuzz::internal

@@ -4,8 +4,9 @@
 // until they are there; release(n) adds n; the try_ forms never block, or block only until a
 // deadline. It is built on Linux futexes after Qt's QSemaphore, with a portable fallback:
 //
-//   semfuzz::split64_semaphore  Qt's 64-bit split-word layout (Linux): waiters are counted, a
-//                               release wakes exactly the sleepers it may satisfy, one syscall.
+//   semfuzz::split64_semaphore  Qt's 64-bit split-word layout (Linux), with an ABA-free high
+//                               word: waiters are counted, a release wakes up to n single-token
+//                               sleepers and every multi-token one, in one syscall.
 //   semfuzz::word32_semaphore   Qt's 32-bit single-word layout (Linux): a needs-wake bit; a
 //                               release after contention wakes every sleeper.
 //   semfuzz::condvar_semaphore  a mutex + condition variable, for any platform.
@@ -58,8 +59,7 @@ class basic_semaphore {
   using platform_type = Platform;
   using clock = typename Platform::clock;  // the clock of every deadline (steady_clock here)
 
-  // basic_semaphore::max(): the most tokens the semaphore can hold, 2^31 - 1. In the split64
-  // layout threads blocked in it count against this limit (see release()).
+  // basic_semaphore::max(): the most tokens the semaphore can hold, 2^31 - 1.
   static constexpr std::ptrdiff_t max() noexcept { return internal::kMaxTokens; }
 
   // basic_semaphore::basic_semaphore(initial): starts with `initial` tokens.
@@ -72,7 +72,7 @@ class basic_semaphore {
   // basic_semaphore::acquire(n): blocks until n tokens can be taken at once, then takes them.
   // n == 0 returns at once. There is no fairness: a waiter for many tokens may wait while
   // smaller requests are served. Throws std::invalid_argument for a bad n and, in the split64
-  // layout only, std::overflow_error when available() plus blocked waiters already equals max().
+  // layout only, std::overflow_error when 32767 threads already block in this semaphore.
   void acquire(std::ptrdiff_t n = 1) {
     const std::uint32_t k = count(n, "acquire");
     if (k == 0 || core_.try_acquire(k)) return;
@@ -155,8 +155,7 @@ class basic_semaphore {
 
   // basic_semaphore::release(n): adds n tokens, waking the blocked acquirers they may satisfy.
   // n == 0 does nothing. Throws std::invalid_argument for a bad n, and std::overflow_error when
-  // available() + n would exceed max() (in the split64 layout, available() + blocked waiters
-  // + n); the count is then unchanged.
+  // available() + n would exceed max(); the count is then unchanged.
   void release(std::ptrdiff_t n = 1) {
     const std::uint32_t k = count(n, "release");
     if (k != 0) core_.release(k);
