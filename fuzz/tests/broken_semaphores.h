@@ -26,6 +26,7 @@ struct defects {
   bool wakes_as_64_bit = false;      // futex misuse (Qt B17)
   bool spins_instead_of_sleeping = false;  // runaway
   bool touches_after_release = false;      // use after destroy (Qt B14)
+  bool release_is_relaxed = false;         // data race on real threads (glibc BZ 14532)
 };
 
 template <const defects& D>
@@ -36,9 +37,12 @@ struct core {
     using time_point = typename P::clock::time_point;
     explicit type(std::uint32_t initial) : word_(initial) {}
     bool try_acquire(std::uint32_t n) {
-      std::uint64_t cur = word_.load();
+      std::uint64_t cur = word_.load(std::memory_order_relaxed);
       while (low(cur) >= n) {
-        if (word_.compare_exchange_strong(cur, cur - n)) return true;
+        if (word_.compare_exchange_strong(cur, cur - n, std::memory_order_acquire,
+                                          std::memory_order_relaxed)) {
+          return true;
+        }
       }
       return false;
     }
@@ -55,10 +59,11 @@ struct core {
     }
     void release(std::uint32_t n) {
       const std::uint32_t* w = low_word();
-      word_.fetch_add(D.release_adds_extra ? n + 1 : n);
+      word_.fetch_add(D.release_adds_extra ? n + 1 : n,
+                      D.release_is_relaxed ? std::memory_order_relaxed : std::memory_order_release);
       if (D.touches_after_release) (void)word_.load();
       if (D.release_never_wakes) return;
-      if (D.wakes_as_64_bit) {
+      if constexpr (D.wakes_as_64_bit) {
         P::futex_wake(reinterpret_cast<const std::uint64_t*>(w), INT_MAX);
       } else {
         P::futex_wake(w, INT_MAX);

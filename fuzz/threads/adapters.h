@@ -1,0 +1,154 @@
+// Adapters: the semaphores the real-thread target runs, behind one interface (see
+// fuzz/threads/runner.h for the requirements). Counts are std::int64_t; semantics that an
+// adapted semaphore lacks are documented on its adapter.
+#ifndef SEMFUZZ_FUZZ_THREADS_ADAPTERS_H_
+#define SEMFUZZ_FUZZ_THREADS_ADAPTERS_H_
+
+#include <semaphore.h>
+
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <semaphore>
+#include <stdexcept>
+
+#include "fuzz/threads/perturb.h"
+#include "semfuzz/semaphore.h"
+
+namespace semfuzz::threads {
+
+// semfuzz's own algorithms, on the production futex platform with perturbation hooks.
+template <template <class> class Algorithm>
+class own_semaphore {
+ public:
+  static constexpr bool multi_token = true;
+  static constexpr bool rejects_bad_counts = true;
+  explicit own_semaphore(std::int64_t initial) : s_(initial) {}
+  void acquire(std::int64_t n) { s_.acquire(n); }
+  bool try_acquire(std::int64_t n) { return s_.try_acquire(n); }
+  bool try_acquire_ms(std::int64_t n, int ms) { return s_.try_acquire(n, ms); }
+  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) { return s_.try_acquire_for(n, d); }
+  bool try_acquire_until(std::int64_t n, std::chrono::steady_clock::time_point t) {
+    return s_.try_acquire_until(n, t);
+  }
+  void release(std::int64_t n) { s_.release(n); }
+  std::int64_t available() { return s_.available(); }
+
+ private:
+  basic_semaphore<Algorithm, hooked_platform> s_;
+};
+
+// std::counting_semaphore<INT_MAX> of the standard library in use. It has single-token acquires
+// only (counts > 1 become that many calls), no available() (-1), and leaves invalid counts and
+// overflowing releases undefined (skipped). Qt-style negative timeouts are mapped to acquire().
+class std_semaphore {
+ public:
+  static constexpr bool multi_token = false;
+  static constexpr bool rejects_bad_counts = false;
+  explicit std_semaphore(std::int64_t initial) : s_(static_cast<std::ptrdiff_t>(initial)) {}
+  void acquire(std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) s_.acquire();
+  }
+  bool try_acquire(std::int64_t n) { return n == 0 || s_.try_acquire(); }
+  bool try_acquire_ms(std::int64_t n, int ms) {
+    if (ms < 0) {
+      acquire(n);
+      return true;
+    }
+    return try_acquire_for(n, std::chrono::milliseconds(ms));
+  }
+  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) { return n == 0 || s_.try_acquire_for(d); }
+  bool try_acquire_until(std::int64_t n, std::chrono::steady_clock::time_point t) {
+    return n == 0 || s_.try_acquire_until(t);
+  }
+  void release(std::int64_t n) {
+    if (n > 0) s_.release(static_cast<std::ptrdiff_t>(n));
+  }
+  std::int64_t available() { return -1; }
+
+ private:
+  std::counting_semaphore<INT_MAX> s_;
+};
+
+// POSIX sem_t (glibc). Single-token operations (counts > 1 become that many calls); EINTR is
+// retried; EOVERFLOW from sem_post becomes std::overflow_error; timed waits use sem_clockwait on
+// CLOCK_MONOTONIC; negative counts are skipped (no way to express them).
+class posix_semaphore {
+ public:
+  static constexpr bool multi_token = false;
+  static constexpr bool rejects_bad_counts = false;
+  explicit posix_semaphore(std::int64_t initial) {
+    if (sem_init(&s_, 0, static_cast<unsigned>(initial)) != 0) std::abort();
+  }
+  ~posix_semaphore() { sem_destroy(&s_); }
+  void acquire(std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      while (sem_wait(&s_) != 0) check(errno, "sem_wait");
+    }
+  }
+  bool try_acquire(std::int64_t n) {
+    if (n == 0) return true;
+    while (sem_trywait(&s_) != 0) {
+      if (errno == EAGAIN) return false;
+      check(errno, "sem_trywait");
+    }
+    return true;
+  }
+  bool try_acquire_ms(std::int64_t n, int ms) {
+    if (ms < 0) {
+      acquire(n);
+      return true;
+    }
+    return try_acquire_for(n, std::chrono::milliseconds(ms));
+  }
+  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
+    if (d == std::chrono::nanoseconds::max()) {
+      acquire(n);
+      return true;
+    }
+    return try_acquire_until(n, std::chrono::steady_clock::now() + d);
+  }
+  bool try_acquire_until(std::int64_t n, std::chrono::steady_clock::time_point t) {
+    if (n == 0) return true;
+    if (t == std::chrono::steady_clock::time_point::max()) {
+      acquire(n);
+      return true;
+    }
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+    timespec abs{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    while (sem_clockwait(&s_, CLOCK_MONOTONIC, &abs) != 0) {
+      if (errno == ETIMEDOUT) return false;
+      check(errno, "sem_clockwait");
+    }
+    return true;
+  }
+  void release(std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      if (sem_post(&s_) != 0) {
+        if (errno == EOVERFLOW) throw std::overflow_error("sem_post: EOVERFLOW");
+        check(errno, "sem_post");
+      }
+    }
+  }
+  std::int64_t available() {
+    int v = 0;
+    sem_getvalue(&s_, &v);
+    return v;
+  }
+
+ private:
+  static void check(int err, const char* call) {
+    if (err == EINTR) return;
+    std::fprintf(stderr, "semfuzz: %s failed with errno %d\n", call, err);
+    std::abort();
+  }
+  sem_t s_;
+};
+
+}  // namespace semfuzz::threads
+
+#endif  // SEMFUZZ_FUZZ_THREADS_ADAPTERS_H_

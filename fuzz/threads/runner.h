@@ -1,0 +1,336 @@
+// The real-thread target: a decoded program (fuzz/program.h, the schedule target's format) runs on
+// real threads from a pool created once, against any semaphore behind an adapter.
+//
+// What it checks, beyond what the sanitizers see:
+//   lost-wakeup       a watchdog: every unfinished thread blocked in an untimed acquire, no
+//                     progress, and a blocked request fits the tokens the completed calls leave,
+//                     for a whole confirmation period. (When no request fits, the program itself
+//                     deadlocked: the watchdog releases the missing tokens and the run goes on.)
+//   early-timeout     a timed acquire returned false before its timeout elapsed (steady clock).
+//   infinite-timeout  an infinite timeout gave up.
+//   bad-result        an invalid count was not rejected (for adapters that promise to reject).
+//   conservation      at the end, available() equals initial + released - acquired.
+//   data race         (TSan) in programs with one releasing thread and no initial tokens, the
+//                     releaser writes a plain payload before each release and every successful
+//                     acquirer reads the first one after it: a release or acquire without the
+//                     ordering it promises is a race.
+//   use after destroy (ASan) destroy mode, as in the schedule target.
+// Differences from the schedule target, by necessity: finite timeouts are capped at 2 ms of real
+// time; the choice stream becomes per-thread perturbation bytes (fuzz/threads/perturb.h); runs
+// are not reproducible step by step, only likely to recur.
+//
+// Adapter requirements (see fuzz/threads/adapters.h): constructible from the initial count; members
+// acquire, try_acquire, try_acquire_ms, try_acquire_for, try_acquire_until (steady_clock),
+// release taking std::int64_t counts; available() (or -1 when unsupported); static constexpr
+// bool multi_token (false: counts > 1 are split into single-token calls, which is not
+// all-or-nothing) and bool rejects_bad_counts (false: invalid counts and overflowing releases
+// are undefined for it and are skipped).
+//
+// Synchronisation: the pool hands each run to its workers and collects them under a mutex; during
+// a run the workers share only the semaphore and relaxed atomics, so the harness adds no
+// happens-before edge between them that could hide the semaphore's own.
+#ifndef SEMFUZZ_FUZZ_THREADS_RUNNER_H_
+#define SEMFUZZ_FUZZ_THREADS_RUNNER_H_
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fuzz/program.h"
+#include "fuzz/threads/perturb.h"
+#include "fuzz/threads/pool.h"
+#include "fuzz/verdict.h"
+#include "semfuzz/internal/limits.h"
+
+namespace semfuzz::threads {
+
+struct thread_options {
+  std::chrono::milliseconds quiet{5};      // no progress this long: look at the blocked threads
+  std::chrono::milliseconds confirm{1500};  // a fitting request must stay blocked this long
+};
+
+template <class Adapter>
+class thread_runner {
+ public:
+  thread_runner(const program& prog, const std::uint8_t* choices, std::size_t size, worker_pool& pool,
+                thread_options options)
+      : prog_(prog), pool_(pool), options_(options), threads_(static_cast<int>(prog.threads.size())) {
+    expand_ops();
+    // The choice stream, dealt out to the threads as perturbation bytes.
+    perturbation_.resize(threads_);
+    for (std::size_t i = 0; i < size; ++i) perturbation_[i % threads_].push_back(choices[i]);
+    int releasers = 0;
+    for (const auto& ops : ops_) {
+      releasers += std::any_of(ops.begin(), ops.end(), [](const operation& o) { return o.kind == op_kind::release; });
+    }
+    payload_checked_ = releasers == 1 && prog.initial == 0;
+  }
+
+  // Runs the program and returns the first violation. A lost wakeup leaves threads blocked for
+  // good, so it is reported (report_and_abort) and ends the process from here.
+  verdict run() {
+    sem_ = new Adapter(prog_.initial);
+    ctx_ = std::make_unique<thread_ctx[]>(threads_);
+    pool_.run(threads_, [this](int t) { thread_main(t); }, [this] { return watchdog(); });
+    if (verdict_.kind == verdict_kind::lost_wakeup) report_and_abort(verdict_);
+    if (!destroyed_.load()) {
+      const std::int64_t avail = sem_->available();
+      if (!failed_.load() && avail >= 0 && avail != ledger()) {
+        fail(verdict_kind::conservation, "at the end available() = " + std::to_string(avail) + ", but initial + released - acquired = " + std::to_string(ledger()));
+      }
+      delete sem_;
+    }
+    return verdict_;
+  }
+
+ private:
+  static constexpr std::int64_t kMax = internal::kMaxTokens;
+  static constexpr std::int64_t kTimeoutCapNs = 2'000'000;
+  enum class state : int { idle, blocking, timed, running, barrier, finished };
+
+  struct thread_ctx {
+    std::atomic<int> phase{static_cast<int>(state::idle)};
+    std::atomic<std::int64_t> request{0};  // n of the blocking call
+    std::atomic<std::size_t> op_index{0};
+  };
+
+  static bool valid(std::int64_t n) { return n >= 0 && n <= kMax; }
+
+  // Single-token adapters get n single-token calls for a count n > 1; invalid counts and releases
+  // that could overflow are dropped where the adapter leaves them undefined.
+  void expand_ops() {
+    ops_.resize(threads_);
+    for (int t = 0; t < threads_; ++t) {
+      for (const operation& op : prog_.threads[t].ops) {
+        if (!Adapter::rejects_bad_counts && (!valid(op.n) || op.n > kMax / 2)) continue;
+        if (!Adapter::multi_token && op.n > 1 && op.kind != op_kind::available) {
+          operation one = op;
+          one.n = 1;
+          ops_[t].insert(ops_[t].end(), static_cast<std::size_t>(op.n), one);
+        } else {
+          ops_[t].push_back(op);
+        }
+      }
+    }
+  }
+
+  std::int64_t ledger() const { return prog_.initial + released_.load(std::memory_order_relaxed) - acquired_.load(std::memory_order_relaxed); }
+
+  void fail(verdict_kind kind, const std::string& message) {
+    bool expected = false;
+    if (failed_.compare_exchange_strong(expected, true)) {
+      verdict_.kind = kind;
+      verdict_.message = message;
+    }
+  }
+
+  void thread_main(int t) {
+    set_perturbation(perturbation_[t].data(), perturbation_[t].size());
+    const std::vector<operation>& ops = ops_[t];
+    for (std::size_t i = 0; i < ops.size() && !failed_.load(std::memory_order_relaxed); ++i) {
+      ctx_[t].op_index.store(i, std::memory_order_relaxed);
+      execute(t, ops[i]);
+    }
+    if (prog_.owner_destroys && t == 0) owner_destroys();
+    ctx_[t].phase.store(static_cast<int>(state::finished), std::memory_order_relaxed);
+    set_perturbation(nullptr, 0);
+  }
+
+  void owner_destroys() {
+    ctx_[0].phase.store(static_cast<int>(state::barrier), std::memory_order_relaxed);
+    while (!peers_in_final_release()) {
+      if (failed_.load(std::memory_order_relaxed)) return;
+      std::this_thread::yield();
+    }
+    std::int64_t all = ledger();
+    for (int i = 1; i < threads_; ++i) {
+      if (ctx_[i].phase.load(std::memory_order_relaxed) != static_cast<int>(state::finished)) all += ops_[i].back().n;
+    }
+    operation last;
+    last.kind = op_kind::acquire;
+    last.n = all;
+    if (!valid(all) || !execute(0, last)) return;
+    destroyed_.store(true, std::memory_order_relaxed);
+    delete sem_;  // the other threads may still be inside their final release()
+  }
+
+  bool peers_in_final_release() const {
+    for (int i = 1; i < threads_; ++i) {
+      const int phase = ctx_[i].phase.load(std::memory_order_relaxed);
+      if (phase == static_cast<int>(state::finished)) continue;
+      if (ops_[i].empty() || ctx_[i].op_index.load(std::memory_order_relaxed) + 1 != ops_[i].size() ||
+          phase != static_cast<int>(state::running)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Runs one operation and checks what it returned. Returns whether tokens were taken.
+  bool execute(int t, const operation& op) {
+    using clock = std::chrono::steady_clock;
+    thread_ctx& c = ctx_[t];
+    const bool forever = op.kind == op_kind::acquire ||
+                         (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
+                         ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) && op.infinite);
+    const bool timed = !forever && (op.kind == op_kind::try_acquire_ms || op.kind == op_kind::try_acquire_for ||
+                                    op.kind == op_kind::try_acquire_until);
+    const std::int64_t wait_ns = std::min<std::int64_t>(op.kind == op_kind::try_acquire_ms ? op.timeout * 1'000'000 : op.timeout, kTimeoutCapNs);
+    c.request.store(op.n, std::memory_order_relaxed);
+    c.phase.store(static_cast<int>(forever ? state::blocking : timed ? state::timed : state::running), std::memory_order_relaxed);
+    perturb();
+    const clock::time_point start = clock::now();
+    bool ok = true, threw_invalid = false, threw_overflow = false;
+    if (op.kind == op_kind::release && payload_checked_ && valid(op.n) && op.n > 0) {
+      payload_[std::min<std::size_t>(releases_written_++, kPayloadCells - 1)] = 0x5EAF00D + t;
+    }
+    try {
+      switch (op.kind) {
+        case op_kind::acquire:
+          sem_->acquire(op.n);
+          break;
+        case op_kind::release:
+          sem_->release(op.n);
+          break;
+        case op_kind::try_acquire:
+          ok = sem_->try_acquire(op.n);
+          break;
+        case op_kind::try_acquire_ms:
+          ok = sem_->try_acquire_ms(op.n, op.timeout < 0 ? static_cast<int>(op.timeout) : static_cast<int>(wait_ns / 1'000'000));
+          break;
+        case op_kind::try_acquire_for:
+          ok = op.infinite ? sem_->try_acquire_for(op.n, std::chrono::nanoseconds::max())
+                           : sem_->try_acquire_for(op.n, std::chrono::nanoseconds(wait_ns));
+          break;
+        case op_kind::try_acquire_until:
+          ok = op.infinite ? sem_->try_acquire_until(op.n, clock::time_point::max())
+                           : sem_->try_acquire_until(op.n, start + std::chrono::nanoseconds(wait_ns));
+          break;
+        case op_kind::available: {
+          const std::int64_t v = sem_->available();
+          if (v > kMax) fail(verdict_kind::conservation, "available() = " + std::to_string(v));
+          break;
+        }
+      }
+    } catch (const std::invalid_argument&) {
+      threw_invalid = true;
+    } catch (const std::overflow_error&) {
+      threw_overflow = true;
+    }
+    const std::int64_t elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+    c.phase.store(static_cast<int>(state::running), std::memory_order_relaxed);
+    progress_.fetch_add(1, std::memory_order_relaxed);
+    const std::string who = "T" + std::to_string(t) + " " + describe(op);
+    if (op.kind == op_kind::available) return false;
+    if (!valid(op.n)) {
+      if (!threw_invalid) fail(verdict_kind::bad_result, who + ": an invalid count was not rejected");
+      return false;
+    }
+    if (threw_invalid) {
+      fail(verdict_kind::bad_result, who + ": a valid count was rejected");
+      return false;
+    }
+    if (threw_overflow) return false;  // plausibility needs the exact count; the ledger stays exact
+    if (op.kind == op_kind::release) {
+      released_.fetch_add(op.n, std::memory_order_relaxed);
+      return false;
+    }
+    if (!ok) {
+      if (forever) fail(verdict_kind::infinite_timeout, who + " gave up although its timeout is infinite");
+      const std::int64_t due = op.kind == op_kind::try_acquire_ms ? (wait_ns / 1'000'000) * 1'000'000 : wait_ns;
+      if (timed && due > 0 && elapsed_ns < due) {
+        fail(verdict_kind::early_timeout, who + " returned false after " + std::to_string(elapsed_ns) + " ns, before its " + std::to_string(due) + " ns timeout");
+      }
+      return false;
+    }
+    acquired_.fetch_add(op.n, std::memory_order_relaxed);
+    // Without a rescue before this acquire, its tokens came from the single releaser, whose first
+    // release therefore precedes it: the payload written before that release must be visible.
+    if (payload_checked_ && op.n > 0 && !rescued_.load(std::memory_order_relaxed)) {
+      volatile std::uint64_t seen = payload_[0];
+      (void)seen;
+    }
+    return true;
+  }
+
+  // Called by the pool every few milliseconds while the run is unfinished. Returns false to give
+  // up waiting (after a reported lost wakeup).
+  bool watchdog() {
+    using clock = std::chrono::steady_clock;
+    const auto now = clock::now();
+    const std::uint64_t progress = progress_.load(std::memory_order_relaxed);
+    if (progress != last_progress_) {
+      last_progress_ = progress;
+      quiet_since_ = now;
+      suspect_since_ = {};
+      return true;
+    }
+    if (now - quiet_since_ < options_.quiet) return true;
+    // Quiet: is every unfinished thread parked in an untimed acquire (or T0 at its barrier)?
+    std::int64_t smallest = -1, largest = 0;
+    for (int t = 0; t < threads_; ++t) {
+      const int phase = ctx_[t].phase.load(std::memory_order_relaxed);
+      if (phase == static_cast<int>(state::finished) || phase == static_cast<int>(state::barrier)) continue;
+      if (phase != static_cast<int>(state::blocking)) return true;  // still working or timing out
+      const std::int64_t n = ctx_[t].request.load(std::memory_order_relaxed);
+      smallest = smallest < 0 ? n : std::min(smallest, n);
+      largest = std::max(largest, n);
+    }
+    if (smallest < 0) return true;
+    const std::int64_t tokens = ledger();
+    if (smallest <= tokens) {  // someone should have got its tokens
+      if (suspect_since_ == clock::time_point{}) suspect_since_ = now;
+      if (now - suspect_since_ < options_.confirm) return true;
+      fail(verdict_kind::lost_wakeup, "all unfinished threads blocked for " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - quiet_since_).count()) +
+                                          " ms, yet a blocked acquire(" + std::to_string(smallest) + ") fits the " + std::to_string(tokens) + " tokens left\n" + describe(prog_));
+      return false;
+    }
+    // The program deadlocked by itself: supply what the largest request lacks, and go on.
+    const std::int64_t rescue = std::min(largest - tokens, kMax - std::max<std::int64_t>(tokens, 0));
+    if (rescue > 0 && !destroyed_.load(std::memory_order_relaxed)) {
+      rescued_.store(true, std::memory_order_relaxed);
+      try {
+        sem_->release(rescue);
+        released_.fetch_add(rescue, std::memory_order_relaxed);
+      } catch (const std::overflow_error&) {
+      }
+    }
+    quiet_since_ = now;
+    return true;
+  }
+
+  static constexpr std::size_t kPayloadCells = 64;
+
+  const program& prog_;
+  worker_pool& pool_;
+  const thread_options options_;
+  const int threads_;
+  std::vector<std::vector<operation>> ops_;
+  std::vector<std::vector<std::uint8_t>> perturbation_;
+  Adapter* sem_ = nullptr;  // set before the workers start; T0 may delete it in destroy mode
+  std::unique_ptr<thread_ctx[]> ctx_;
+  std::atomic<std::int64_t> released_{0};
+  std::atomic<std::int64_t> acquired_{0};
+  std::atomic<std::uint64_t> progress_{0};
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> destroyed_{false};
+  std::atomic<bool> rescued_{false};
+  verdict verdict_;
+  bool payload_checked_ = false;
+  std::uint64_t payload_[kPayloadCells] = {};  // plain: the semaphore must order these
+  std::size_t releases_written_ = 0;           // touched by the single releasing thread only
+  std::uint64_t last_progress_ = ~0ull;
+  std::chrono::steady_clock::time_point quiet_since_{};
+  std::chrono::steady_clock::time_point suspect_since_{};
+};
+
+}  // namespace semfuzz::threads
+
+#endif  // SEMFUZZ_FUZZ_THREADS_RUNNER_H_
