@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <ctime>
 #include <semaphore>
 #include <stdexcept>
@@ -27,6 +28,7 @@ class own_semaphore {
  public:
   static constexpr bool multi_token = true;
   static constexpr bool rejects_bad_counts = true;
+  static constexpr bool payload_check = true;
   explicit own_semaphore(std::int64_t initial) : s_(initial) {}
   void acquire(std::int64_t n) { s_.acquire(n); }
   bool try_acquire(std::int64_t n) { return s_.try_acquire(n); }
@@ -49,6 +51,7 @@ class std_semaphore {
  public:
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
+  static constexpr bool payload_check = true;  // header-only: TSan sees its atomics
   explicit std_semaphore(std::int64_t initial) : s_(static_cast<std::ptrdiff_t>(initial)) {}
   void acquire(std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) s_.acquire();
@@ -75,12 +78,13 @@ class std_semaphore {
 };
 
 // POSIX sem_t (glibc). Single-token operations (counts > 1 become that many calls); EINTR is
-// retried; EOVERFLOW from sem_post becomes std::overflow_error; timed waits use sem_clockwait on
-// CLOCK_MONOTONIC; negative counts are skipped (no way to express them).
+// retried; EOVERFLOW from sem_post becomes std::overflow_error; timed waits convert the steady
+// deadline to CLOCK_REALTIME for sem_timedwait once; negative counts are skipped.
 class posix_semaphore {
  public:
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
+  static constexpr bool payload_check = true;  // TSan intercepts sem_post / sem_wait
   explicit posix_semaphore(std::int64_t initial) {
     if (sem_init(&s_, 0, static_cast<unsigned>(initial)) != 0) std::abort();
   }
@@ -118,11 +122,16 @@ class posix_semaphore {
       acquire(n);
       return true;
     }
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+    // sem_timedwait (CLOCK_REALTIME), not sem_clockwait: ThreadSanitizer intercepts the former
+    // only, and would report the payload handed over by a clockwait as a race.
+    const auto left = t - std::chrono::steady_clock::now();
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::system_clock::now().time_since_epoch() + std::max(left, left.zero()))
+                        .count();
     timespec abs{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-    while (sem_clockwait(&s_, CLOCK_MONOTONIC, &abs) != 0) {
+    while (sem_timedwait(&s_, &abs) != 0) {
       if (errno == ETIMEDOUT) return false;
-      check(errno, "sem_clockwait");
+      check(errno, "sem_timedwait");
     }
     return true;
   }

@@ -23,8 +23,9 @@
 // acquire, try_acquire, try_acquire_ms, try_acquire_for, try_acquire_until (steady_clock),
 // release taking std::int64_t counts; available() (or -1 when unsupported); static constexpr
 // bool multi_token (false: counts > 1 are split into single-token calls, which is not
-// all-or-nothing) and bool rejects_bad_counts (false: invalid counts and overflowing releases
-// are undefined for it and are skipped).
+// all-or-nothing), bool rejects_bad_counts (false: invalid counts and overflowing releases
+// are undefined for it and are skipped) and bool payload_check (false when ThreadSanitizer
+// cannot see the semaphore's synchronisation, e.g. an uninstrumented library).
 //
 // Synchronisation: the pool hands each run to its workers and collects them under a mutex; during
 // a run the workers share only the semaphore and relaxed atomics, so the harness adds no
@@ -70,7 +71,7 @@ class thread_runner {
     for (const auto& ops : ops_) {
       releasers += std::any_of(ops.begin(), ops.end(), [](const operation& o) { return o.kind == op_kind::release; });
     }
-    payload_checked_ = releasers == 1 && prog.initial == 0;
+    payload_checked_ = Adapter::payload_check && releasers == 1 && prog.initial == 0;
   }
 
   // Runs the program and returns the first violation. A lost wakeup leaves threads blocked for
@@ -177,14 +178,14 @@ class thread_runner {
   bool execute(int t, const operation& op) {
     using clock = std::chrono::steady_clock;
     thread_ctx& c = ctx_[t];
-    const bool forever = op.kind == op_kind::acquire ||
+    const bool unbounded = op.kind == op_kind::acquire ||
                          (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
                          ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) && op.infinite);
-    const bool timed = !forever && (op.kind == op_kind::try_acquire_ms || op.kind == op_kind::try_acquire_for ||
+    const bool timed = !unbounded && (op.kind == op_kind::try_acquire_ms || op.kind == op_kind::try_acquire_for ||
                                     op.kind == op_kind::try_acquire_until);
     const std::int64_t wait_ns = std::min<std::int64_t>(op.kind == op_kind::try_acquire_ms ? op.timeout * 1'000'000 : op.timeout, kTimeoutCapNs);
     c.request.store(op.n, std::memory_order_relaxed);
-    c.phase.store(static_cast<int>(forever ? state::blocking : timed ? state::timed : state::running), std::memory_order_relaxed);
+    c.phase.store(static_cast<int>(unbounded ? state::blocking : timed ? state::timed : state::running), std::memory_order_relaxed);
     perturb();
     const clock::time_point start = clock::now();
     bool ok = true, threw_invalid = false, threw_overflow = false;
@@ -243,7 +244,7 @@ class thread_runner {
       return false;
     }
     if (!ok) {
-      if (forever) fail(verdict_kind::infinite_timeout, who + " gave up although its timeout is infinite");
+      if (unbounded) fail(verdict_kind::infinite_timeout, who + " gave up although its timeout is infinite");
       const std::int64_t due = op.kind == op_kind::try_acquire_ms ? (wait_ns / 1'000'000) * 1'000'000 : wait_ns;
       if (timed && due > 0 && elapsed_ns < due) {
         fail(verdict_kind::early_timeout, who + " returned false after " + std::to_string(elapsed_ns) + " ns, before its " + std::to_string(due) + " ns timeout");
