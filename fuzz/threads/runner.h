@@ -14,7 +14,8 @@
 //                     releaser writes a plain payload before each release and every successful
 //                     acquirer reads the first one after it: a release or acquire without the
 //                     ordering it promises is a race.
-//   use after destroy (ASan) destroy mode, as in the schedule target.
+//   use after destroy (ASan) destroy mode, as in the schedule target, for programs whose
+//                     releases cannot overflow.
 // Differences from the schedule target, by necessity: finite timeouts are capped at 2 ms of real
 // time; the choice stream becomes per-thread perturbation bytes (fuzz/threads/perturb.h); runs
 // are not reproducible step by step, only likely to recur.
@@ -45,6 +46,7 @@
 #include <vector>
 
 #include "fuzz/program.h"
+#include "fuzz/sim/feedback.h"
 #include "fuzz/threads/perturb.h"
 #include "fuzz/threads/pool.h"
 #include "fuzz/verdict.h"
@@ -72,6 +74,31 @@ class thread_runner {
       releasers += std::any_of(ops.begin(), ops.end(), [](const operation& o) { return o.kind == op_kind::release; });
     }
     payload_checked_ = Adapter::payload_check && releasers == 1 && prog.initial == 0;
+    // Destroy mode needs every final release to succeed: T0 learns that they ran only through
+    // the tokens its last acquire takes from them (that acquire is what orders the delete after
+    // them). So it is kept only for programs whose releases cannot overflow.
+    std::int64_t total = prog.initial + kRescueMargin;
+    for (const auto& ops : ops_) {
+      for (const operation& o : ops) total += o.kind == op_kind::release && valid(o.n) ? o.n : 0;
+    }
+    destroy_ = prog.owner_destroys && total <= kMax;
+    // In destroy mode T0 sizes its last acquire from the other threads' bookkeeping, which must
+    // then be exact when it reads it: sequentially consistent (this hides ordering bugs from
+    // TSan in such runs, which are about use after destroy). Otherwise relaxed: the workers
+    // share no happens-before edge but the semaphore's.
+    book_ = destroy_ ? std::memory_order_seq_cst : std::memory_order_relaxed;
+  }
+
+  // Feeds what happened to libFuzzer's extra counters (from the calling thread, after run()):
+  // each call's kind and outcome in program order, and the watchdog's rescues.
+  void note_outcomes() const {
+    sim::reset_states();
+    for (int t = 0; t < threads_; ++t) {
+      for (std::size_t i = 0; i < outcomes_[t].size(); ++i) {
+        sim::note_state(static_cast<std::uint32_t>(t) << 16 | static_cast<std::uint32_t>(i) << 8 | outcomes_[t][i]);
+      }
+    }
+    sim::note_state(0xFF0000u | static_cast<std::uint32_t>(std::min(rescues_, 15)));
   }
 
   // Runs the program and returns the first violation. A lost wakeup leaves threads blocked for
@@ -79,6 +106,8 @@ class thread_runner {
   verdict run() {
     sem_ = new Adapter(prog_.initial);
     ctx_ = std::make_unique<thread_ctx[]>(threads_);
+    outcomes_.assign(threads_, {});
+    for (int t = 0; t < threads_; ++t) outcomes_[t].reserve(ops_[t].size() + 1);
     pool_.run(threads_, [this](int t) { thread_main(t); }, [this] { return watchdog(); });
     if (verdict_.kind == verdict_kind::lost_wakeup) report_and_abort(verdict_);
     if (!destroyed_.load()) {
@@ -94,6 +123,7 @@ class thread_runner {
  private:
   static constexpr std::int64_t kMax = internal::kMaxTokens;
   static constexpr std::int64_t kTimeoutCapNs = 2'000'000;
+  static constexpr std::int64_t kRescueMargin = 1 << 20;  // room for the watchdog's releases
   enum class state : int { idle, blocking, timed, running, barrier, finished };
 
   struct thread_ctx {
@@ -122,7 +152,7 @@ class thread_runner {
     }
   }
 
-  std::int64_t ledger() const { return prog_.initial + released_.load(std::memory_order_relaxed) - acquired_.load(std::memory_order_relaxed); }
+  std::int64_t ledger() const { return prog_.initial + released_.load(book_) - acquired_.load(book_); }
 
   void fail(verdict_kind kind, const std::string& message) {
     bool expected = false;
@@ -136,23 +166,23 @@ class thread_runner {
     set_perturbation(perturbation_[t].data(), perturbation_[t].size());
     const std::vector<operation>& ops = ops_[t];
     for (std::size_t i = 0; i < ops.size() && !failed_.load(std::memory_order_relaxed); ++i) {
-      ctx_[t].op_index.store(i, std::memory_order_relaxed);
+      ctx_[t].op_index.store(i, book_);
       execute(t, ops[i]);
     }
-    if (prog_.owner_destroys && t == 0) owner_destroys();
-    ctx_[t].phase.store(static_cast<int>(state::finished), std::memory_order_relaxed);
+    if (destroy_ && t == 0) owner_destroys();
+    ctx_[t].phase.store(static_cast<int>(state::finished), book_);
     set_perturbation(nullptr, 0);
   }
 
   void owner_destroys() {
-    ctx_[0].phase.store(static_cast<int>(state::barrier), std::memory_order_relaxed);
+    ctx_[0].phase.store(static_cast<int>(state::barrier), book_);
     while (!peers_in_final_release()) {
       if (failed_.load(std::memory_order_relaxed)) return;
       std::this_thread::yield();
     }
     std::int64_t all = ledger();
     for (int i = 1; i < threads_; ++i) {
-      if (ctx_[i].phase.load(std::memory_order_relaxed) != static_cast<int>(state::finished)) all += ops_[i].back().n;
+      if (ctx_[i].phase.load(book_) != static_cast<int>(state::finished)) all += ops_[i].back().n;
     }
     operation last;
     last.kind = op_kind::acquire;
@@ -164,9 +194,9 @@ class thread_runner {
 
   bool peers_in_final_release() const {
     for (int i = 1; i < threads_; ++i) {
-      const int phase = ctx_[i].phase.load(std::memory_order_relaxed);
+      const int phase = ctx_[i].phase.load(book_);
       if (phase == static_cast<int>(state::finished)) continue;
-      if (ops_[i].empty() || ctx_[i].op_index.load(std::memory_order_relaxed) + 1 != ops_[i].size() ||
+      if (ops_[i].empty() || ctx_[i].op_index.load(book_) + 1 != ops_[i].size() ||
           phase != static_cast<int>(state::running)) {
         return false;
       }
@@ -185,13 +215,17 @@ class thread_runner {
                                     op.kind == op_kind::try_acquire_until);
     const std::int64_t wait_ns = std::min<std::int64_t>(op.kind == op_kind::try_acquire_ms ? op.timeout * 1'000'000 : op.timeout, kTimeoutCapNs);
     c.request.store(op.n, std::memory_order_relaxed);
-    c.phase.store(static_cast<int>(unbounded ? state::blocking : timed ? state::timed : state::running), std::memory_order_relaxed);
+    c.phase.store(static_cast<int>(unbounded ? state::blocking : timed ? state::timed : state::running), book_);
     perturb();
     const clock::time_point start = clock::now();
     bool ok = true, threw_invalid = false, threw_overflow = false;
     if (op.kind == op_kind::release && payload_checked_ && valid(op.n) && op.n > 0) {
       payload_[std::min<std::size_t>(releases_written_++, kPayloadCells - 1)] = 0x5EAF00D + t;
     }
+    // Counted before the call and taken back if it throws, so that the ledger never lags the
+    // tokens a release has made visible (T0's last acquire in destroy mode is sized from it).
+    const bool counts = op.kind == op_kind::release && valid(op.n);
+    if (counts) released_.fetch_add(op.n, book_);
     try {
       switch (op.kind) {
         case op_kind::acquire:
@@ -225,33 +259,34 @@ class thread_runner {
     } catch (const std::overflow_error&) {
       threw_overflow = true;
     }
+    if (counts && (threw_invalid || threw_overflow)) released_.fetch_sub(op.n, book_);
     const std::int64_t elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
-    c.phase.store(static_cast<int>(state::running), std::memory_order_relaxed);
+    c.phase.store(static_cast<int>(state::running), book_);
     progress_.fetch_add(1, std::memory_order_relaxed);
-    const std::string who = "T" + std::to_string(t) + " " + describe(op);
+    outcomes_[t].push_back(static_cast<std::uint8_t>(static_cast<int>(op.kind) << 4 | ok | threw_invalid << 1 |
+                                                     threw_overflow << 2 | (elapsed_ns > kTimeoutCapNs) << 3));
+    // Built only on failure: worker threads stay out of the (coverage-instrumented) decoder.
+    const auto who = [&] { return "T" + std::to_string(t) + " " + describe(op); };
     if (op.kind == op_kind::available) return false;
     if (!valid(op.n)) {
-      if (!threw_invalid) fail(verdict_kind::bad_result, who + ": an invalid count was not rejected");
+      if (!threw_invalid) fail(verdict_kind::bad_result, who() + ": an invalid count was not rejected");
       return false;
     }
     if (threw_invalid) {
-      fail(verdict_kind::bad_result, who + ": a valid count was rejected");
+      fail(verdict_kind::bad_result, who() + ": a valid count was rejected");
       return false;
     }
     if (threw_overflow) return false;  // plausibility needs the exact count; the ledger stays exact
-    if (op.kind == op_kind::release) {
-      released_.fetch_add(op.n, std::memory_order_relaxed);
-      return false;
-    }
+    if (op.kind == op_kind::release) return false;
     if (!ok) {
-      if (unbounded) fail(verdict_kind::infinite_timeout, who + " gave up although its timeout is infinite");
+      if (unbounded) fail(verdict_kind::infinite_timeout, who() + " gave up although its timeout is infinite");
       const std::int64_t due = op.kind == op_kind::try_acquire_ms ? (wait_ns / 1'000'000) * 1'000'000 : wait_ns;
       if (timed && due > 0 && elapsed_ns < due) {
-        fail(verdict_kind::early_timeout, who + " returned false after " + std::to_string(elapsed_ns) + " ns, before its " + std::to_string(due) + " ns timeout");
+        fail(verdict_kind::early_timeout, who() + " returned false after " + std::to_string(elapsed_ns) + " ns, before its " + std::to_string(due) + " ns timeout");
       }
       return false;
     }
-    acquired_.fetch_add(op.n, std::memory_order_relaxed);
+    acquired_.fetch_add(op.n, book_);
     // Without a rescue before this acquire, its tokens came from the single releaser, whose first
     // release therefore precedes it: the payload written before that release must be visible.
     if (payload_checked_ && op.n > 0 && !rescued_.load(std::memory_order_relaxed)) {
@@ -277,7 +312,7 @@ class thread_runner {
     // Quiet: is every unfinished thread parked in an untimed acquire (or T0 at its barrier)?
     std::int64_t smallest = -1, largest = 0;
     for (int t = 0; t < threads_; ++t) {
-      const int phase = ctx_[t].phase.load(std::memory_order_relaxed);
+      const int phase = ctx_[t].phase.load(book_);
       if (phase == static_cast<int>(state::finished) || phase == static_cast<int>(state::barrier)) continue;
       if (phase != static_cast<int>(state::blocking)) return true;  // still working or timing out
       const std::int64_t n = ctx_[t].request.load(std::memory_order_relaxed);
@@ -297,10 +332,12 @@ class thread_runner {
     const std::int64_t rescue = std::min(largest - tokens, kMax - std::max<std::int64_t>(tokens, 0));
     if (rescue > 0 && !destroyed_.load(std::memory_order_relaxed)) {
       rescued_.store(true, std::memory_order_relaxed);
+      ++rescues_;
+      released_.fetch_add(rescue, book_);
       try {
         sem_->release(rescue);
-        released_.fetch_add(rescue, std::memory_order_relaxed);
       } catch (const std::overflow_error&) {
+        released_.fetch_sub(rescue, book_);
       }
     }
     quiet_since_ = now;
@@ -325,8 +362,12 @@ class thread_runner {
   std::atomic<bool> rescued_{false};
   verdict verdict_;
   bool payload_checked_ = false;
+  bool destroy_ = false;
+  std::memory_order book_ = std::memory_order_relaxed;  // see the constructor
   std::uint64_t payload_[kPayloadCells] = {};  // plain: the semaphore must order these
   std::size_t releases_written_ = 0;           // touched by the single releasing thread only
+  std::vector<std::vector<std::uint8_t>> outcomes_;  // outcomes_[t]: written by worker t only
+  int rescues_ = 0;                                   // the watchdog's (main thread's) own
   std::uint64_t last_progress_ = ~0ull;
   std::chrono::steady_clock::time_point quiet_since_{};
   std::chrono::steady_clock::time_point suspect_since_{};

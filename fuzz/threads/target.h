@@ -12,6 +12,8 @@
 
 namespace semfuzz::threads {
 
+int coverage_anchor(int threads);  // fuzz/threads/coverage_anchor.cc
+
 inline worker_pool& shared_pool() {
   static worker_pool* pool = new worker_pool(kMaxProgramThreads);  // lives for the process
   return *pool;
@@ -33,8 +35,11 @@ inline thread_options default_options() {
 template <class Adapter>
 void run_thread_input(const decoded_input& in) {
   if (std::getenv("SEMFUZZ_TRACE") != nullptr) std::fprintf(stderr, "%s", describe(in.prog).c_str());
+  coverage_anchor(static_cast<int>(in.prog.threads.size()));
   thread_runner<Adapter> runner(in.prog, in.choices, in.choice_size, shared_pool(), default_options());
-  report_and_abort(runner.run());
+  const verdict v = runner.run();
+  runner.note_outcomes();
+  report_and_abort(v);
 }
 
 }  // namespace semfuzz::threads
