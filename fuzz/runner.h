@@ -14,6 +14,9 @@
 //                  only near max().
 //   use after destroy  in destroy mode T0 deletes the semaphore after its last acquire; ASan
 //                  reports any later touch.
+//   wasted-wake    split64 only (it counts its waiters, so it promises exact wakes): a release
+//                  whose futex wake comes although no other thread was in a call that may block
+//                  at any point of the release, so nobody can have been registered.
 #ifndef SEMFUZZ_FUZZ_RUNNER_H_
 #define SEMFUZZ_FUZZ_RUNNER_H_
 
@@ -22,6 +25,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "fuzz/program.h"
@@ -30,6 +34,7 @@
 #include "fuzz/sim/sim_platform.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/internal/limits.h"
+#include "semfuzz/semaphore.h"
 
 namespace semfuzz {
 
@@ -59,6 +64,9 @@ class program_runner final : public sim::observer {
 
  private:
   static constexpr std::int64_t kMax = internal::kMaxTokens;
+  // Whether Sem wakes only registered waiters, so the wasted-wake oracle applies.
+  static constexpr bool kExactWakes =
+      std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
   enum class outcome { returned_true, returned_false, returned_value, threw_invalid, threw_overflow };
   // How a timed call may wait.
   enum class patience { none, bounded, forever };
@@ -73,6 +81,7 @@ class program_runner final : public sim::observer {
     sim::vtime absolute = 0;        // bounded try_acquire_until: the deadline
     std::int64_t min_available = 0;  // the least available() seen during the call
     std::size_t op_index = 0;        // which of the thread's operations runs (or ran last)
+    bool blocking_overlap = false;   // release: another thread was in a call that may block
     bool finished = false;
   };
 
@@ -143,11 +152,13 @@ class program_runner final : public sim::observer {
     c.first_clock = -1;
     c.min_available = available_now();
     c.wait = patience::none;
+    c.blocking_overlap = false;
     classify(c);
     c.in_op = true;
     if (trace_) note("T" + std::to_string(t) + " > " + describe(op));
     outcome result = outcome::returned_true;
     std::int64_t value = 0;
+    bool woke = false;  // release: its last shared-memory event was a futex wake
     try {
       switch (op.kind) {
         case op_kind::acquire:
@@ -155,6 +166,7 @@ class program_runner final : public sim::observer {
           break;
         case op_kind::release:
           sem_->release(op.n);
+          woke = op.n > 0 && sched_.last_event() == sim::ev::futex_wake;
           break;
         case op_kind::try_acquire:
           result = as_outcome(sem_->try_acquire(op.n));
@@ -186,6 +198,11 @@ class program_runner final : public sim::observer {
     c.in_op = false;
     if (trace_) note("T" + std::to_string(t) + " < " + describe(op) + " = " + outcome_name(result, value));
     check(t, c, result, value);
+    if (kExactWakes && woke && !c.blocking_overlap) {
+      fail(verdict_kind::wasted_wake,
+           who(t, op) + " made a futex wake, but no other thread was in a call that may block at "
+                        "any point of the release: nobody can have been registered");
+    }
     if (result == outcome::returned_true && valid(op.n)) {
       if (op.kind == op_kind::release) {
         released_ += op.n;
@@ -336,6 +353,11 @@ class program_runner final : public sim::observer {
       if (avail < c.min_available) c.min_available = avail;
       if (c.op.kind == op_kind::release) high += c.op.n;
       if (takes_tokens(c.op.kind)) low -= c.op.n;
+      if (kExactWakes && c.op.kind == op_kind::release && !c.blocking_overlap) {
+        for (std::size_t j = 0; j < ctx_.size(); ++j) {
+          c.blocking_overlap |= j != i && ctx_[j].in_op && ctx_[j].wait != patience::none;
+        }
+      }
     }
     note_abstract_state(avail);
     if (avail < 0 || avail > kMax || avail < low || avail > high) {

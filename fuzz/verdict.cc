@@ -27,6 +27,8 @@ const char* verdict_name(verdict_kind kind) {
       return "futex-misuse";
     case verdict_kind::runaway:
       return "runaway";
+    case verdict_kind::wasted_wake:
+      return "wasted-wake";
   }
   return "unknown";
 }
@@ -51,6 +53,7 @@ SEMFUZZ_ORACLE_FAILURE(oracle_try_acquire)
 SEMFUZZ_ORACLE_FAILURE(oracle_bad_result)
 SEMFUZZ_ORACLE_FAILURE(oracle_futex_misuse)
 SEMFUZZ_ORACLE_FAILURE(oracle_runaway)
+SEMFUZZ_ORACLE_FAILURE(oracle_wasted_wake)
 #undef SEMFUZZ_ORACLE_FAILURE
 
 }  // namespace
@@ -77,6 +80,8 @@ void report_and_abort(const verdict& v) {
       oracle_futex_misuse(v);
     case verdict_kind::runaway:
       oracle_runaway(v);
+    case verdict_kind::wasted_wake:
+      oracle_wasted_wake(v);
   }
   die(v);
 }

@@ -18,6 +18,7 @@ enum class verdict_kind {
   bad_result,        // an exception (or none) that the arguments do not call for
   futex_misuse,      // a futex wait/wake on foreign memory or with the wrong width
   runaway,           // the step bound was hit: livelock or unbounded retrying
+  wasted_wake,       // a futex wake while nobody can be registered (split64: exact wakes)
 };
 
 // The stable name of a kind, as used in reproducer file names: "lost-wakeup", ...
