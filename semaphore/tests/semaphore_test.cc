@@ -240,14 +240,26 @@ void RunWithWatchdog(const char* what, F fn) {
 
 // Calls call(start), start being read just before, and expects it to fail no earlier than
 // start + timeout and no later than start + timeout + kLate, leaving available() unchanged.
-// `early_slack` is 0 except where the deadline is on another clock.
+// `early_slack` is 0 except where the deadline is on another clock. The call runs on a worker,
+// so that one that never returns fails the test (and is then released) instead of hanging it.
 template <class Sem, class Call>
 void ExpectTimesOut(Sem& s, Clock::duration timeout, const Call& call,
                     Clock::duration early_slack = Clock::duration::zero()) {
   const std::ptrdiff_t before = s.available();
-  const Clock::time_point start = Clock::now();
-  const bool got = call(start);
-  const Clock::duration elapsed = Clock::now() - start;
+  bool got = true;
+  Clock::duration elapsed{};
+  {
+    Workers w([&s] { s.release(1); });
+    w.Spawn([&] {
+      const Clock::time_point start = Clock::now();
+      got = call(start);
+      elapsed = Clock::now() - start;
+    });
+    if (!w.WaitAllDone(timeout + 2 * kLate)) {
+      ADD_FAILURE() << "a call with a " << Ms(timeout) << " ms timeout did not return";
+      return;  // ~Workers releases tokens until it does
+    }
+  }
   EXPECT_FALSE(got) << "succeeded though only " << before << " tokens were there";
   EXPECT_GE(elapsed, timeout - early_slack)
       << "returned early: after " << Ms(elapsed) << " ms of " << Ms(timeout) << " ms";
@@ -466,6 +478,35 @@ TYPED_TEST(SemaphoreTest, TryAcquireTable) {
   EXPECT_EQ(s.available(), 0);
 }
 
+// A zero timeout, or a deadline already passed, never waits: 2000 failing calls of each form
+// take far less than the 2000 ms that a wait of even 1 ms per call would.
+TYPED_TEST(SemaphoreTest, ZeroTimeoutNeverWaits) {
+  constexpr int kCalls = 2000;
+  TypeParam s;
+  const auto time_calls = [](const auto& call) {
+    const Clock::time_point start = Clock::now();
+    int successes = 0;
+    for (int i = 0; i < kCalls; ++i) successes += call() ? 1 : 0;
+    EXPECT_EQ(successes, 0);
+    return Clock::now() - start;
+  };
+  const Clock::duration bound = 1s;
+  Clock::duration d = time_calls([&] { return s.try_acquire(1, 0); });
+  EXPECT_LT(d, bound) << "try_acquire(1, 0) x " << kCalls << ": " << Ms(d) << " ms";
+  d = time_calls([&] { return s.try_acquire(3, 0); });
+  EXPECT_LT(d, bound) << "try_acquire(3, 0) x " << kCalls << ": " << Ms(d) << " ms";
+  d = time_calls([&] { return s.try_acquire_for(1, 0ms); });
+  EXPECT_LT(d, bound) << "try_acquire_for(1, 0ms) x " << kCalls << ": " << Ms(d) << " ms";
+  d = time_calls([&] { return s.try_acquire_for(1, -1s); });
+  EXPECT_LT(d, bound) << "try_acquire_for(1, -1s) x " << kCalls << ": " << Ms(d) << " ms";
+  d = time_calls([&] { return s.try_acquire_until(1, Clock::now()); });
+  EXPECT_LT(d, bound) << "try_acquire_until(1, now) x " << kCalls << ": " << Ms(d) << " ms";
+  d = time_calls([&] { return s.try_acquire_until(1, SysClock::now() - 1ms); });
+  EXPECT_LT(d, bound) << "try_acquire_until(1, system now - 1ms) x " << kCalls << ": " << Ms(d)
+                      << " ms";
+  EXPECT_EQ(s.available(), 0);
+}
+
 // ---- Qt: tryAcquireWithTimeout --------------------------------------------------------------
 
 // Qt tryAcquireWithTimeout, expected failures: each returns false no earlier than the timeout,
@@ -650,8 +691,16 @@ TYPED_TEST(SemaphoreTest, NegativeTimeoutWaitsForever) {
       std::this_thread::sleep_for(200ms);
       s.release(2);
     });
-    const bool got = s.try_acquire(1, timeout_ms);
-    const Clock::duration elapsed = Clock::now() - start;
+    bool got = false;
+    Clock::duration elapsed{};
+    {
+      Workers w([&s] { s.release(1); });
+      w.Spawn([&] {
+        got = s.try_acquire(1, timeout_ms);
+        elapsed = Clock::now() - start;
+      });
+      EXPECT_TRUE(w.WaitAllDone()) << "try_acquire(1, " << timeout_ms << ") not woken";
+    }
     helper.join();
     EXPECT_TRUE(got) << "returned false after " << Ms(elapsed) << " ms";
     EXPECT_GE(elapsed, 200ms) << "returned before the helper's release";
@@ -1175,6 +1224,67 @@ TYPED_TEST(SemaphoreTest, MixedMultiTokenWaitersAllServed) {
   }
 }
 
+// A sleeping multi-token waiter must not absorb the wake-up of a release that only a
+// single-token waiter can use: acquire(2) sleeps first, then acquire(1); release(1) serves the
+// latter (a futex wakes sleepers of one word in FIFO order, so a design where both sleep on the
+// same word and a release wakes only n of them loses this wake-up).
+TYPED_TEST(SemaphoreTest, MultiTokenSleeperDoesNotStealSingleTokenWake) {
+  TypeParam s;
+  std::atomic<bool> single_done{false};
+  std::atomic<bool> multi_done{false};
+  Workers multi([&] { s.release(2); });
+  multi.Spawn([&] {
+    s.acquire(2);
+    multi_done = true;
+  });
+  multi.WaitUntilAsleep();
+  Workers single([&] { s.release(1); });
+  single.Spawn([&] {
+    s.acquire(1);
+    single_done = true;
+  });
+  single.WaitUntilAsleep();
+  s.release(1);
+  EXPECT_TRUE(single.WaitAllDone()) << "release(1) did not serve the single-token sleeper";
+  single.Finish();
+  EXPECT_FALSE(multi_done.load()) << "acquire(2) returned with 1 token released";
+  s.release(2);
+  EXPECT_TRUE(multi.WaitAllDone()) << "release(2) did not serve the acquire(2) sleeper";
+  multi.Finish();
+  EXPECT_TRUE(single_done.load());
+  EXPECT_EQ(s.available(), 0);
+}
+
+// Two threads pass 2 tokens back and forth through two semaphores, many times: every hand-off
+// races a release against a multi-token waiter between its check and its sleep, where a wake-up
+// can be lost (the ABA that split64's release sequence prevents).
+TYPED_TEST(SemaphoreTest, MultiTokenPingPong) {
+  constexpr int kRounds = kSanitized ? 5'000 : 50'000;
+  TypeParam ping;
+  TypeParam pong;
+  Workers w([&] {
+    ping.release(2);
+    pong.release(2);
+  });
+  w.Spawn([&] {
+    for (int i = 0; i < kRounds; ++i) {
+      ping.acquire(2);
+      pong.release(2);
+    }
+  });
+  w.Spawn([&] {
+    for (int i = 0; i < kRounds; ++i) {
+      pong.acquire(2);
+      ping.release(2);
+    }
+  });
+  ping.release(2);
+  EXPECT_TRUE(w.WaitAllDone(2 * 60s)) << "a hand-off was lost";
+  w.Finish();
+  EXPECT_EQ(ping.available(), 2);
+  EXPECT_EQ(pong.available(), 0);
+}
+
 // Threads mixing every call with random counts conserve the tokens and never hang.
 TYPED_TEST(SemaphoreTest, MixedLoadConservesTokens) {
   constexpr int kThreads = 4;
@@ -1262,6 +1372,7 @@ TYPED_TEST(SemaphoreTest, UncontendedPathsMakeNoFutexSyscalls) {
     s.acquire();
     for (int i = 0; i < kPairs / 10; ++i) {
       if (s.try_acquire()) ADD_FAILURE() << "try_acquire succeeded at 0";
+      if (s.try_acquire(1, 0)) ADD_FAILURE() << "try_acquire(1, 0) succeeded at 0";
       if (s.try_acquire_for(1, 0ms)) ADD_FAILURE() << "try_acquire_for(0ms) succeeded at 0";
       if (s.try_acquire_until(1, Clock::now() - 1s)) ADD_FAILURE() << "past deadline succeeded";
       s.acquire(0);
