@@ -200,8 +200,9 @@ class program_runner final : public sim::observer {
     check(t, c, result, value);
     if (kExactWakes && woke && !c.blocking_overlap) {
       fail(verdict_kind::wasted_wake,
-           who(t, op) + " made a futex wake, but no other thread was in a call that may block at "
-                        "any point of the release: nobody can have been registered");
+           who(t, op) +
+               " made a futex wake, but no other thread was in a call that may block at "
+               "any point of the release: nobody can have been registered");
     }
     if (result == outcome::returned_true && valid(op.n)) {
       if (op.kind == op_kind::release) {
