@@ -1,6 +1,7 @@
-// Tests of the real-thread target: its watchdog reports a semaphore that never wakes, ThreadSanitizer
-// reports a release without release ordering through the payload check, and the correct
-// algorithms pass programs that deadlock by themselves (the watchdog rescues them).
+// Tests of the real-thread target: its watchdog reports a semaphore that never wakes and a timed
+// wait that never times out, ThreadSanitizer reports a release without release ordering through
+// the payload check, and the correct algorithms pass programs that deadlock by themselves (the
+// watchdog rescues them).
 #include <gtest/gtest.h>
 
 #include "fuzz/tests/broken_semaphores.h"
@@ -49,7 +50,8 @@ verdict run(const program& p, thread_options o = {}) {
 
 TEST(Threads, CorrectAlgorithmsSurviveSelfDeadlockingPrograms) {
   // T0 waits for 3 tokens that nobody releases: the watchdog supplies them and the run ends.
-  const program p = make(1, {{op(op_kind::acquire, 3), op(op_kind::release, 1)}, {op(op_kind::acquire, 1)}});
+  const program p =
+      make(1, {{op(op_kind::acquire, 3), op(op_kind::release, 1)}, {op(op_kind::acquire, 1)}});
   EXPECT_FALSE(run<own_semaphore<internal::split64_core>>(p).failed());
   EXPECT_FALSE(run<own_semaphore<internal::word32_core>>(p).failed());
   EXPECT_FALSE(run<own_semaphore<internal::condvar_core>>(p).failed());
@@ -60,8 +62,11 @@ TEST(Threads, CorrectAlgorithmsSurviveSelfDeadlockingPrograms) {
 constexpr broken::defects kNoWake{.release_never_wakes = true};
 TEST(ThreadsDeathTest, WatchdogReportsALostWakeup) {
   // Four sleepers and a late releaser: some acquirer sleeps before the release and is never woken.
-  const program p = make(0, {{op(op_kind::acquire, 1)}, {op(op_kind::acquire, 1)}, {op(op_kind::acquire, 1)},
-                             {op(op_kind::try_acquire_ms, 1), op(op_kind::try_acquire_ms, 1), op(op_kind::release, 3)}});
+  const program p = make(0, {{op(op_kind::acquire, 1)},
+                             {op(op_kind::acquire, 1)},
+                             {op(op_kind::acquire, 1)},
+                             {op(op_kind::try_acquire_ms, 1), op(op_kind::try_acquire_ms, 1),
+                              op(op_kind::release, 3)}});
   thread_options quick;
   quick.confirm = std::chrono::milliseconds(300);
   EXPECT_DEATH(
@@ -69,6 +74,35 @@ TEST(ThreadsDeathTest, WatchdogReportsALostWakeup) {
         for (int i = 0; i < 50; ++i) run<broken_adapter<kNoWake>>(p, quick);
       },
       "VERDICT lost-wakeup");
+}
+
+// A 1 ms timed acquire with no token ever released.
+program lonely_timed_acquire() {
+  operation timed = op(op_kind::try_acquire_for, 1);
+  timed.timeout = 1'000'000;
+  return make(0, {{timed}});
+}
+
+constexpr broken::defects kNoDeadline{.ignores_deadline = true};
+TEST(ThreadsDeathTest, WatchdogReportsALateTimeout) {
+  // The broken semaphore sleeps without a deadline; the watchdog reports the call still blocked
+  // long after its timeout. (Death tests run first, before this process has a pool: the forked
+  // child makes its own. So the correct algorithms' side is in TimedAcquireTimesOut below.)
+  thread_options quick;
+  quick.confirm = std::chrono::milliseconds(300);
+  EXPECT_DEATH(run<broken_adapter<kNoDeadline>>(lonely_timed_acquire(), quick),
+               "VERDICT late-timeout");
+}
+
+TEST(Threads, TimedAcquireTimesOut) {
+  thread_options quick;
+  quick.confirm = std::chrono::milliseconds(300);
+  const program p = lonely_timed_acquire();
+  EXPECT_FALSE(run<own_semaphore<internal::split64_core>>(p, quick).failed());
+  EXPECT_FALSE(run<own_semaphore<internal::word32_core>>(p, quick).failed());
+  EXPECT_FALSE(run<own_semaphore<internal::condvar_core>>(p, quick).failed());
+  EXPECT_FALSE(run<posix_semaphore>(p, quick).failed());
+  EXPECT_FALSE(run<std_semaphore>(p, quick).failed());
 }
 
 constexpr broken::defects kRelaxed{.release_is_relaxed = true};

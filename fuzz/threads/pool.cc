@@ -7,6 +7,7 @@
 namespace semfuzz::threads {
 
 worker_pool::worker_pool(int workers) : args_(workers), workers_(workers) {
+  for (int i = 0; i < workers; ++i) slots_.push_back(std::make_unique<start_slot>());
   for (int i = 0; i < workers; ++i) {
     args_[i] = start_arg{this, i};
     if (pthread_create(&workers_[i], nullptr, &worker_pool::worker_entry, &args_[i]) != 0) {
@@ -23,23 +24,34 @@ void* worker_pool::worker_entry(void* arg) {
 }
 
 worker_pool::~worker_pool() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
+  for (auto& slot : slots_) {
+    {
+      std::lock_guard<std::mutex> lock(slot->mutex);
+      slot->stopping = true;
+    }
+    slot->start.notify_one();
   }
-  start_.notify_all();
   for (pthread_t w : workers_) pthread_join(w, nullptr);
 }
 
-void worker_pool::run(int k, const std::function<void(int)>& job, const std::function<bool()>& watchdog) {
+void worker_pool::run(int k, const std::function<void(int)>& job,
+                      const std::function<bool()>& watchdog) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = 0;
+  }
+  for (int i = 0; i < k; ++i) {
+    start_slot& slot = *slots_[i];
+    {
+      std::lock_guard<std::mutex> lock(slot.mutex);
+      slot.job = job;
+      ++slot.generation;
+    }
+    slot.start.notify_one();
+  }
   std::unique_lock<std::mutex> lock(mutex_);
-  job_ = job;
-  active_ = k;
-  finished_ = 0;
-  ++generation_;
-  start_.notify_all();
-  while (finished_ < active_) {
-    if (done_.wait_for(lock, std::chrono::milliseconds(2), [&] { return finished_ >= active_; })) break;
+  while (finished_ < k) {
+    if (done_.wait_for(lock, std::chrono::milliseconds(2), [&] { return finished_ >= k; })) break;
     lock.unlock();
     const bool keep_waiting = watchdog();
     lock.lock();
@@ -48,15 +60,16 @@ void worker_pool::run(int k, const std::function<void(int)>& job, const std::fun
 }
 
 void worker_pool::worker_main(int index) {
+  start_slot& slot = *slots_[index];
   unsigned long seen = 0;
   for (;;) {
     std::function<void(int)> job;
     {
-      std::unique_lock<std::mutex> lock(mutex_);
-      start_.wait(lock, [&] { return stopping_ || (generation_ != seen && index < active_); });
-      if (stopping_) return;
-      seen = generation_;
-      job = job_;
+      std::unique_lock<std::mutex> lock(slot.mutex);
+      slot.start.wait(lock, [&] { return slot.stopping || slot.generation != seen; });
+      if (slot.stopping) return;
+      seen = slot.generation;
+      job = std::move(slot.job);
     }
     job(index);
     {

@@ -1,16 +1,20 @@
 // A pool of worker threads created once and reused for every input (no thread creation per run).
 //
-// Synchronisation: the job, the generation and the finished count are guarded by mutex_; a worker
-// starts a job after seeing a new generation and reports under the same mutex, so everything the
-// caller did before run() happens-before the job, and the job happens-before run()'s return.
+// Synchronisation: each worker waits for its job in a start slot of its own (a mutex, a condition
+// variable, a generation), which only it and the caller touch; it reports completion under a
+// shared mutex, after its job. So everything the caller did before run() happens-before each job,
+// each job happens-before run()'s return, and the pool adds no happens-before edge from one job to
+// another while they run: a worker that finishes early cannot order its writes before a worker
+// that starts late, which would hide from TSan a semaphore that fails to order them itself.
 #ifndef SEMFUZZ_FUZZ_THREADS_POOL_H_
 #define SEMFUZZ_FUZZ_THREADS_POOL_H_
 
-#include <condition_variable>
-#include <functional>
-#include <mutex>
 #include <pthread.h>
 
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 namespace semfuzz::threads {
@@ -32,17 +36,20 @@ class worker_pool {
     worker_pool* pool;
     int index;
   };
+  struct start_slot {  // one per worker: only that worker and the caller of run() touch it
+    std::mutex mutex;
+    std::condition_variable start;
+    std::function<void(int)> job;  // guarded by mutex
+    unsigned long generation = 0;  // guarded by mutex
+    bool stopping = false;         // guarded by mutex
+  };
   static void* worker_entry(void* arg);
   void worker_main(int index);
 
-  std::mutex mutex_;
-  std::condition_variable start_;
+  std::vector<std::unique_ptr<start_slot>> slots_;
+  std::mutex mutex_;  // completion only: taken by a worker after its job
   std::condition_variable done_;
-  std::function<void(int)> job_;  // guarded by mutex_
-  int active_ = 0;                // guarded by mutex_
-  int finished_ = 0;              // guarded by mutex_
-  unsigned long generation_ = 0;  // guarded by mutex_
-  bool stopping_ = false;         // guarded by mutex_
+  int finished_ = 0;  // guarded by mutex_
   // pthreads rather than std::thread: TSan reports a false race inside libstdc++'s (uninstrumented)
   // std::thread start-up.
   std::vector<start_arg> args_;

@@ -4,7 +4,8 @@
 // Adapter notes: QSemaphore takes int counts and treats negative counts and overflowing releases
 // as preconditions (undefined in release builds), so the runner skips them; Qt's library is not
 // instrumented for ThreadSanitizer, so the payload race check is off (TSan cannot see Qt's
-// atomics); durations are passed as milliseconds, rounded up.
+// atomics); durations are passed as milliseconds, rounded up, and a duration <= 0 as 0 (try
+// once), since Qt reads a negative timeout as "wait forever".
 #include <QSemaphore>
 #include <chrono>
 #include <cstddef>
@@ -26,10 +27,12 @@ class qt_semaphore {
   bool try_acquire_ms(std::int64_t n, int ms) { return s_.tryAcquire(static_cast<int>(n), ms); }
   bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
     if (d == std::chrono::nanoseconds::max()) return s_.tryAcquire(static_cast<int>(n), -1);
-    return s_.tryAcquire(static_cast<int>(n), ceil_ms(d));
+    // A duration <= 0 tries once; Qt would take a negative one for "forever".
+    return s_.tryAcquire(static_cast<int>(n), d.count() <= 0 ? 0 : ceil_ms(d));
   }
   bool try_acquire_until(std::int64_t n, std::chrono::steady_clock::time_point t) {
-    if (t == std::chrono::steady_clock::time_point::max()) return s_.tryAcquire(static_cast<int>(n), -1);
+    if (t == std::chrono::steady_clock::time_point::max())
+      return s_.tryAcquire(static_cast<int>(n), -1);
     const auto left = t - std::chrono::steady_clock::now();
     return s_.tryAcquire(static_cast<int>(n), left.count() <= 0 ? 0 : ceil_ms(left));
   }

@@ -7,6 +7,8 @@
 //                     for a whole confirmation period. (When no request fits, the program itself
 //                     deadlocked: the watchdog releases the missing tokens and the run goes on.)
 //   early-timeout     a timed acquire returned false before its timeout elapsed (steady clock).
+//   late-timeout      a timed acquire still had not returned a confirmation period after its
+//                     timeout (the watchdog).
 //   infinite-timeout  an infinite timeout gave up.
 //   bad-result        an invalid count was not rejected (for adapters that promise to reject).
 //   conservation      at the end, available() equals initial + released - acquired.
@@ -28,9 +30,10 @@
 // are undefined for it and are skipped) and bool payload_check (false when ThreadSanitizer
 // cannot see the semaphore's synchronisation, e.g. an uninstrumented library).
 //
-// Synchronisation: the pool hands each run to its workers and collects them under a mutex; during
-// a run the workers share only the semaphore and relaxed atomics, so the harness adds no
-// happens-before edge between them that could hide the semaphore's own.
+// Synchronisation: the pool hands each run to each worker through a start slot of its own and
+// collects them under a mutex taken after each job (pool.h); during a run the workers share only
+// the semaphore and relaxed atomics, so the harness adds no happens-before edge between them that
+// could hide the semaphore's own (destroy mode aside: see book_).
 #ifndef SEMFUZZ_FUZZ_THREADS_RUNNER_H_
 #define SEMFUZZ_FUZZ_THREADS_RUNNER_H_
 
@@ -55,23 +58,27 @@
 namespace semfuzz::threads {
 
 struct thread_options {
-  std::chrono::milliseconds quiet{5};      // no progress this long: look at the blocked threads
+  std::chrono::milliseconds quiet{5};       // no progress this long: look at the blocked threads
   std::chrono::milliseconds confirm{1500};  // a fitting request must stay blocked this long
 };
 
 template <class Adapter>
 class thread_runner {
  public:
-  thread_runner(const program& prog, const std::uint8_t* choices, std::size_t size, worker_pool& pool,
-                thread_options options)
-      : prog_(prog), pool_(pool), options_(options), threads_(static_cast<int>(prog.threads.size())) {
+  thread_runner(const program& prog, const std::uint8_t* choices, std::size_t size,
+                worker_pool& pool, thread_options options)
+      : prog_(prog),
+        pool_(pool),
+        options_(options),
+        threads_(static_cast<int>(prog.threads.size())) {
     expand_ops();
     // The choice stream, dealt out to the threads as perturbation bytes.
     perturbation_.resize(threads_);
     for (std::size_t i = 0; i < size; ++i) perturbation_[i % threads_].push_back(choices[i]);
     int releasers = 0;
     for (const auto& ops : ops_) {
-      releasers += std::any_of(ops.begin(), ops.end(), [](const operation& o) { return o.kind == op_kind::release; });
+      releasers += std::any_of(ops.begin(), ops.end(),
+                               [](const operation& o) { return o.kind == op_kind::release; });
     }
     payload_checked_ = Adapter::payload_check && releasers == 1 && prog.initial == 0;
     // Destroy mode needs every final release to succeed: T0 learns that they ran only through
@@ -95,7 +102,8 @@ class thread_runner {
     sim::reset_states();
     for (int t = 0; t < threads_; ++t) {
       for (std::size_t i = 0; i < outcomes_[t].size(); ++i) {
-        sim::note_state(static_cast<std::uint32_t>(t) << 16 | static_cast<std::uint32_t>(i) << 8 | outcomes_[t][i]);
+        sim::note_state(static_cast<std::uint32_t>(t) << 16 | static_cast<std::uint32_t>(i) << 8 |
+                        outcomes_[t][i]);
       }
     }
     sim::note_state(0xFF0000u | static_cast<std::uint32_t>(std::min(rescues_, 15)));
@@ -108,12 +116,15 @@ class thread_runner {
     ctx_ = std::make_unique<thread_ctx[]>(threads_);
     outcomes_.assign(threads_, {});
     for (int t = 0; t < threads_; ++t) outcomes_[t].reserve(ops_[t].size() + 1);
-    pool_.run(threads_, [this](int t) { thread_main(t); }, [this] { return watchdog(); });
-    if (verdict_.kind == verdict_kind::lost_wakeup) report_and_abort(verdict_);
+    pool_.run(
+        threads_, [this](int t) { thread_main(t); }, [this] { return watchdog(); });
+    if (abandoned_) report_and_abort(verdict_);  // its workers are still blocked: end here
     if (!destroyed_.load()) {
       const std::int64_t avail = sem_->available();
       if (!failed_.load() && avail >= 0 && avail != ledger()) {
-        fail(verdict_kind::conservation, "at the end available() = " + std::to_string(avail) + ", but initial + released - acquired = " + std::to_string(ledger()));
+        fail(verdict_kind::conservation,
+             "at the end available() = " + std::to_string(avail) +
+                 ", but initial + released - acquired = " + std::to_string(ledger()));
       }
       delete sem_;
     }
@@ -130,6 +141,7 @@ class thread_runner {
     std::atomic<int> phase{static_cast<int>(state::idle)};
     std::atomic<std::int64_t> request{0};  // n of the blocking call
     std::atomic<std::size_t> op_index{0};
+    std::atomic<std::int64_t> due_ns{0};  // a timed call's deadline (steady clock, ns)
   };
 
   static bool valid(std::int64_t n) { return n >= 0 && n <= kMax; }
@@ -159,7 +171,9 @@ class thread_runner {
     }
   }
 
-  std::int64_t ledger() const { return prog_.initial + released_.load(book_) - acquired_.load(book_); }
+  std::int64_t ledger() const {
+    return prog_.initial + released_.load(book_) - acquired_.load(book_);
+  }
 
   void fail(verdict_kind kind, const std::string& message) {
     bool expected = false;
@@ -215,14 +229,25 @@ class thread_runner {
   bool execute(int t, const operation& op) {
     using clock = std::chrono::steady_clock;
     thread_ctx& c = ctx_[t];
-    const bool unbounded = op.kind == op_kind::acquire ||
-                         (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
-                         ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) && op.infinite);
-    const bool timed = !unbounded && (op.kind == op_kind::try_acquire_ms || op.kind == op_kind::try_acquire_for ||
-                                    op.kind == op_kind::try_acquire_until);
-    const std::int64_t wait_ns = std::min<std::int64_t>(op.kind == op_kind::try_acquire_ms ? op.timeout * 1'000'000 : op.timeout, kTimeoutCapNs);
+    const bool unbounded =
+        op.kind == op_kind::acquire || (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
+        ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) &&
+         op.infinite);
+    const bool timed =
+        !unbounded && (op.kind == op_kind::try_acquire_ms || op.kind == op_kind::try_acquire_for ||
+                       op.kind == op_kind::try_acquire_until);
+    const std::int64_t wait_ns = std::min<std::int64_t>(
+        op.kind == op_kind::try_acquire_ms ? op.timeout * 1'000'000 : op.timeout, kTimeoutCapNs);
     c.request.store(op.n, std::memory_order_relaxed);
-    c.phase.store(static_cast<int>(unbounded ? state::blocking : timed ? state::timed : state::running), book_);
+    c.due_ns.store(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now().time_since_epoch())
+                .count() +
+            std::max<std::int64_t>(wait_ns, 0),
+        std::memory_order_relaxed);
+    c.phase.store(static_cast<int>(unbounded ? state::blocking
+                                   : timed   ? state::timed
+                                             : state::running),
+                  book_);
     perturb();
     const clock::time_point start = clock::now();
     bool ok = true, threw_invalid = false, threw_overflow = false;
@@ -245,15 +270,17 @@ class thread_runner {
           ok = sem_->try_acquire(op.n);
           break;
         case op_kind::try_acquire_ms:
-          ok = sem_->try_acquire_ms(op.n, op.timeout < 0 ? static_cast<int>(op.timeout) : static_cast<int>(wait_ns / 1'000'000));
+          ok = sem_->try_acquire_ms(op.n, op.timeout < 0 ? static_cast<int>(op.timeout)
+                                                         : static_cast<int>(wait_ns / 1'000'000));
           break;
         case op_kind::try_acquire_for:
           ok = op.infinite ? sem_->try_acquire_for(op.n, std::chrono::nanoseconds::max())
                            : sem_->try_acquire_for(op.n, std::chrono::nanoseconds(wait_ns));
           break;
         case op_kind::try_acquire_until:
-          ok = op.infinite ? sem_->try_acquire_until(op.n, clock::time_point::max())
-                           : sem_->try_acquire_until(op.n, start + std::chrono::nanoseconds(wait_ns));
+          ok = op.infinite
+                   ? sem_->try_acquire_until(op.n, clock::time_point::max())
+                   : sem_->try_acquire_until(op.n, start + std::chrono::nanoseconds(wait_ns));
           break;
         case op_kind::available: {
           const std::int64_t v = sem_->available();
@@ -267,16 +294,19 @@ class thread_runner {
       threw_overflow = true;
     }
     if (counts && (threw_invalid || threw_overflow)) released_.fetch_sub(op.n, book_);
-    const std::int64_t elapsed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+    const std::int64_t elapsed_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
     c.phase.store(static_cast<int>(state::running), book_);
     progress_.fetch_add(1, std::memory_order_relaxed);
-    outcomes_[t].push_back(static_cast<std::uint8_t>(static_cast<int>(op.kind) << 4 | ok | threw_invalid << 1 |
-                                                     threw_overflow << 2 | (elapsed_ns > kTimeoutCapNs) << 3));
+    outcomes_[t].push_back(static_cast<std::uint8_t>(static_cast<int>(op.kind) << 4 | ok |
+                                                     threw_invalid << 1 | threw_overflow << 2 |
+                                                     (elapsed_ns > kTimeoutCapNs) << 3));
     // Built only on failure: worker threads stay out of the (coverage-instrumented) decoder.
     const auto who = [&] { return "T" + std::to_string(t) + " " + describe(op); };
     if (op.kind == op_kind::available) return false;
     if (!valid(op.n)) {
-      if (!threw_invalid) fail(verdict_kind::bad_result, who() + ": an invalid count was not rejected");
+      if (!threw_invalid)
+        fail(verdict_kind::bad_result, who() + ": an invalid count was not rejected");
       return false;
     }
     if (threw_invalid) {
@@ -286,10 +316,14 @@ class thread_runner {
     if (threw_overflow) return false;  // plausibility needs the exact count; the ledger stays exact
     if (op.kind == op_kind::release) return false;
     if (!ok) {
-      if (unbounded) fail(verdict_kind::infinite_timeout, who() + " gave up although its timeout is infinite");
-      const std::int64_t due = op.kind == op_kind::try_acquire_ms ? (wait_ns / 1'000'000) * 1'000'000 : wait_ns;
+      if (unbounded)
+        fail(verdict_kind::infinite_timeout, who() + " gave up although its timeout is infinite");
+      const std::int64_t due =
+          op.kind == op_kind::try_acquire_ms ? (wait_ns / 1'000'000) * 1'000'000 : wait_ns;
       if (timed && due > 0 && elapsed_ns < due) {
-        fail(verdict_kind::early_timeout, who() + " returned false after " + std::to_string(elapsed_ns) + " ns, before its " + std::to_string(due) + " ns timeout");
+        fail(verdict_kind::early_timeout, who() + " returned false after " +
+                                              std::to_string(elapsed_ns) + " ns, before its " +
+                                              std::to_string(due) + " ns timeout");
       }
       return false;
     }
@@ -318,25 +352,53 @@ class thread_runner {
     if (now - quiet_since_ < options_.quiet) return true;
     // Quiet: is every unfinished thread parked in an untimed acquire (or T0 at its barrier)?
     std::int64_t smallest = -1, largest = 0;
+    bool working = false;
     for (int t = 0; t < threads_; ++t) {
       const int phase = ctx_[t].phase.load(book_);
-      if (phase == static_cast<int>(state::finished) || phase == static_cast<int>(state::barrier)) continue;
-      if (phase != static_cast<int>(state::blocking)) return true;  // still working or timing out
+      if (phase == static_cast<int>(state::finished) || phase == static_cast<int>(state::barrier))
+        continue;
+      if (phase == static_cast<int>(state::timed)) {
+        // A timed call must return soon after its (capped) timeout; `confirm` past it, it won't.
+        const std::int64_t late_ns =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() -
+            ctx_[t].due_ns.load(std::memory_order_relaxed);
+        if (late_ns >
+            std::chrono::duration_cast<std::chrono::nanoseconds>(options_.confirm).count()) {
+          const operation& op = ops_[t][ctx_[t].op_index.load(std::memory_order_relaxed)];
+          fail(verdict_kind::late_timeout, "T" + std::to_string(t) + " " + describe(op) +
+                                               " still blocked " +
+                                               std::to_string(late_ns / 1'000'000) +
+                                               " ms after its timeout\n" + describe(prog_));
+          abandoned_ = true;
+          return false;
+        }
+      }
+      if (phase != static_cast<int>(state::blocking)) {
+        working = true;  // still working or timing out
+        continue;
+      }
       const std::int64_t n = ctx_[t].request.load(std::memory_order_relaxed);
       smallest = smallest < 0 ? n : std::min(smallest, n);
       largest = std::max(largest, n);
     }
-    if (smallest < 0) return true;
+    if (working || smallest < 0) return true;
     const std::int64_t tokens = ledger();
     if (smallest <= tokens) {  // someone should have got its tokens
       if (suspect_since_ == clock::time_point{}) suspect_since_ = now;
       if (now - suspect_since_ < options_.confirm) return true;
-      fail(verdict_kind::lost_wakeup, "all unfinished threads blocked for " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - quiet_since_).count()) +
-                                          " ms, yet a blocked acquire(" + std::to_string(smallest) + ") fits the " + std::to_string(tokens) + " tokens left\n" + describe(prog_));
+      fail(verdict_kind::lost_wakeup,
+           "all unfinished threads blocked for " +
+               std::to_string(
+                   std::chrono::duration_cast<std::chrono::milliseconds>(now - quiet_since_)
+                       .count()) +
+               " ms, yet a blocked acquire(" + std::to_string(smallest) + ") fits the " +
+               std::to_string(tokens) + " tokens left\n" + describe(prog_));
+      abandoned_ = true;
       return false;
     }
     // The program deadlocked by itself: supply what the largest request lacks, and go on.
-    const std::int64_t rescue = std::min(largest - tokens, kMax - std::max<std::int64_t>(tokens, 0));
+    const std::int64_t rescue =
+        std::min(largest - tokens, kMax - std::max<std::int64_t>(tokens, 0));
     if (rescue > 0 && !destroyed_.load(std::memory_order_relaxed)) {
       rescued_.store(true, std::memory_order_relaxed);
       ++rescues_;
@@ -369,12 +431,13 @@ class thread_runner {
   std::atomic<bool> rescued_{false};
   verdict verdict_;
   bool payload_checked_ = false;
+  bool abandoned_ = false;  // the watchdog gave up on blocked workers (main thread only)
   bool destroy_ = false;
   std::memory_order book_ = std::memory_order_relaxed;  // see the constructor
-  std::uint64_t payload_[kPayloadCells] = {};  // plain: the semaphore must order these
-  std::size_t releases_written_ = 0;           // touched by the single releasing thread only
+  std::uint64_t payload_[kPayloadCells] = {};           // plain: the semaphore must order these
+  std::size_t releases_written_ = 0;                 // touched by the single releasing thread only
   std::vector<std::vector<std::uint8_t>> outcomes_;  // outcomes_[t]: written by worker t only
-  int rescues_ = 0;                                   // the watchdog's (main thread's) own
+  int rescues_ = 0;                                  // the watchdog's (main thread's) own
   std::uint64_t last_progress_ = ~0ull;
   std::chrono::steady_clock::time_point quiet_since_{};
   std::chrono::steady_clock::time_point suspect_since_{};
