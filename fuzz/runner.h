@@ -67,7 +67,13 @@ class program_runner final : public sim::observer {
   // Whether Sem wakes only registered waiters, so the wasted-wake oracle applies.
   static constexpr bool kExactWakes =
       std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
-  enum class outcome { returned_true, returned_false, returned_value, threw_invalid, threw_overflow };
+  enum class outcome {
+    returned_true,
+    returned_false,
+    returned_value,
+    threw_invalid,
+    threw_overflow
+  };
   // How a timed call may wait.
   enum class patience { none, bounded, forever };
 
@@ -77,8 +83,8 @@ class program_runner final : public sim::observer {
     patience wait = patience::none;
     sim::vtime start = 0;
     sim::vtime first_clock = -1;
-    sim::vtime relative = 0;        // bounded: the timeout from the first clock read
-    sim::vtime absolute = 0;        // bounded try_acquire_until: the deadline
+    sim::vtime relative = 0;         // bounded: the timeout from the first clock read
+    sim::vtime absolute = 0;         // bounded try_acquire_until: the deadline
     std::int64_t min_available = 0;  // the least available() seen during the call
     std::size_t op_index = 0;        // which of the thread's operations runs (or ran last)
     bool blocking_overlap = false;   // release: another thread was in a call that may block
@@ -88,7 +94,9 @@ class program_runner final : public sim::observer {
   static bool valid(std::int64_t n) { return n >= 0 && n <= kMax; }
   static bool takes_tokens(op_kind k) { return k != op_kind::release && k != op_kind::available; }
 
-  static void body(void* self, int thread) { static_cast<program_runner*>(self)->thread_main(thread); }
+  static void body(void* self, int thread) {
+    static_cast<program_runner*>(self)->thread_main(thread);
+  }
 
   void thread_main(int t) {
     const std::vector<operation>& ops = prog_.threads[t].ops;
@@ -103,7 +111,8 @@ class program_runner final : public sim::observer {
   // T0's ending in destroy mode: once every other thread is in (or past) its final release, take
   // every token there will be, then delete the semaphore while those releases may be unwinding.
   void owner_destroys() {
-    if (!peers_in_final_release()) sched_.block(sim::wait_kind::harness, nullptr, 0, sim::kNoDeadline);
+    if (!peers_in_final_release())
+      sched_.block(sim::wait_kind::harness, nullptr, 0, sim::kNoDeadline);
     const std::int64_t all = ledger() + releasing_now();
     if (!valid(all)) return;
     operation last;
@@ -175,13 +184,15 @@ class program_runner final : public sim::observer {
           result = as_outcome(sem_->try_acquire(op.n, static_cast<int>(op.timeout)));
           break;
         case op_kind::try_acquire_for:
-          result = op.infinite
-                       ? as_outcome(sem_->try_acquire_for(op.n, std::chrono::nanoseconds::max()))
-                       : as_outcome(sem_->try_acquire_for(op.n, std::chrono::nanoseconds(op.timeout)));
+          result =
+              op.infinite
+                  ? as_outcome(sem_->try_acquire_for(op.n, std::chrono::nanoseconds::max()))
+                  : as_outcome(sem_->try_acquire_for(op.n, std::chrono::nanoseconds(op.timeout)));
           break;
         case op_kind::try_acquire_until: {
           using tp = sim::sim_clock::time_point;
-          const tp until = c.wait == patience::forever ? tp::max() : tp(sim::sim_clock::duration(c.absolute));
+          const tp until =
+              c.wait == patience::forever ? tp::max() : tp(sim::sim_clock::duration(c.absolute));
           result = as_outcome(sem_->try_acquire_until(op.n, until));
           break;
         }
@@ -196,7 +207,8 @@ class program_runner final : public sim::observer {
       result = outcome::threw_overflow;
     }
     c.in_op = false;
-    if (trace_) note("T" + std::to_string(t) + " < " + describe(op) + " = " + outcome_name(result, value));
+    if (trace_)
+      note("T" + std::to_string(t) + " < " + describe(op) + " = " + outcome_name(result, value));
     check(t, c, result, value);
     if (kExactWakes && woke && !c.blocking_overlap) {
       fail(verdict_kind::wasted_wake,
@@ -240,16 +252,21 @@ class program_runner final : public sim::observer {
         c.wait = patience::forever;
         break;
       case op_kind::try_acquire_ms:
-        c.wait = op.timeout < 0 ? patience::forever : op.timeout == 0 ? patience::none : patience::bounded;
+        c.wait = op.timeout < 0    ? patience::forever
+                 : op.timeout == 0 ? patience::none
+                                   : patience::bounded;
         c.relative = op.timeout * 1'000'000;
         break;
       case op_kind::try_acquire_for:
-        c.wait = op.infinite ? patience::forever : op.timeout <= 0 ? patience::none : patience::bounded;
+        c.wait = op.infinite       ? patience::forever
+                 : op.timeout <= 0 ? patience::none
+                                   : patience::bounded;
         c.relative = op.timeout;
         break;
       case op_kind::try_acquire_until:
         c.absolute = sat_add(c.start, op.timeout);
-        c.wait = op.infinite || c.absolute == sim::kNoDeadline ? patience::forever : patience::bounded;
+        c.wait =
+            op.infinite || c.absolute == sim::kNoDeadline ? patience::forever : patience::bounded;
         break;
       default:
         c.wait = patience::none;
@@ -269,48 +286,57 @@ class program_runner final : public sim::observer {
     return std::min(a + b, sim::kNoDeadline);
   }
 
-  static std::string who(int t, const operation& op) { return "T" + std::to_string(t) + " " + describe(op); }
+  static std::string who(int t, const operation& op) {
+    return "T" + std::to_string(t) + " " + describe(op);
+  }
 
   void check(int t, const thread_ctx& c, outcome result, std::int64_t value) {
     const operation& op = c.op;
     if (op.kind == op_kind::available) {
-      if (value < 0 || value > kMax) fail(verdict_kind::conservation, who(t, op) + " returned " + std::to_string(value));
+      if (value < 0 || value > kMax)
+        fail(verdict_kind::conservation, who(t, op) + " returned " + std::to_string(value));
       return;
     }
     if (!valid(op.n)) {
       if (result != outcome::threw_invalid) {
-        fail(verdict_kind::bad_result, who(t, op) + ": an invalid count was not rejected with std::invalid_argument");
+        fail(verdict_kind::bad_result,
+             who(t, op) + ": an invalid count was not rejected with std::invalid_argument");
       }
       return;
     }
     if (op.n == 0 && result != outcome::returned_true) {
-      fail(verdict_kind::bad_result, who(t, op) + ": n == 0 must succeed at once, got " + outcome_name(result, 0));
+      fail(verdict_kind::bad_result,
+           who(t, op) + ": n == 0 must succeed at once, got " + outcome_name(result, 0));
     }
     switch (result) {
       case outcome::threw_invalid:
-        fail(verdict_kind::bad_result, who(t, op) + ": a valid count was rejected with std::invalid_argument");
+        fail(verdict_kind::bad_result,
+             who(t, op) + ": a valid count was rejected with std::invalid_argument");
         return;
       case outcome::threw_overflow:
         // Possible only near max(): tokens (with releases still in flight), plus blocked
         // waiters in the split64 layout.
         if (ledger() + releasing_now() + op.n + static_cast<std::int64_t>(ctx_.size()) <= kMax &&
             c.min_available + static_cast<std::int64_t>(ctx_.size()) < kMax) {
-          fail(verdict_kind::bad_result, who(t, op) + ": std::overflow_error far from max() (ledger " +
+          fail(verdict_kind::bad_result, who(t, op) +
+                                             ": std::overflow_error far from max() (ledger " +
                                              std::to_string(ledger()) + ")");
         }
         return;
       case outcome::returned_false:
         if (c.wait == patience::forever) {
-          fail(verdict_kind::infinite_timeout, who(t, op) + " gave up although its timeout is infinite");
+          fail(verdict_kind::infinite_timeout,
+               who(t, op) + " gave up although its timeout is infinite");
         } else if (c.wait == patience::none) {
           if (c.min_available >= op.n) {
-            fail(verdict_kind::try_acquire, who(t, op) + " returned false although available() stayed >= " +
+            fail(verdict_kind::try_acquire, who(t, op) +
+                                                " returned false although available() stayed >= " +
                                                 std::to_string(op.n) + " throughout the call");
           }
         } else if (sched_.now() < allowed_deadline(c)) {
           fail(verdict_kind::early_timeout,
-               who(t, op) + " returned false at " + ms(sched_.now() - c.start) + " into the call, before its deadline at " +
-                   ms(allowed_deadline(c) - c.start));
+               who(t, op) + " returned false at " + ms(sched_.now() - c.start) +
+                   " into the call, before its deadline at " + ms(allowed_deadline(c) - c.start));
         }
         return;
       default:
@@ -338,8 +364,9 @@ class program_runner final : public sim::observer {
       fail(verdict_kind::try_acquire, who(t, c.op) + " sleeps although it must not block");
     } else if (c.wait == patience::bounded && deadline > allowed_deadline(c)) {
       fail(verdict_kind::late_timeout,
-           who(t, c.op) + " sleeps " + (deadline == sim::kNoDeadline ? std::string("without a deadline")
-                                                              : "until " + ms(deadline - c.start)) +
+           who(t, c.op) + " sleeps " +
+               (deadline == sim::kNoDeadline ? std::string("without a deadline")
+                                             : "until " + ms(deadline - c.start)) +
                " into the call, past its deadline at " + ms(allowed_deadline(c) - c.start));
     }
   }
@@ -362,17 +389,20 @@ class program_runner final : public sim::observer {
     }
     note_abstract_state(avail);
     if (avail < 0 || avail > kMax || avail < low || avail > high) {
-      fail(verdict_kind::conservation,
-           "available() = " + std::to_string(avail) + " outside [" + std::to_string(std::max<std::int64_t>(low, 0)) +
-               ", " + std::to_string(high) + "] allowed by initial " + std::to_string(prog_.initial) + ", released " +
-               std::to_string(released_) + ", acquired " + std::to_string(acquired_) + " and the calls in flight");
+      fail(verdict_kind::conservation, "available() = " + std::to_string(avail) + " outside [" +
+                                           std::to_string(std::max<std::int64_t>(low, 0)) + ", " +
+                                           std::to_string(high) + "] allowed by initial " +
+                                           std::to_string(prog_.initial) + ", released " +
+                                           std::to_string(released_) + ", acquired " +
+                                           std::to_string(acquired_) + " and the calls in flight");
     }
   }
 
   // Feeds the run's abstract state to the fuzzer's extra counters (fuzz/sim/feedback.h).
   void note_abstract_state(std::int64_t avail) const {
     const std::uint32_t bucket = avail >= 3 ? 3 : static_cast<std::uint32_t>(avail);
-    const std::uint32_t sleepers = static_cast<std::uint32_t>(std::min(sched_.sleeping_threads(), 3));
+    const std::uint32_t sleepers =
+        static_cast<std::uint32_t>(std::min(sched_.sleeping_threads(), 3));
     sim::note_state(static_cast<std::uint32_t>(prog_.algo) | bucket << 2 | sleepers << 4 |
                     static_cast<std::uint32_t>(sched_.last_event()) << 6);
   }
@@ -383,17 +413,19 @@ class program_runner final : public sim::observer {
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       const thread_ctx& c = ctx_[i];
       if (c.in_op && takes_tokens(c.op.kind) && valid(c.op.n) && c.op.n <= avail) {
-        fail(verdict_kind::lost_wakeup, "nothing can run, but T" + std::to_string(i) + " sleeps in " +
-                                            describe(c.op) + " while available() = " + std::to_string(avail));
+        fail(verdict_kind::lost_wakeup, "nothing can run, but T" + std::to_string(i) +
+                                            " sleeps in " + describe(c.op) +
+                                            " while available() = " + std::to_string(avail));
         return;
       }
     }
     bool releasing = false;
     for (const thread_ctx& c : ctx_) releasing |= c.in_op && c.op.kind == op_kind::release;
     if (!releasing && avail != ledger()) {
-      fail(verdict_kind::conservation, "at quiescence available() = " + std::to_string(avail) + ", but initial " +
-                                           std::to_string(prog_.initial) + " + released " + std::to_string(released_) +
-                                           " - acquired " + std::to_string(acquired_) + " = " + std::to_string(ledger()));
+      fail(verdict_kind::conservation,
+           "at quiescence available() = " + std::to_string(avail) + ", but initial " +
+               std::to_string(prog_.initial) + " + released " + std::to_string(released_) +
+               " - acquired " + std::to_string(acquired_) + " = " + std::to_string(ledger()));
     }
   }
 

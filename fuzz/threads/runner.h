@@ -141,10 +141,14 @@ class thread_runner {
     std::atomic<int> phase{static_cast<int>(state::idle)};
     std::atomic<std::int64_t> request{0};  // n of the blocking call
     std::atomic<std::size_t> op_index{0};
-    std::atomic<std::int64_t> due_ns{0};  // a timed call's deadline (steady clock, ns)
+    // While a timed call runs, its deadline (steady clock, ns since its epoch); otherwise 0.
+    std::atomic<std::int64_t> due_ns{0};
   };
 
   static bool valid(std::int64_t n) { return n >= 0 && n <= kMax; }
+  static std::int64_t steady_ns(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  }
 
   // Single-token adapters get n single-token calls for a count n > 1; invalid counts and releases
   // that could overflow are dropped where the adapter leaves them undefined.
@@ -239,11 +243,7 @@ class thread_runner {
     const std::int64_t wait_ns = std::min<std::int64_t>(
         op.kind == op_kind::try_acquire_ms ? op.timeout * 1'000'000 : op.timeout, kTimeoutCapNs);
     c.request.store(op.n, std::memory_order_relaxed);
-    c.due_ns.store(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now().time_since_epoch())
-                .count() +
-            std::max<std::int64_t>(wait_ns, 0),
-        std::memory_order_relaxed);
+    if (timed) c.due_ns.store(steady_ns(clock::now()) + std::max<std::int64_t>(wait_ns, 0), book_);
     c.phase.store(static_cast<int>(unbounded ? state::blocking
                                    : timed   ? state::timed
                                              : state::running),
@@ -296,6 +296,7 @@ class thread_runner {
     if (counts && (threw_invalid || threw_overflow)) released_.fetch_sub(op.n, book_);
     const std::int64_t elapsed_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+    if (timed) c.due_ns.store(0, book_);
     c.phase.store(static_cast<int>(state::running), book_);
     progress_.fetch_add(1, std::memory_order_relaxed);
     outcomes_[t].push_back(static_cast<std::uint8_t>(static_cast<int>(op.kind) << 4 | ok |
@@ -357,21 +358,16 @@ class thread_runner {
       const int phase = ctx_[t].phase.load(book_);
       if (phase == static_cast<int>(state::finished) || phase == static_cast<int>(state::barrier))
         continue;
-      if (phase == static_cast<int>(state::timed)) {
-        // A timed call must return soon after its (capped) timeout; `confirm` past it, it won't.
-        const std::int64_t late_ns =
-            std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() -
-            ctx_[t].due_ns.load(std::memory_order_relaxed);
-        if (late_ns >
-            std::chrono::duration_cast<std::chrono::nanoseconds>(options_.confirm).count()) {
-          const operation& op = ops_[t][ctx_[t].op_index.load(std::memory_order_relaxed)];
-          fail(verdict_kind::late_timeout, "T" + std::to_string(t) + " " + describe(op) +
-                                               " still blocked " +
-                                               std::to_string(late_ns / 1'000'000) +
-                                               " ms after its timeout\n" + describe(prog_));
-          abandoned_ = true;
-          return false;
-        }
+      // A timed call must return soon after its (capped) timeout; `confirm` past it, it won't.
+      const std::int64_t due = ctx_[t].due_ns.load(book_);
+      if (due != 0 && steady_ns(now) - due > std::chrono::nanoseconds(options_.confirm).count()) {
+        const operation& op = ops_[t][ctx_[t].op_index.load(book_)];
+        fail(verdict_kind::late_timeout, "T" + std::to_string(t) + " " + describe(op) +
+                                             " still blocked " +
+                                             std::to_string((steady_ns(now) - due) / 1'000'000) +
+                                             " ms after its timeout\n" + describe(prog_));
+        abandoned_ = true;
+        return false;
       }
       if (phase != static_cast<int>(state::blocking)) {
         working = true;  // still working or timing out
