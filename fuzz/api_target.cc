@@ -48,8 +48,10 @@ verdict check_program(const program& prog) {
     for (const operation& op : thread.ops) {
       const bool valid = op.n >= 0 && op.n <= kMax;
       const bool fits = valid && op.n <= model;
-      const bool forever = op.kind == op_kind::acquire || (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
-                           ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) && op.infinite);
+      const bool forever =
+          op.kind == op_kind::acquire || (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
+          ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) &&
+           op.infinite);
       // The model's prediction.
       result expected = result::yes;
       if (op.kind == op_kind::available) {
@@ -75,18 +77,24 @@ verdict check_program(const program& prog) {
             got = sem.try_acquire(op.n) ? result::yes : result::no;
             break;
           case op_kind::try_acquire_ms:
-            got = sem.try_acquire(op.n, op.timeout > 0 ? 0 : static_cast<int>(op.timeout)) ? result::yes : result::no;
+            got = sem.try_acquire(op.n, op.timeout > 0 ? 0 : static_cast<int>(op.timeout))
+                      ? result::yes
+                      : result::no;
             break;
           case op_kind::try_acquire_for:
-            got = (op.infinite ? sem.try_acquire_for(op.n, std::chrono::nanoseconds::max())
-                               : sem.try_acquire_for(op.n, std::min<std::chrono::nanoseconds>(std::chrono::nanoseconds(op.timeout), kCap)))
+            got = (op.infinite
+                       ? sem.try_acquire_for(op.n, std::chrono::nanoseconds::max())
+                       : sem.try_acquire_for(op.n, std::min<std::chrono::nanoseconds>(
+                                                       std::chrono::nanoseconds(op.timeout), kCap)))
                       ? result::yes
                       : result::no;
             break;
           case op_kind::try_acquire_until: {
             using clock = std::chrono::steady_clock;
-            const auto until = op.infinite ? clock::time_point::max()
-                                           : clock::now() + std::min<std::chrono::nanoseconds>(std::chrono::nanoseconds(op.timeout), kCap);
+            const auto until = op.infinite
+                                   ? clock::time_point::max()
+                                   : clock::now() + std::min<std::chrono::nanoseconds>(
+                                                        std::chrono::nanoseconds(op.timeout), kCap);
             got = sem.try_acquire_until(op.n, until) ? result::yes : result::no;
             break;
           }
@@ -99,14 +107,17 @@ verdict check_program(const program& prog) {
         got = result::overflow;
       }
       if (got != expected) {
-        return {verdict_kind::bad_result, describe(op) + " with " + std::to_string(model) + " tokens returned " + name(got) +
+        return {verdict_kind::bad_result, describe(op) + " with " + std::to_string(model) +
+                                              " tokens returned " + name(got) +
                                               ", the model says " + name(expected)};
       }
       if (got == result::yes && op.kind == op_kind::release) model += op.n;
-      if (got == result::yes && op.kind != op_kind::release && op.kind != op_kind::available) model -= op.n;
+      if (got == result::yes && op.kind != op_kind::release && op.kind != op_kind::available)
+        model -= op.n;
       if (sem.available() != model) {
-        return {verdict_kind::conservation, "after " + describe(op) + " available() = " + std::to_string(sem.available()) +
-                                                ", the model says " + std::to_string(model)};
+        return {verdict_kind::conservation,
+                "after " + describe(op) + " available() = " + std::to_string(sem.available()) +
+                    ", the model says " + std::to_string(model)};
       }
     }
   }

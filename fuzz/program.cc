@@ -26,9 +26,8 @@ constexpr op_kind kKinds[8] = {op_kind::acquire,         op_kind::release,
 // Qt milliseconds: zero, negative, INT_MIN (both forever), short, ordinary, long, INT_MAX.
 constexpr std::int64_t kMsTimeouts[8] = {0, -1, INT_MIN, 1, 10, 100, INT_MAX, 1000};
 // Nanoseconds; class 2 is infinite (duration::max() / time_point::max()); class 6 is ~100 years.
-constexpr std::int64_t kNsTimeouts[8] = {0,        -kMs,      0,
-                                         kMs,      10 * kMs,  100 * kMs,
-                                         100LL * 365 * 24 * 3600 * 1'000'000'000LL, 1'000};
+constexpr std::int64_t kNsTimeouts[8] = {
+    0, -kMs, 0, kMs, 10 * kMs, 100 * kMs, 100LL * 365 * 24 * 3600 * 1'000'000'000LL, 1'000};
 constexpr int kInfiniteClass = 2;
 
 class reader {
@@ -98,8 +97,9 @@ std::pair<std::uint8_t, std::uint8_t> encode_operation(const operation& op) {
     arg = static_cast<std::uint8_t>(std::min<std::int64_t>(-1 - op.n, 7));
   } else {
     count_class = 2;
-    arg = op.n <= kMax ? static_cast<std::uint8_t>(1 | (std::min<std::int64_t>(kMax - op.n, 7) << 1))
-                       : static_cast<std::uint8_t>(std::min<std::int64_t>(op.n - kMax - 1, 7) << 1);
+    arg = op.n <= kMax
+              ? static_cast<std::uint8_t>(1 | (std::min<std::int64_t>(kMax - op.n, 7) << 1))
+              : static_cast<std::uint8_t>(std::min<std::int64_t>(op.n - kMax - 1, 7) << 1);
   }
   return {static_cast<std::uint8_t>(kind | (timeout_class << 3) | (count_class << 6)), arg};
 }
@@ -160,8 +160,8 @@ std::vector<std::uint8_t> encode(const program& prog, const std::vector<std::uin
   std::vector<std::uint8_t> out;
   int algo = static_cast<int>(prog.algo);
   const int threads = static_cast<int>(prog.threads.size());
-  out.push_back(static_cast<std::uint8_t>(algo | ((threads - 1) << 2) |
-                                          (prog.owner_destroys ? 0x20 : 0)));
+  out.push_back(
+      static_cast<std::uint8_t>(algo | ((threads - 1) << 2) | (prog.owner_destroys ? 0x20 : 0)));
   out.push_back(prog.initial <= 7 ? static_cast<std::uint8_t>(prog.initial)
                                   : static_cast<std::uint8_t>(0xF8 | (kMax - prog.initial)));
   for (int t = 0; t < threads; ++t) {
@@ -194,8 +194,8 @@ std::string describe(const operation& op) {
     case op_kind::try_acquire_ms:
       return "try_acquire(" + n + ", " + std::to_string(op.timeout) + ")";
     case op_kind::try_acquire_for:
-      return "try_acquire_for(" + n + ", " + (op.infinite ? "duration::max()" : format_ns(op.timeout)) +
-             ")";
+      return "try_acquire_for(" + n + ", " +
+             (op.infinite ? "duration::max()" : format_ns(op.timeout)) + ")";
     case op_kind::try_acquire_until:
       return "try_acquire_until(" + n + ", " +
              (op.infinite ? "time_point::max()" : "now + " + format_ns(op.timeout)) + ")";
@@ -206,15 +206,15 @@ std::string describe(const operation& op) {
 }
 
 std::string describe(const program& prog) {
-  std::string s = std::string("program v1: algorithm ") + algorithm_name(prog.algo) +
-                  ", initial " + std::to_string(prog.initial) + ", " +
-                  std::to_string(prog.threads.size()) + " threads" +
-                  (prog.owner_destroys ? ", T0 destroys the semaphore after its last acquire" : "") +
-                  "\n";
+  std::string s =
+      std::string("program v1: algorithm ") + algorithm_name(prog.algo) + ", initial " +
+      std::to_string(prog.initial) + ", " + std::to_string(prog.threads.size()) + " threads" +
+      (prog.owner_destroys ? ", T0 destroys the semaphore after its last acquire" : "") + "\n";
   for (std::size_t t = 0; t < prog.threads.size(); ++t) {
     s += "  T" + std::to_string(t) + ":";
     for (const operation& op : prog.threads[t].ops) s += " " + describe(op) + ";";
-    if (prog.owner_destroys && t == 0) s += " [wait for peers' last releases; acquire(all); delete]";
+    if (prog.owner_destroys && t == 0)
+      s += " [wait for peers' last releases; acquire(all); delete]";
     s += "\n";
   }
   return s;

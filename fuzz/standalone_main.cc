@@ -4,10 +4,10 @@
 // pass; a failing input aborts with its verdict, like under libFuzzer.
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -27,7 +27,8 @@ bool replay_file(const std::filesystem::path& path) {
     std::fprintf(stderr, "semfuzz: cannot read %s\n", path.c_str());
     return false;
   }
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
   for (int i = 0; i < g_repetitions; ++i) {
     LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   }
@@ -38,7 +39,9 @@ bool replay_file(const std::filesystem::path& path) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s [-runs=N] FILE|DIR...\n  replays each input N times (default 3); this build has no fuzzing engine\n",
+    std::fprintf(stderr,
+                 "usage: %s [-runs=N] FILE|DIR...\n  replays each input N times (default 3); this "
+                 "build has no fuzzing engine\n",
                  argv[0]);
     return 2;
   }
@@ -48,14 +51,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::filesystem::path arg(argv[i]);
     if (arg.c_str()[0] == '-') {  // libFuzzer-style flags: -runs=N counts, the rest are ignored
-      if (std::strncmp(argv[i], "-runs=", 6) == 0) g_repetitions = std::max(1, std::atoi(argv[i] + 6));
+      if (std::strncmp(argv[i], "-runs=", 6) == 0)
+        g_repetitions = std::max(1, std::atoi(argv[i] + 6));
       continue;
     }
     std::error_code ec;
     if (std::filesystem::is_directory(arg, ec)) {
       std::vector<std::filesystem::path> entries;
       for (const auto& e : std::filesystem::directory_iterator(arg)) {
-        if (e.is_regular_file() && e.path().filename().string()[0] != '.' && e.path().filename() != "README.md") {
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
+            e.path().filename() != "README.md") {
           entries.push_back(e.path());
         }
       }
@@ -66,9 +71,11 @@ int main(int argc, char** argv) {
       ++files;
     }
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double execs = static_cast<double>(files) * g_repetitions;
-  std::fprintf(stderr, "semfuzz: replayed %d inputs x%d in %.3f s (%.0f exec/s): %s\n", files, g_repetitions,
-               seconds, seconds > 0 ? execs / seconds : 0.0, ok ? "all passed" : "errors");
+  std::fprintf(stderr, "semfuzz: replayed %d inputs x%d in %.3f s (%.0f exec/s): %s\n", files,
+               g_repetitions, seconds, seconds > 0 ? execs / seconds : 0.0,
+               ok ? "all passed" : "errors");
   return ok ? 0 : 1;
 }

@@ -164,7 +164,8 @@ void fiber::start(body_fn body, void* arg) {
 #if SEMFUZZ_ASM_SWITCH
     if (impl_->sp != nullptr) low = std::max(impl_->stack, static_cast<char*>(impl_->sp) - 4096);
 #endif
-    ASAN_UNPOISON_MEMORY_REGION(low, static_cast<std::size_t>(impl_->stack + impl_->stack_bytes - low));
+    ASAN_UNPOISON_MEMORY_REGION(low,
+                                static_cast<std::size_t>(impl_->stack + impl_->stack_bytes - low));
 #endif
 #if SEMFUZZ_TSAN
     __tsan_destroy_fiber(impl_->tsan_fiber);
@@ -180,7 +181,8 @@ void fiber::start(body_fn body, void* arg) {
   dirty_ = false;
 #if SEMFUZZ_ASM_SWITCH
   // Layout matching semfuzz_switch_stack's pops, top of stack 16-byte aligned.
-  auto top = reinterpret_cast<std::uintptr_t>(impl_->stack + impl_->stack_bytes) & ~std::uintptr_t{15};
+  auto top =
+      reinterpret_cast<std::uintptr_t>(impl_->stack + impl_->stack_bytes) & ~std::uintptr_t{15};
   auto* slots = reinterpret_cast<std::uint64_t*>(top - 80);
   slots[0] = 0x037F'00001F80ull;  // MXCSR default (low half), x87 control word (high half)
   slots[1] = 0;                   // r15
@@ -237,8 +239,8 @@ void fiber_host::resume(fiber& f) {
 void fiber_host::yield_to_host() {
   fiber& f = *running_;
 #if SEMFUZZ_ASAN
-  __sanitizer_start_switch_fiber(f.finished_ ? nullptr : &f.impl_->fake_stack,
-                                 impl_->stack_bottom, impl_->stack_size);
+  __sanitizer_start_switch_fiber(f.finished_ ? nullptr : &f.impl_->fake_stack, impl_->stack_bottom,
+                                 impl_->stack_size);
 #endif
 #if SEMFUZZ_TSAN
   __tsan_switch_to_fiber(impl_->tsan_fiber, 0);

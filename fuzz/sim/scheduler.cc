@@ -38,7 +38,10 @@ struct scheduler::thread_state {
 };
 
 const char* event_name(ev e) {
-  static constexpr const char* kNames[] = {"load", "store", "exchange", "cas ok", "cas fail", "fetch_add", "fetch_sub", "fetch_or", "fetch_and", "clock", "futex_wait", "futex_wake", "lock", "lock busy", "unlock", "cv_wait", "cv_notify"};
+  static constexpr const char* kNames[] = {
+      "load",      "store",     "exchange",  "cas ok",  "cas fail",   "fetch_add",
+      "fetch_sub", "fetch_or",  "fetch_and", "clock",   "futex_wait", "futex_wake",
+      "lock",      "lock busy", "unlock",    "cv_wait", "cv_notify"};
   return kNames[static_cast<int>(e)];
 }
 
@@ -171,7 +174,8 @@ void scheduler::schedule_loop() {
         if (action < 8 && n_sleepers > 0) {  // a spurious return, or EINTR
           thread_state& s = *sleepers[action % n_sleepers];
           const bool eintr = (action & 1) != 0 && s.kind == wait_kind::futex;
-          if (trace_) std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
+          if (trace_)
+            std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
           mix(0x5b00 + s.id * 2 + eintr);
           make_runnable(s, eintr ? futex_status::interrupted : futex_status::woken);
         } else if (action < 12 && timers) {
@@ -256,9 +260,9 @@ futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uin
   const word_info* w = find_word(word);
   const auto offset = w ? static_cast<const char*>(word) - static_cast<const char*>(w->address) : 0;
   if (w == nullptr || offset % width != 0 || offset + width > w->bytes || width != 4) {
-    fail(verdict_kind::futex_misuse,
-         "T" + std::to_string(running_) + " futex wait on " + name_of(word) + " (width " +
-             std::to_string(width) + "), which is not an aligned 32-bit word of a live atomic");
+    fail(verdict_kind::futex_misuse, "T" + std::to_string(running_) + " futex wait on " +
+                                         name_of(word) + " (width " + std::to_string(width) +
+                                         "), which is not an aligned 32-bit word of a live atomic");
     return futex_status::woken;
   }
   std::uint32_t value;
@@ -354,10 +358,10 @@ void scheduler::event(ev what, const void* address, std::uint64_t a, std::uint64
   mix(b);
   mix(c);
   if (!trace_) return;
-  std::fprintf(stderr, "%6" PRIu64 " %10.6f ms  T%d  %-11s %-9s 0x%" PRIx64 " 0x%" PRIx64
-               " 0x%" PRIx64 "\n",
-               steps_, (now_ - kStartTime) / 1e6, running_, event_name(what), name_of(address).c_str(), a, b,
-               c);
+  std::fprintf(
+      stderr, "%6" PRIu64 " %10.6f ms  T%d  %-11s %-9s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
+      steps_, (now_ - kStartTime) / 1e6, running_, event_name(what), name_of(address).c_str(), a, b,
+      c);
 }
 
 void scheduler::note(const std::string& line) {

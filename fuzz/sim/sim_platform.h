@@ -75,8 +75,11 @@ class sim_atomic {
     s.event(ev::store, this, value_, v);
     value_ = v;
   }
-  T exchange(T v, std::memory_order = std::memory_order_seq_cst) { return rmw(ev::exchange, v, [](T, T x) { return x; }); }
-  bool compare_exchange_strong(T& expected, T desired, std::memory_order = std::memory_order_seq_cst,
+  T exchange(T v, std::memory_order = std::memory_order_seq_cst) {
+    return rmw(ev::exchange, v, [](T, T x) { return x; });
+  }
+  bool compare_exchange_strong(T& expected, T desired,
+                               std::memory_order = std::memory_order_seq_cst,
                                std::memory_order = std::memory_order_seq_cst) {
     scheduler& s = step();
     const bool ok = value_ == expected;
@@ -90,7 +93,8 @@ class sim_atomic {
   }
   // Never fails spuriously here: a spurious failure is indistinguishable from losing a race,
   // which the scheduler already explores.
-  bool compare_exchange_weak(T& expected, T desired, std::memory_order a = std::memory_order_seq_cst,
+  bool compare_exchange_weak(T& expected, T desired,
+                             std::memory_order a = std::memory_order_seq_cst,
                              std::memory_order b = std::memory_order_seq_cst) {
     return compare_exchange_strong(expected, desired, a, b);
   }
@@ -182,9 +186,10 @@ class sim_condition_variable {
   template <class Duration>
   std::cv_status wait_until(std::unique_lock<sim_mutex>& lock,
                             const std::chrono::time_point<sim_clock, Duration>& deadline) {
-    const vtime d = std::chrono::duration_cast<sim_clock::duration>(deadline.time_since_epoch()).count();
+    const vtime d =
+        std::chrono::duration_cast<sim_clock::duration>(deadline.time_since_epoch()).count();
     return wait_impl(lock, d) == futex_status::timed_out ? std::cv_status::timeout
-                                                          : std::cv_status::no_timeout;
+                                                         : std::cv_status::no_timeout;
   }
   void notify_all() { notify(INT_MAX); }
   void notify_one() { notify(1); }
@@ -226,7 +231,8 @@ struct sim_platform {
   static futex_status futex_wait(const Word* word, std::uint32_t expected,
                                  const clock::time_point* deadline) {
     return detail::sched("futex").futex_wait(
-        word, sizeof(Word), expected, deadline ? deadline->time_since_epoch().count() : kNoDeadline);
+        word, sizeof(Word), expected,
+        deadline ? deadline->time_since_epoch().count() : kNoDeadline);
   }
   template <class Word>
   static void futex_wake(const Word* word, int count) {

@@ -19,11 +19,11 @@ using good = basic_semaphore<internal::word32_core, sim_platform>;
 // A token word with a configurable defect in each path; the defaults make a correct (if
 // wasteful) semaphore: waiters sleep on the word, release wakes everyone.
 struct defects {
-  bool release_never_wakes = false;  // lost wakeup
-  bool release_adds_extra = false;   // conservation
-  bool gives_up_at_once = false;     // early timeout
-  bool ignores_deadline = false;     // late timeout
-  bool wakes_as_64_bit = false;      // futex misuse (Qt B17)
+  bool release_never_wakes = false;        // lost wakeup
+  bool release_adds_extra = false;         // conservation
+  bool gives_up_at_once = false;           // early timeout
+  bool ignores_deadline = false;           // late timeout
+  bool wakes_as_64_bit = false;            // futex misuse (Qt B17)
   bool spins_instead_of_sleeping = false;  // runaway
   bool touches_after_release = false;      // use after destroy (Qt B14)
   bool release_is_relaxed = false;         // data race on real threads (glibc BZ 14532)
@@ -53,7 +53,8 @@ struct core {
         if (D.spins_instead_of_sleeping) continue;
         const std::uint64_t cur = word_.load();
         if (low(cur) >= n) continue;
-        const futex_status st = P::futex_wait(low_word(), low(cur), D.ignores_deadline ? nullptr : deadline);
+        const futex_status st =
+            P::futex_wait(low_word(), low(cur), D.ignores_deadline ? nullptr : deadline);
         if (st == futex_status::timed_out && !try_acquire(n)) return false;
       }
     }
@@ -86,7 +87,9 @@ class forever_is_try_once : public good {  // Qt B4: a negative timeout means "t
  public:
   using good::good;
   bool try_acquire(std::ptrdiff_t n = 1) { return good::try_acquire(n); }
-  bool try_acquire(std::ptrdiff_t n, int ms) { return ms <= 0 ? good::try_acquire(n) : good::try_acquire(n, ms); }
+  bool try_acquire(std::ptrdiff_t n, int ms) {
+    return ms <= 0 ? good::try_acquire(n) : good::try_acquire(n, ms);
+  }
 };
 
 class try_acquire_always_fails : public good {

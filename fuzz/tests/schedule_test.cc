@@ -36,7 +36,8 @@ operation op(op_kind kind, std::int64_t n, std::int64_t timeout = 0, bool infini
   return o;
 }
 
-program make(std::int64_t initial, std::vector<std::vector<operation>> threads, bool destroy = false) {
+program make(std::int64_t initial, std::vector<std::vector<operation>> threads,
+             bool destroy = false) {
   program p;
   p.initial = initial;
   p.owner_destroys = destroy;
@@ -60,9 +61,9 @@ void expect_correct_algorithms_pass(program p, const std::vector<std::uint8_t>& 
   }
 }
 
-#define EXPECT_VERDICT(v, k)                                   \
-  do {                                                         \
-    const verdict got_ = (v);                                  \
+#define EXPECT_VERDICT(v, k)                                             \
+  do {                                                                   \
+    const verdict got_ = (v);                                            \
     EXPECT_EQ(verdict_name(got_.kind), verdict_name(k)) << got_.message; \
   } while (0)
 
@@ -98,7 +99,8 @@ TEST(Oracles, LateTimeout) {
 
 TEST(Oracles, InfiniteTimeout) {
   for (std::int64_t forever : {-1LL, static_cast<long long>(INT_MIN)}) {
-    const program p = make(0, {{op(op_kind::try_acquire_ms, 1, forever)}, {op(op_kind::release, 1)}});
+    const program p =
+        make(0, {{op(op_kind::try_acquire_ms, 1, forever)}, {op(op_kind::release, 1)}});
     EXPECT_VERDICT(run_with<broken::forever_is_try_once>(p), verdict_kind::infinite_timeout);
     expect_correct_algorithms_pass(p);
   }
@@ -140,7 +142,8 @@ TEST(Oracles, CorrectAlgorithmsSurviveDestroyAfterAcquire) {
 constexpr broken::defects kTouch{.touches_after_release = true};
 TEST(OraclesDeathTest, UseAfterDestroy) {
 #if SEMFUZZ_TEST_ASAN
-  EXPECT_DEATH(run_with<broken::semaphore_with<kTouch>>(kDestroy, kDestroyChoices), "heap-use-after-free");
+  EXPECT_DEATH(run_with<broken::semaphore_with<kTouch>>(kDestroy, kDestroyChoices),
+               "heap-use-after-free");
 #else
   GTEST_SKIP() << "needs AddressSanitizer";
 #endif
@@ -163,7 +166,8 @@ TEST(Determinism, EveryCommittedInputReplaysIdentically) {
   const auto files = committed_inputs();
   for (const auto& path : files) {
     std::ifstream in(path, std::ios::binary);
-    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
     const run_result a = run_schedule_input(bytes.data(), bytes.size(), false);
     const run_result b = run_schedule_input(bytes.data(), bytes.size(), false);
     EXPECT_EQ(a.trace_hash, b.trace_hash) << path;
@@ -186,9 +190,10 @@ TEST(Decoder, EveryShortByteStringDecodes) {
 }
 
 TEST(Decoder, EncodeRoundTrips) {
-  program p = make(3, {{op(op_kind::try_acquire_for, 2, 10 * kMs), op(op_kind::available, 0)},
-                       {op(op_kind::try_acquire_until, 1, 0, true), op(op_kind::release, 2147483647)},
-                       {op(op_kind::try_acquire_ms, -2, INT_MIN)}});
+  program p =
+      make(3, {{op(op_kind::try_acquire_for, 2, 10 * kMs), op(op_kind::available, 0)},
+               {op(op_kind::try_acquire_until, 1, 0, true), op(op_kind::release, 2147483647)},
+               {op(op_kind::try_acquire_ms, -2, INT_MIN)}});
   p.algo = algorithm::condvar;
   const auto bytes = encode(p, {7, 8, 9});
   const decoded_input d = decode(bytes.data(), bytes.size());

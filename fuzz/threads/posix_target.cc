@@ -6,6 +6,7 @@
 #include "fuzz/threads/target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  semfuzz::threads::run_thread_input<semfuzz::threads::posix_semaphore>(semfuzz::decode(data, size));
+  semfuzz::threads::run_thread_input<semfuzz::threads::posix_semaphore>(
+      semfuzz::decode(data, size));
   return 0;
 }

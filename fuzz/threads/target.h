@@ -34,9 +34,11 @@ inline thread_options default_options() {
 // Runs one input against Adapter (chosen by the caller, e.g. from the program's algorithm).
 template <class Adapter>
 void run_thread_input(const decoded_input& in) {
-  if (std::getenv("SEMFUZZ_TRACE") != nullptr) std::fprintf(stderr, "%s", describe(in.prog).c_str());
+  if (std::getenv("SEMFUZZ_TRACE") != nullptr)
+    std::fprintf(stderr, "%s", describe(in.prog).c_str());
   coverage_anchor(static_cast<int>(in.prog.threads.size()));
-  thread_runner<Adapter> runner(in.prog, in.choices, in.choice_size, shared_pool(), default_options());
+  thread_runner<Adapter> runner(in.prog, in.choices, in.choice_size, shared_pool(),
+                                default_options());
   const verdict v = runner.run();
   runner.note_outcomes();
   report_and_abort(v);

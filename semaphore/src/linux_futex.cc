@@ -90,9 +90,9 @@ void linux_futex_platform::futex_wake_two(const std::uint32_t* a, int count_a,
   // sleeper on b counts itself into *b, so *b != 0 whenever anyone sleeps there: the op is only a
   // way to get two wakes from one system call. The count for b travels in the timeout slot.
   const std::uint32_t op = FUTEX_OP(FUTEX_OP_OR, 0, FUTEX_OP_CMP_NE, 0);
-  const long rc = raw_futex(a, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG,
-                            static_cast<std::uint32_t>(count_a),
-                            reinterpret_cast<const timespec*>(static_cast<long>(count_b)), b, op);
+  const long rc =
+      raw_futex(a, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, static_cast<std::uint32_t>(count_a),
+                reinterpret_cast<const timespec*>(static_cast<long>(count_b)), b, op);
   if (rc >= 0) return;
   const int err = errno;
   if (err != EFAULT) die("FUTEX_WAKE_OP", a, err);

@@ -40,8 +40,7 @@ class condvar_core {
     while (tokens_ < n) {
       if (deadline == nullptr) {
         ready_.wait(lock);
-      } else if (ready_.wait_until(lock, *deadline) == std::cv_status::timeout &&
-                 tokens_ < n) {
+      } else if (ready_.wait_until(lock, *deadline) == std::cv_status::timeout && tokens_ < n) {
         return false;
       }
     }

@@ -2,11 +2,10 @@
 // an ABA-free high word.
 //
 // State: one 64-bit word, two 32-bit futex words.
-//   bits  0..30  tokens (available())                 -- the LOW word: single-token waiters sleep here
-//   bit  31      always 0
-//   bits 32..47  release sequence, +1 (mod 2^16) per release  \_ the HIGH word: multi-token
-//   bits 48..62  registered waiters (at most 32767)           /  waiters sleep here
-//   bit  63      always 0
+//   bits  0..30  tokens (available())                 -- the LOW word: single-token waiters sleep
+//   here bit  31      always 0 bits 32..47  release sequence, +1 (mod 2^16) per release  \_ the
+//   HIGH word: multi-token bits 48..62  registered waiters (at most 32767)           /  waiters
+//   sleep here bit  63      always 0
 //
 // A thread that must wait registers (waiters + 1) in the same compare-exchange that found too few
 // tokens, and leaves the count when it takes its tokens (same compare-exchange) or times out.
