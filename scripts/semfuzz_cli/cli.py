@@ -1,0 +1,225 @@
+"""The command line: argparse parser and main()."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional
+
+from .bench import (BENCH_BINARY, BENCH_PRESET, BENCH_REPETITIONS, HARNESS_PRESETS,
+                    SCALING_SECONDS, cmd_bench)
+from .common import Failure, rel
+from .corpus import cmd_merge
+from .coverage import COVERAGE_PRESET, cmd_coverage
+from .mutant_tree import MUTANT_BUDGET_S, MUTANT_SEEDS
+from .mutants import cmd_mutants
+from .ossfuzz import (OSS_FUZZ_CHECK_SANITIZERS, OSS_FUZZ_CHECK_WORK, cmd_oss_fuzz_build,
+                      cmd_oss_fuzz_check)
+from .reproducers import MINIMIZE_SECONDS
+from .targets import DEFAULT_TARGET, TARGETS
+from .testing import QUICK_SMOKE_SECONDS, SMOKE_SECONDS, TEST_PRESETS, cmd_test
+from .verbs import DEFAULT_FUZZ_SECONDS, cmd_fuzz, cmd_minimize, cmd_replay
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    top = argparse.ArgumentParser(
+        prog="scripts/semfuzz", formatter_class=formatter,
+        description="Build, test and fuzz the semfuzz semaphore. `scripts/semfuzz VERB --help` "
+                    "describes each verb.",
+        epilog="Build configurations are the presets in CMakePresets.json (build/<preset>).\n"
+               f"Fuzz targets: {', '.join(TARGETS)} (default {DEFAULT_TARGET}).")
+    verbs = top.add_subparsers(dest="verb", metavar="VERB")
+
+    def verb(name, function, summary, description):
+        sub = verbs.add_parser(name, help=summary, description=description,
+                               formatter_class=formatter)
+        sub.set_defaults(run=function)
+        return sub
+
+    test = verb("test", cmd_test, "install dependencies, build every configuration, run all tests",
+                "Installs missing Debian packages (as root; otherwise names them and fails), then "
+                "for each configuration\nconfigures with `cmake --preset`, builds and runs ctest, "
+                "then fuzzes each target for a short smoke\nrun on a temporary copy of its corpus. "
+                f"Configurations: {', '.join(TEST_PRESETS)}.\nWithout --quick and --config, "
+                "also `oss-fuzz-check` (the OSS-Fuzz build and check_build emulation,\nAFL++; one "
+                "more test). Ends with the line `semfuzz test: N passed, M failed` (ctest tests "
+                "plus smoke runs); exits non-zero\nif anything failed.")
+    test.add_argument("--quick", action="store_true",
+                      help=f"only the {TEST_PRESETS[0]} configuration (unless --config is "
+                           f"given) and a {QUICK_SMOKE_SECONDS} s smoke run instead of "
+                           f"{SMOKE_SECONDS} s")
+    test.add_argument("--config", action="append", metavar="NAME",
+                      help="a configure preset to build and test instead of the default set; "
+                           "repeatable")
+
+    fuzz = verb("fuzz", cmd_fuzz, "grow the corpus; minimise any crash into reproducers/",
+                "Builds the target, fuzzes it with libFuzzer in runs/<UTC time>-TARGET/ "
+                "(new_corpus/, artifacts/,\nfuzz.log), seeded read-only from corpus/TARGET and "
+                "reproducers/TARGET. Then merges the inputs\nthat add coverage into corpus/TARGET "
+                "(named by SHA-1), minimises one crash per verdict into\n"
+                "reproducers/TARGET/<verdict>-<sha1>, indexes it in reproducers/README.md and "
+                "prints its replay\ncommand. The run directory also gets summary.json (what "
+                "--json writes), progress.tsv and\nprogress.png (coverage and corpus size over "
+                "time; gnuplot, installed as root when missing).\nExits 1 when it found a crash. "
+                "Ctrl-C stops early and still merges.")
+    fuzz.add_argument("target", nargs="?", default=DEFAULT_TARGET, choices=TARGETS,
+                      help=f"fuzz target (default {DEFAULT_TARGET})")
+    fuzz.add_argument("--time", type=_positive, default=DEFAULT_FUZZ_SECONDS, metavar="S",
+                      help=f"seconds to fuzz (default {DEFAULT_FUZZ_SECONDS})")
+    fuzz.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                      help="parallel fuzzing processes (libFuzzer -fork=N -ignore_crashes=1; "
+                           "default 1, which stops at the first crash)")
+    fuzz.add_argument("--list", action="store_true",
+                      help="list the fuzz targets, their presets and whether they are built")
+    fuzz.add_argument("--json", metavar="FILE",
+                      help="also write {target, seconds, execs, exec_per_sec, corpus_files, "
+                           "crashes: [{verdict, reproducer}]} to FILE")
+
+    replay = verb("replay", cmd_replay, "run inputs with the trace on; say which oracle failed",
+                  "Runs each input once with SEMFUZZ_TRACE=1, prints the decoded program, the "
+                  "interleaving and\nthe result, then `PASS FILE` or `FAIL FILE: VERDICT`. A "
+                  "directory means every file in it.\nExits 1 when any input failed.")
+    replay.add_argument("inputs", nargs="+", metavar="FILE|DIR")
+    replay.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
+                        help=f"fuzz target (default {DEFAULT_TARGET})")
+    replay.add_argument("--as-test", action="store_true",
+                        help="instead, print each input as a self-contained GoogleTest case "
+                             "(the program and the choices spelled out) that replays it on the "
+                             "simulated platform and expects a pass; paste it into a test suite")
+
+    minimize_verb = verb(
+        "minimize", cmd_minimize, "shrink a crashing input into reproducers/TARGET/",
+        "Checks that CRASH fails and with which verdict, shrinks it with libFuzzer "
+        f"-minimize_crash for up\nto {MINIMIZE_SECONDS} s, keeps the result only if it fails with "
+        "the same verdict, saves it as\nreproducers/TARGET/<verdict>-<sha1>, adds a row to "
+        "reproducers/README.md and prints the replay command.")
+    minimize_verb.add_argument("crash", metavar="CRASH")
+    minimize_verb.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
+                               help=f"fuzz target (default {DEFAULT_TARGET})")
+
+    merge = verb("merge", cmd_merge, "minimise corpus/TARGET in place",
+                 "Keeps only the inputs of corpus/TARGET that libFuzzer's -merge=1 needs to "
+                 "preserve coverage,\nnamed by the SHA-1 of their content.")
+    merge.add_argument("target", nargs="?", default=DEFAULT_TARGET, choices=TARGETS,
+                       help=f"fuzz target (default {DEFAULT_TARGET})")
+
+    bench = verb(
+        "bench", cmd_bench, "benchmark the semaphores against sem_t and peers; harness exec/s",
+        f"Builds the {BENCH_PRESET} preset's {Path(BENCH_BINARY).name} (Google Benchmark; "
+        "installs libbenchmark-dev as root\nwhen missing), runs every case for split64, word32, "
+        "condvar, glibc sem_t, std::counting_semaphore\nand a mutex+condvar semaphore in one "
+        "process, repetitions interleaved at random, and prints a\ntable: case, implementation, "
+        "the median, its ratio to sem_t, and futex syscall counts. Then\nthe harness's "
+        "throughput: exec/s of each fuzz target's replay binary over its seed corpus,\nin the "
+        f"{', '.join(HARNESS_PRESETS)} builds (built first). Exits 1 if a case reported an "
+        "error.")
+    bench.add_argument("--quick", action="store_true",
+                       help=f"{BENCH_REPETITIONS['quick']} repetitions of shorter runs instead of "
+                            f"{BENCH_REPETITIONS['full']} (under 3 minutes on 2 cores); builds "
+                            f"only the {BENCH_PRESET} preset and measures the other replay "
+                            "binaries as they are")
+    bench.add_argument("--scaling", action="store_true",
+                       help=f"also fork-mode fuzzing throughput of {DEFAULT_TARGET} at -fork=1, "
+                            f"2, 4, ... up to the number of CPUs ({SCALING_SECONDS} s each, on a "
+                            "temporary copy of the corpus) and the contended case at as many "
+                            "threads as CPUs")
+    bench.add_argument("--json", metavar="FILE",
+                       help="also write {date, command, machine, rows: [{case, impl, metric, "
+                            "median, unit, ratio_to_sem_t, syscalls}], harness, scaling} to FILE")
+
+    oss_build = verb(
+        "oss-fuzz-build", cmd_oss_fuzz_build, "the OSS-Fuzz / ClusterFuzzLite build script",
+        "What build.sh runs inside OSS-Fuzz and ClusterFuzzLite. Builds every fuzz target with "
+        "the environment's\nCC, CXX, CFLAGS, CXXFLAGS (e.g. -stdlib=libc++), LDFLAGS and "
+        "LIB_FUZZING_ENGINE (a flag such as\n-fsanitize=fuzzer, or an engine archive), adding no "
+        "sanitizer or engine flags of its own, in\n$WORK/semfuzz-$SANITIZER-<hash>, then fills "
+        "$OUT with: each target (e.g. schedule_fuzzer),\n<target>_seed_corpus.zip (corpus/T plus "
+        "reproducers/T, which hold fixed bugs only),\n<target>.options and <target>.dict. "
+        "Defaults for local use: OUT=build/oss-fuzz/out,\nWORK=build/oss-fuzz/work, "
+        "LIB_FUZZING_ENGINE=-fsanitize=fuzzer. ARCHITECTURE=i386 adds -m32 when\nmissing.")
+    oss_build.add_argument("--out", metavar="DIR", help="instead of $OUT")
+
+    oss_check = verb(
+        "oss-fuzz-check", cmd_oss_fuzz_check, "emulate OSS-Fuzz's build and check_build here",
+        "For each sanitizer, sets the environment OSS-Fuzz's base-builder sets (clang, its "
+        "CFLAGS and\nsanitizer flags, -stdlib=libc++, LIB_FUZZING_ENGINE=-fsanitize=fuzzer; "
+        "Debian's libFuzzer\nalso needs libstdc++ linked), runs oss-fuzz-build into a "
+        "temporary $OUT, moves $OUT to a\nrandom directory and checks each target like "
+        "check_build: an x86-64 ELF with\nLLVMFuzzerTestOneInput, `-runs=4` prints `Done 4 "
+        "runs` (with its .options and .dict),\ninstrumentation (SanitizerCoverage counters; "
+        "coverage: profile counters and a .profraw),\ncheck_mixed_sanitizers' call counts, a "
+        "flat seed-corpus zip. Then builds the targets with\nAFL++ (afl-clang-fast++ and "
+        "libAFLDriver.a from Debian's afl++, ASan) and runs each on one\ninput. Installs "
+        "libc++-14-dev, libc++abi-14-dev and afl++ as root when missing. `test` runs it.")
+    oss_check.add_argument("--sanitizer", action="append",
+                           choices=OSS_FUZZ_CHECK_SANITIZERS,
+                           help="only this sanitizer (repeatable; default: "
+                                f"{', '.join(OSS_FUZZ_CHECK_SANITIZERS)})")
+    oss_check.add_argument("--no-afl", action="store_true", help="skip the AFL++ build")
+    oss_check.add_argument("--work", metavar="DIR",
+                           help=f"build directories (default {rel(OSS_FUZZ_CHECK_WORK)}; kept, "
+                                "one per flag set, so reruns are incremental)")
+
+    coverage_verb = verb(
+        "coverage", cmd_coverage, "source-based coverage of the corpus: HTML + text summary",
+        f"Builds the {COVERAGE_PRESET} preset (clang -fprofile-instr-generate "
+        "-fcoverage-mapping, standalone replay\nmain), replays corpus/TARGET and "
+        "reproducers/TARGET with LLVM_PROFILE_FILE set, merges the\nprofiles with "
+        "llvm-profdata and writes runs/coverage-<UTC time>-TARGET/: html/ (llvm-cov show),\n"
+        "summary.txt (llvm-cov report for semaphore/ and fuzz/, then line, branch and "
+        "function totals\nper directory, also printed) and summary.json.")
+    coverage_verb.add_argument("target", nargs="?", default=DEFAULT_TARGET, choices=TARGETS,
+                               help=f"fuzz target (default {DEFAULT_TARGET})")
+
+    mutants_verb = verb(
+        "mutants", cmd_mutants, "re-inject historical semaphore bugs; time how fast each is found",
+        "For each fuzz/mutants/ID.patch (a historical bug of QSemaphore, glibc or libc++ re-made "
+        "in our code;\nits header names the origin, the algorithm and the oracle expected): "
+        "applies it to a copy of the\ntree in build/mutants/ (a patch that no longer applies is "
+        "an error), builds the patch's target\nas `fuzz` does plus fuzz/mutants/stress.cc, a "
+        "naive real-thread stress test with the same\nsanitizers, then for seeds 1..K fuzzes "
+        "from an EMPTY corpus (with the target's .options and\n.dict) and stress-tests, each for "
+        "up to the budget, stopping at the first finding. Prints a\ntable (median time to kill "
+        "of each, their ratio, the verdicts) and `killed K/N`; a killed mutant\nwithout a "
+        "reproducer gets one: the killing input, minimised, as reproducers/TARGET/mutant-ID\n"
+        "(kept only if the correct semaphore passes it), which `test` replays against the "
+        "mutant.\nLogs and summary.json go to runs/<UTC time>-mutants/. Exits 1 when a patch "
+        "does not apply or\nbuild.")
+    mutants_verb.add_argument("--budget", type=_positive, default=MUTANT_BUDGET_S, metavar="S",
+                              help=f"seconds per seed for the fuzzer and for the stress test "
+                                   f"(default {MUTANT_BUDGET_S})")
+    mutants_verb.add_argument("--seeds", type=_positive, default=MUTANT_SEEDS, metavar="K",
+                              help=f"libFuzzer -seed=1..K, stress --seed 1..K (default "
+                                   f"{MUTANT_SEEDS})")
+    mutants_verb.add_argument("--only", action="append", metavar="ID",
+                              help="only this mutant (repeatable)")
+    mutants_verb.add_argument("--json", metavar="FILE",
+                              help="also write the table's data, per mutant and seed, to FILE")
+    mutants_verb.add_argument("--no-reproducers", action="store_true",
+                              help="do not minimise killing inputs into reproducers/")
+    return top
+
+
+def main(argv: Optional[list] = None) -> int:
+    top = parser()
+    args = top.parse_args(argv)
+    if not args.verb:
+        top.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except Failure as error:
+        print(f"semfuzz {args.verb}: {error}", file=sys.stderr)
+        return 1

@@ -1,0 +1,291 @@
+"""`mutants`: re-inject each historical bug, time how fast it is found, keep a reproducer; and
+`test`'s check that each mutant still fails its reproducer."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime
+import json
+import math
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Optional
+
+from .builds import Config, config, ensure_packages, no_aslr_prefix
+from .common import Failure, ROOT, files_in, markdown_table, print_table, rel, say, utc_stamp
+from .mutant_tree import (FINDING_LINE, MUTANT_KILL_AFTER_S, Mutant, MutantTree, all_mutants,
+                          fuzz_tree, replay_tree)
+from .ossfuzz import libfuzzer_option_args
+from .reproducers import index_reproducer, minimize, unindex_reproducer
+from .targets import (DEFAULT_TARGET, LIBFUZZER_LIMITS, Outcome, TARGETS, Target, classify,
+                      run_input, sanitizer_env)
+
+
+@dataclasses.dataclass
+class Attempt:
+    seed: int
+    found: bool
+    seconds: float  # to the first finding, or the whole run
+    verdict: Optional[str]
+    details: str
+    artifact: Optional[Path] = None
+
+
+def timed_run(command: list, env: dict, cwd: Path, limit: float, log: Path) -> Attempt:
+    """Runs a fuzzer or the stress test; a finding is a non-zero exit, timed at its first line."""
+    started, first, tail = time.monotonic(), None, collections.deque(maxlen=300)
+    with open(log, "w") as log_file, subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, errors="replace") as process:
+        killer = threading.Timer(limit, process.kill)
+        killer.start()
+        for line in process.stdout:
+            log_file.write(line)
+            tail.append(line)
+            if first is None and FINDING_LINE.search(line):
+                first = time.monotonic() - started
+        returncode = process.wait()
+        killer.cancel()
+    wall = time.monotonic() - started
+    if returncode == 0:
+        return Attempt(0, False, wall, None, "")
+    outcome = classify("".join(tail), returncode)
+    return Attempt(0, True, first if first is not None else wall, outcome.verdict, outcome.details)
+
+
+def _median(values: list) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def kill_stats(attempts: list, budget: int) -> dict:
+    """Median time to kill over the seeds (a seed that found nothing counts as infinite)."""
+    times = [a.seconds if a.found else math.inf for a in attempts]
+    verdicts = collections.Counter(a.verdict for a in attempts if a.found)
+    median = _median(times) if times else math.inf
+    return {"found": sum(a.found for a in attempts), "runs": len(attempts),
+            "median_s": None if math.isinf(median) else round(median, 2),
+            "verdict": verdicts.most_common(1)[0][0] if verdicts else None,
+            "attempts": [{"seed": a.seed, "found": a.found, "seconds": round(a.seconds, 2),
+                          "verdict": a.verdict, "details": a.details} for a in attempts]}
+
+
+def _seconds(stats: dict, budget: int) -> str:
+    return f">{budget} s" if stats["median_s"] is None else f"{stats['median_s']:.1f} s"
+
+
+def _ratio(semfuzz: dict, baseline: dict, budget: int) -> Optional[str]:
+    if semfuzz["median_s"] is None:
+        return None
+    fast = max(semfuzz["median_s"], 0.01)
+    if baseline["median_s"] is None:
+        return f">{budget / fast:.0f}x"
+    return f"{baseline['median_s'] / fast:.1f}x"
+
+
+def mutant_row(result: dict, budget: int) -> list[str]:
+    semfuzz, baseline = result["semfuzz"], result["baseline"]
+    if result.get("error"):
+        return [result["id"], result["origin"], result["algorithm"], result["target"],
+                "ERROR: " + result["error"], "-", "-", "-", "-"]
+    fired = semfuzz["verdict"] or "-"
+    if semfuzz["verdict"] and semfuzz["verdict"] != result["expected"]:
+        fired += f" (expected {result['expected']})"
+    return [result["id"], result["origin"], result["algorithm"], result["target"], fired,
+            f"{_seconds(semfuzz, budget)} ({semfuzz['found']}/{semfuzz['runs']})",
+            f"{_seconds(baseline, budget)} ({baseline['found']}/{baseline['runs']})",
+            result["ratio"] or "-", baseline["verdict"] or "-"]
+
+
+MUTANT_TABLE_HEADER = ["mutant", "origin", "algorithm", "target", "oracle that fired",
+                       "semfuzz median (found)", "baseline median (found)", "baseline / semfuzz",
+                       "baseline verdict"]
+
+
+def measure_mutant(m: Mutant, fuzzer: Path, stress: Path, cfg: Config, args, env: dict,
+                   work: Path) -> tuple[list, list]:
+    spec = Path(TARGETS[m.target]["binary"])
+    options = libfuzzer_option_args(ROOT / spec.with_suffix(".options"))
+    dictionary = ROOT / spec.with_suffix(".dict")
+    options += [f"-dict={dictionary}"] if dictionary.is_file() else []
+    limit = args.budget + MUTANT_KILL_AFTER_S
+    fuzzing, baseline = [], []
+    for seed in range(1, args.seeds + 1):
+        run = work / f"seed-{seed}"
+        corpus, artifacts = run / "corpus", run / "artifacts"
+        corpus.mkdir(parents=True)
+        artifacts.mkdir()
+        command = [*no_aslr_prefix(cfg), str(fuzzer), f"-seed={seed}",
+                   f"-max_total_time={args.budget}", *LIBFUZZER_LIMITS, *options,
+                   f"-artifact_prefix={artifacts}/", str(corpus)]  # starts from nothing
+        attempt = timed_run(command, env, run, limit, run / "fuzz.log")
+        attempt.seed = seed
+        found = sorted(files_in(artifacts), key=lambda f: f.stat().st_size)
+        attempt.artifact = found[0] if found else None
+        fuzzing.append(attempt)
+        shutil.rmtree(corpus)
+        command = [*no_aslr_prefix(cfg), str(stress), "--algorithm", m.algorithm, "--seconds",
+                   str(args.budget), "--seed", str(seed)]
+        attempt = timed_run(command, env, run, limit, run / "stress.log")
+        attempt.seed = seed
+        baseline.append(attempt)
+        say(f"  seed {seed}: semfuzz "
+            + (f"{fuzzing[-1].verdict} in {fuzzing[-1].seconds:.1f} s" if fuzzing[-1].found
+               else "nothing")
+            + "; baseline " + (f"{attempt.verdict} in {attempt.seconds:.1f} s" if attempt.found
+                               else "nothing"))
+    return fuzzing, baseline
+
+
+def save_mutant_reproducer(m: Mutant, tree: MutantTree, fuzzer: Path, correct: Path,
+                           attempt: Attempt, env: dict) -> Optional[Path]:
+    """Minimises the killing input into reproducers/TARGET/mutant-ID, if the correct semaphore
+    passes it and it keeps the expected verdict."""
+    mutant_t = Target(m.target, tree.config, fuzzer)
+    correct_t = Target(m.target, tree.config, correct)
+    how = (f"kills fuzz/mutants/{m.id}.patch ({m.origin}); `scripts/semfuzz mutants`, seed "
+           f"{attempt.seed}, {attempt.seconds:.1f} s from an empty corpus; -minimize_crash")
+    try:
+        outcome, reproducer = minimize(mutant_t, attempt.artifact, env, how,
+                                       name=m.reproducer.name)
+    except Failure as error:  # e.g. a real-thread finding that does not happen again
+        say(f"  no reproducer: {error}")
+        return None
+    problem = None
+    if outcome.verdict != m.oracle:
+        problem = f"it fails the mutant with {outcome.verdict}, not {m.oracle}"
+    elif run_input(correct_t, reproducer, env).verdict is not None:
+        problem = "the correct semaphore fails it too"
+    if problem:
+        say(f"  not kept: {rel(reproducer)}: {problem}")
+        reproducer.unlink()
+        unindex_reproducer(reproducer)
+        return None
+    unindex_reproducer(reproducer)  # the row again, saying which mutant it kills
+    index_reproducer(reproducer, Outcome(outcome.verdict, f"Mutant {m.id} ({m.origin}): "
+                                         f"{m.fields['mistake'].rstrip('.')}. "
+                                         f"On it: {outcome.details}. "
+                                         "The real semaphore passes.", ""), how)
+    say(f"  reproducer: {rel(reproducer)} ({reproducer.stat().st_size} bytes)")
+    return reproducer
+
+
+def cmd_mutants(args) -> int:
+    mutants = all_mutants(args.only)
+    env = sanitizer_env()
+    run_dir = ROOT / "runs" / f"{utc_stamp()}-mutants"
+    run_dir.mkdir(parents=True)
+    machine = machine()
+    say(f"mutants: {len(mutants)}, each fuzzed from an empty corpus for up to {args.budget} s "
+        f"with seeds 1..{args.seeds}, and stress-tested (fuzz/mutants/stress.cc) for as long; "
+        f"{machine['nproc']} x {machine['cpu']}; logs in {rel(run_dir)}")
+    results, broken = [], 0
+    for target_name in dict.fromkeys(m.target for m in mutants):
+        group = [m for m in mutants if m.target == target_name]
+        if target_name not in TARGETS:
+            for m in group:
+                results.append(_mutant_result(m, error=f"no fuzz target {target_name!r}"))
+            continue
+        ensure_packages([config(TARGETS[target_name]["preset"])])
+        with fuzz_tree(target_name) as tree:
+            correct = tree.build("correct", target_name)
+            for m in group:
+                say(f"== {m.id} ({m.origin}; {m.fields['algorithm']}; expected {m.oracle})")
+                try:
+                    tree.apply(m)
+                    fuzzer = tree.build(m.id, target_name)
+                    stress = tree.build_stress(m.id)
+                except Failure as error:
+                    say(f"  {error}")
+                    broken += 1
+                    results.append(_mutant_result(m, error=str(error).splitlines()[0]))
+                    continue
+                finally:
+                    tree.sync()
+                fuzzing, baseline = measure_mutant(m, fuzzer, stress, tree.config, args, env,
+                                                   run_dir / m.id)
+                result = _mutant_result(m, kill_stats(fuzzing, args.budget),
+                                        kill_stats(baseline, args.budget), args.budget)
+                killing = [a for a in fuzzing if a.found and a.artifact]
+                if killing and not m.reproducer.exists() and not args.no_reproducers:
+                    smallest = min(killing, key=lambda a: a.artifact.stat().st_size)
+                    saved = save_mutant_reproducer(m, tree, fuzzer, correct, smallest, env)
+                    result["reproducer"] = rel(saved) if saved else None
+                elif m.reproducer.exists():
+                    result["reproducer"] = rel(m.reproducer)
+                results.append(result)
+    killed = sum(1 for r in results if r["killed"])
+    table = [MUTANT_TABLE_HEADER] + [mutant_row(r, args.budget) for r in results]
+    say()
+    print_table(table)
+    report = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "machine": machine, "budget_s": args.budget, "seeds": args.seeds,
+              "command": "scripts/semfuzz mutants " + " ".join(sys.argv[2:]),
+              "killed": killed, "total": len(results), "mutants": results,
+              "markdown": markdown_table(table)}
+    (run_dir / "summary.json").write_text(json.dumps(report, indent=2) + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    say(f"killed {killed}/{len(results)}")
+    return 1 if broken else 0
+
+
+def _mutant_result(m: Mutant, semfuzz: Optional[dict] = None, baseline: Optional[dict] = None,
+                   budget: int = 0, error: Optional[str] = None) -> dict:
+    none = {"found": 0, "runs": 0, "median_s": None, "verdict": None, "attempts": []}
+    semfuzz, baseline = semfuzz or none, baseline or none
+    return {"id": m.id, "origin": m.origin, "algorithm": m.fields["algorithm"],
+            "target": m.target, "expected": m.oracle, "mistake": m.fields["mistake"],
+            "killed": semfuzz["found"] > 0, "semfuzz": semfuzz, "baseline": baseline,
+            "ratio": _ratio(semfuzz, baseline, budget) if budget else None, "error": error,
+            "reproducer": rel(m.reproducer) if m.reproducer.exists() else None}
+
+
+def check_mutant_reproducers(env: dict) -> tuple[int, int]:
+    """`test`: each mutant still fails its reproducer with the verdict its header names, so a
+    harness change that loses a bug class fails CI (ctest's schedule_reproducers_replay checks
+    that the correct semaphore passes them). Returns (passed, failed)."""
+    say("== mutants: each still fails its own reproducer")
+    started = time.monotonic()
+    try:
+        ensure_packages([config(TARGETS[DEFAULT_TARGET]["preset"])])  # its compiler
+        mutants = all_mutants()
+    except Failure as error:
+        say(f"  FAILED: {error}")
+        return 0, 1
+    passed = failed = 0
+    by_sanitizer = {}
+    for m in mutants:
+        if m.reproducer.exists():
+            by_sanitizer.setdefault(m.replay_sanitizer, []).append(m)
+        elif m.target == DEFAULT_TARGET:
+            say(f"  {m.id}: FAILED: no {rel(m.reproducer)} (`scripts/semfuzz mutants --only "
+                f"{m.id}` makes it)")
+            failed += 1
+        else:
+            say(f"  {m.id}: no reproducer for the {m.target} target; not checked")
+    for sanitizer, group in by_sanitizer.items():
+        with replay_tree(sanitizer) as tree:
+            for m in group:
+                try:
+                    tree.apply(m)
+                    binary = tree.build(m.id, m.target, replay=True)
+                except Failure as error:
+                    say(f"  {m.id}: FAILED: {error}")
+                    failed += 1
+                    continue
+                finally:
+                    tree.sync()
+                outcome = run_input(Target(m.target, tree.config, binary), m.reproducer, env)
+                ok = outcome.verdict == m.oracle
+                passed, failed = passed + ok, failed + (not ok)
+                say(f"  {m.id}: {'ok' if ok else 'FAILED'}: {rel(m.reproducer)} gives "
+                    f"{outcome.verdict or 'a pass'}" + ("" if ok else f", not {m.oracle}"))
+    say(f"  {passed} ok, {failed} failed ({time.monotonic() - started:.0f} s)")
+    return passed, failed

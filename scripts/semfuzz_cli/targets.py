@@ -1,0 +1,246 @@
+"""Fuzz targets, how to run one input, and verdicts: what a failure's output says."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .builds import Config, build, config, ensure_packages, no_aslr_prefix
+from .common import Failure, ROOT, files_in, rel, say
+
+
+# Fuzz targets, the first is the default. `binary` is relative to the preset's build directory and
+# its file name is the CMake target that builds it. `merge_by`: the target whose coverage decides
+# what a merge keeps. The real-thread targets' feedback is each run's outcomes, which differ from run
+# to run, so a merge by their own runs keeps nearly every input; every target reads the same input
+# format, so the schedule target's deterministic coverage of the same programs decides instead.
+TARGETS = {
+    "schedule": {"binary": "fuzz/schedule_fuzzer", "preset": "asan-fuzz",
+                 "about": "semfuzz's algorithms on the simulated platform: input-driven schedule, "
+                          "virtual time (the main target)"},
+    "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
+                "merge_by": "schedule",
+                "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
+    "threads_std": {"binary": "fuzz/threads_std_fuzzer", "preset": "tsan-fuzz", "smoke": False,
+                    "merge_by": "schedule",
+                    "about": "std::counting_semaphore of the build's standard library, real threads"},
+    "threads_posix": {"binary": "fuzz/threads_posix_fuzzer", "preset": "tsan-fuzz", "smoke": False,
+                      "merge_by": "schedule",
+                      "about": "glibc sem_t, real threads"},
+    "threads_qt": {"binary": "fuzz/threads_qt_fuzzer", "preset": "tsan-fuzz", "smoke": False,
+                   "merge_by": "schedule",
+                   "oss_fuzz": False,
+                   "about": "Qt 6's QSemaphore, real threads (built when Qt 6 is installed)"},
+    "api": {"binary": "fuzz/api_fuzzer", "preset": "asan-fuzz",
+            "about": "single-threaded API contract of every algorithm against a reference model"},
+}
+DEFAULT_TARGET = next(iter(TARGETS))
+
+REPLAY_WALL_LIMIT_S = 300  # a backstop only: -timeout below reports a hang first
+
+# Every libFuzzer invocation gets these (shared/reference/ossfuzz.md section 7).
+LIBFUZZER_LIMITS = ("-timeout=25", "-rss_limit_mb=2560")
+
+# Prepended to whatever the caller already set, so the caller's own settings win.
+SANITIZER_OPTIONS = {
+    "ASAN_OPTIONS": "abort_on_error=1:detect_leaks=1",
+    "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+    "TSAN_OPTIONS": "halt_on_error=1:second_deadlock_stack=1",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def leak_detection_works() -> bool:
+    """LeakSanitizer needs ptrace, which some containers deny; probe it with an empty program."""
+    compiler = config(TARGETS[DEFAULT_TARGET]["preset"]).cache.get("CMAKE_CXX_COMPILER", "clang++")
+    with tempfile.TemporaryDirectory(prefix="semfuzz-lsan-") as tmp:
+        source, program = Path(tmp) / "probe.cc", Path(tmp) / "probe"
+        source.write_text("int main() { return 0; }\n")
+        compiled = subprocess.run([compiler, "-fsanitize=address", str(source), "-o", str(program)],
+                                  capture_output=True)
+        if compiled.returncode != 0:
+            return True  # no ASan toolchain yet; the builds will say so
+        probe = subprocess.run([str(program)], capture_output=True, text=True,
+                               env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
+        return probe.returncode == 0
+
+
+def sanitizer_env(**extra: str) -> dict:
+    options = dict(SANITIZER_OPTIONS)
+    if not leak_detection_works():
+        say("note: LeakSanitizer cannot run here (ptrace denied); running with detect_leaks=0")
+        options["ASAN_OPTIONS"] = options["ASAN_OPTIONS"].replace("detect_leaks=1",
+                                                                  "detect_leaks=0")
+    env = dict(os.environ)
+    for name, value in options.items():
+        env[name] = value + (":" + env[name] if env.get(name) else "")
+    env.update(extra)
+    return env
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    name: str
+    config: Config
+    binary: Path
+
+    @property
+    def corpus(self) -> Path:
+        return ROOT / "corpus" / self.name
+
+    @property
+    def reproducers(self) -> Path:
+        return ROOT / "reproducers" / self.name
+
+    def command(self, *args: str) -> list[str]:
+        return [*no_aslr_prefix(self.config), str(self.binary), *args]
+
+    def build(self) -> "Target":
+        """Installs what its preset needs and builds only this target; raises when that fails."""
+        ensure_packages([self.config])
+        if not build(self.config, [self.binary.name]) or not self.binary.exists():
+            raise Failure(f"could not build {rel(self.binary)} (preset {self.config.name})")
+        return self
+
+
+def target(name: str) -> Target:
+    spec = TARGETS[name]
+    cfg = config(spec["preset"])
+    return Target(name, cfg, cfg.build_dir / spec["binary"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    verdict: Optional[str]  # None: the input passed
+    details: str  # one line saying what failed
+    output: str
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _summary_line(text: str, tool: str) -> Optional[str]:
+    match = re.search(rf"^SUMMARY: {tool}: .*$", text, re.MULTILINE)
+    return match[0] if match else None
+
+
+# (pattern, verdict from the match, details from the match and the whole output); first match wins.
+# The harness's own oracle line comes first: it is printed before the abort that follows it.
+VERDICT_RULES = (
+    (r"semfuzz: VERDICT ([\w.-]+):? ?(.*)", lambda m: m[1], lambda m, t: m[2]),
+    (r"^SUMMARY: AddressSanitizer: ([A-Za-z][\w-]*).*", lambda m: "asan-" + m[1].lower(),
+     lambda m, t: m[0]),
+    (r"ERROR: AddressSanitizer: ([A-Za-z][\w-]*).*", lambda m: "asan-" + m[1].lower(),
+     lambda m, t: m[0]),
+    (r"ERROR: LeakSanitizer: detected memory leaks", lambda m: "asan-leak",
+     lambda m, t: _summary_line(t, "AddressSanitizer") or m[0]),
+    (r"WARNING: ThreadSanitizer: ([^(\n]+?)\s*(?:\(|$)", lambda m: "tsan-" + _slug(m[1]),
+     lambda m, t: _summary_line(t, "ThreadSanitizer") or m[0]),
+    (r"runtime error: .*", lambda m: "ubsan", lambda m, t: m[0]),
+    (r"ERROR: libFuzzer: (timeout|out-of-memory).*", lambda m: "timeout" if m[1] == "timeout"
+     else "oom", lambda m, t: m[0]),
+    (r"ERROR: libFuzzer: .*", lambda m: "crash", lambda m, t: m[0]),
+)
+
+
+def _readable(details: str) -> str:
+    return details.replace("SUMMARY: ", "", 1).replace(str(ROOT) + "/", "").strip()
+
+
+def classify(output: str, returncode: int) -> Outcome:
+    if returncode == 0:
+        return Outcome(None, "", output)
+    for pattern, verdict, details in VERDICT_RULES:
+        match = re.search(pattern, output, re.MULTILINE)
+        if match:
+            return Outcome(verdict(match), _readable(details(match, output)), output)
+    return Outcome("crash", f"exit status {returncode}", output)
+
+
+def run_input(t: Target, path: Path, env: dict) -> Outcome:
+    """Runs one input once (libFuzzer runs the files it is given instead of fuzzing)."""
+    try:
+        result = subprocess.run(t.command(*LIBFUZZER_LIMITS, str(path)), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                errors="replace", timeout=REPLAY_WALL_LIMIT_S)
+    except subprocess.TimeoutExpired as expired:
+        output = expired.stdout if isinstance(expired.stdout, str) else ""
+        return Outcome("hang", f"still running after {REPLAY_WALL_LIMIT_S} s", output)
+    return classify(result.stdout, result.returncode)
+
+
+def input_files(arguments: Iterable[str]) -> list[Path]:
+    files = []
+    for argument in arguments:
+        path = Path(argument).resolve()
+        if path.is_dir():
+            files += files_in(path)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise Failure(f"no such file or directory: {argument}")
+    return files
+
+
+MAX_ARTIFACTS_REPLAYED = 50
+
+TOP_FRAMES = 3  # a crash's identity: its verdict and this many frames of its own code
+# ASan / UBSan: `#1 0x55d0 in f(int) /src/a.cc:4:2`; TSan: `#1 f(int) /src/a.cc:4:2 (bin+0x1a)`;
+# either may say `<null>` or `(module+0xoffset)` instead of a source location, and `(BuildId: ..)`.
+STACK_FRAME = re.compile(r"^\s*#(?P<number>\d+) (?:0x[0-9a-fA-F]+ in )?(?P<function>.+?)"
+                         r"(?: (?P<location><null>|/\S+|\S+:\d+(?::\d+)?))?"
+                         r"(?: \((?P<module>[^()\s]*)\+0x[0-9a-fA-F]+\))?"
+                         r"(?: \(BuildId: [0-9a-fA-F]+\))?\s*$", re.MULTILINE)
+# Frames that say nothing about where the bug is: the sanitizer and libFuzzer runtimes and libc
+# (no source location, or a relative one, in these builds), and the harness's verdict plumbing,
+# which every oracle failure goes through.
+PLUMBING_FRAME = re.compile(r"^(__sanitizer|__asan|__tsan|__ubsan|__interceptor|__lsan|fuzzer::|"
+                            r"LLVMFuzzerTestOneInput$|main$)|\bsemfuzz::(?:\(anonymous namespace\)::)?"
+                            r"(?:die|oracle_\w+|report_and_abort)$")
+SYSTEM_MODULE = re.compile(r"(^|/)(libc|libm|libpthread|ld-linux[\w-]*)\.so")
+
+
+def _function_name(frame: str) -> str:
+    """`ns::f<T>(int, char) const` -> `ns::f<T>`: a signature or an offset does not split a crash."""
+    name = re.sub(r"\s*\+0x[0-9a-fA-F]+$", "", frame.strip())
+    name = re.sub(r"\s+const$", "", name)
+    if name.endswith(")"):  # drop the trailing, balanced argument list
+        depth = 0
+        for i in range(len(name) - 1, -1, -1):
+            depth += {")": 1, "(": -1}.get(name[i], 0)
+            if depth == 0:
+                return name[:i] or name
+    return name
+
+
+def top_frames(output: str, count: int = TOP_FRAMES) -> tuple[str, ...]:
+    """The first `count` frames of the first stack in a crash report that are the program's own
+    code, by function name; empty when the report has no symbolised stack."""
+    frames, last = [], -1
+    for match in STACK_FRAME.finditer(output):
+        number = int(match["number"])
+        if number <= last:  # the next stack (TSan's previous access, a thread's creation, ...)
+            break
+        last = number
+        name = _function_name(match["function"])
+        # Code built here has absolute source paths; libc's debug info has relative ones.
+        if (not (match["location"] or "").startswith("/")
+                or SYSTEM_MODULE.search(match["module"] or "")
+                or PLUMBING_FRAME.search(name) or name == "??"):
+            continue
+        frames.append(name)
+        if len(frames) == count:
+            break
+    return tuple(frames)
+
+
+def crash_signature(outcome: Outcome) -> tuple:
+    """What deduplicates crashes: the verdict (one oracle function per kind) and the top frames."""
+    return (outcome.verdict,) + top_frames(outcome.output)

@@ -1,0 +1,91 @@
+"""`test`: build every configuration and run every test."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from .builds import build, config, configure, ctest, ensure_packages
+from .common import Failure, ROOT, files_in, rel, say, utc_stamp
+from .libfuzzer import run_libfuzzer
+from .mutants import check_mutant_reproducers
+from .ossfuzz import OSS_FUZZ_CHECK_SANITIZERS, OSS_FUZZ_CHECK_WORK, oss_fuzz_check
+from .targets import TARGETS, classify, sanitizer_env, target
+
+
+TEST_PRESETS = ("asan-fuzz", "tsan-fuzz", "gcc")  # what `test` builds; --quick keeps the first
+SMOKE_SECONDS = 20
+QUICK_SMOKE_SECONDS = 5
+
+
+def cmd_test(args) -> int:
+    names = args.config or (TEST_PRESETS[:1] if args.quick else TEST_PRESETS)
+    passed = failed = 0
+    try:
+        configs = [config(name) for name in names]
+        ensure_packages(configs)
+    except Failure as error:
+        say(f"semfuzz: {error}")
+        configs, failed = [], 1
+    env = sanitizer_env() if configs else {}
+    built = []
+    for cfg in configs:
+        say(f"== {cfg.name} ({rel(cfg.build_dir)})")
+        if configure(cfg) and build(cfg):
+            built.append(cfg.name)
+            p, f = ctest(cfg, env)
+        else:
+            p, f = 0, 1
+        passed, failed = passed + p, failed + f
+    # Real-thread targets are covered by their corpus replays in ctest; their fuzz smoke runs are
+    # left out of `test` (nondeterministic, slow under TSan on 2 cores).
+    for name in (n for n, spec in TARGETS.items() if spec.get("smoke", True)):
+        outcome = smoke(name, built, env,
+                        QUICK_SMOKE_SECONDS if args.quick else SMOKE_SECONDS)
+        if outcome is not None:
+            passed, failed = passed + outcome, failed + (not outcome)
+    if not args.quick and not args.config:  # the OSS-Fuzz build + check_build emulation, AFL++
+        try:
+            ok = oss_fuzz_check(OSS_FUZZ_CHECK_SANITIZERS, True, OSS_FUZZ_CHECK_WORK)
+        except Failure as error:
+            say(f"oss-fuzz-check: {error}")
+            ok = False
+        passed, failed = passed + ok, failed + (not ok)
+    if configs:
+        p, f = check_mutant_reproducers(env)
+        passed, failed = passed + p, failed + f
+    say(f"semfuzz test: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def smoke(name: str, built: list[str], env: dict, seconds: int) -> Optional[bool]:
+    """A short fuzz run on a temporary copy of the corpus; None when skipped."""
+    t = target(name)
+    say(f"== fuzz smoke run: {name}, {seconds} s")
+    if t.config.name not in built:
+        say(f"  skipped: preset {t.config.name} was not built in this run")
+        return None
+    if not t.binary.exists():
+        say(f"  skipped: {rel(t.binary)} does not exist (no such fuzz target in this build)")
+        return None
+    with tempfile.TemporaryDirectory(prefix=f"semfuzz-smoke-{name}-") as tmp:
+        corpus, artifacts = Path(tmp) / "corpus", Path(tmp) / "artifacts"
+        if t.corpus.is_dir():
+            shutil.copytree(t.corpus, corpus)
+        corpus.mkdir(exist_ok=True)
+        artifacts.mkdir()
+        seeds = [corpus] + ([t.reproducers] if t.reproducers.is_dir() else [])
+        run = run_libfuzzer(t, seconds, seeds, artifacts, Path(tmp) / "fuzz.log", env)
+        if run.returncode == 0:
+            say(f"  ok: {run.execs} execs ({run.exec_per_sec}/s)")
+            return True
+        kept = ROOT / "runs" / f"{utc_stamp()}-{name}-smoke"
+        shutil.copytree(tmp, kept, ignore=shutil.ignore_patterns("corpus"))
+        outcome = classify(run.tail, run.returncode)
+        say(f"  FAILED: {outcome.verdict}: {outcome.details}")
+        for artifact in files_in(kept / "artifacts"):
+            say(f"  artifact {rel(artifact)}\n    minimise it: scripts/semfuzz minimize "
+                f"{rel(artifact)}")
+        return False
