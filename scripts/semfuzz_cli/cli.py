@@ -49,7 +49,10 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     test = verb("test", cmd_test, "install dependencies, build every configuration, run all tests",
-                "Installs missing Debian packages (as root; otherwise names them and fails), then "
+                "First the gates: every tracked .cc / .h file as .clang-format says (clang-format 14, "
+                "--dry-run\n-Werror) and every tracked Python file compiles; each offending file "
+                "is one line. Then installs\nmissing Debian packages (as root; otherwise names "
+                "them and fails), then "
                 "for each configuration\nconfigures with `cmake --preset`, builds and runs ctest, "
                 "then fuzzes each target for a short smoke\nrun on a temporary copy of its corpus. "
                 f"Configurations: {', '.join(TEST_PRESETS)}.\nWithout --quick and --config, "

@@ -9,6 +9,7 @@ from typing import Optional
 
 from .builds import build, config, configure, ctest, ensure_packages
 from .common import Failure, ROOT, files_in, rel, say, utc_stamp
+from .gates import format_problems, python_problems
 from .libfuzzer import run_libfuzzer
 from .mutants import check_mutant_reproducers
 from .ossfuzz import OSS_FUZZ_CHECK_SANITIZERS, OSS_FUZZ_CHECK_WORK, oss_fuzz_check
@@ -22,13 +23,13 @@ QUICK_SMOKE_SECONDS = 5
 
 def cmd_test(args) -> int:
     names = args.config or (TEST_PRESETS[:1] if args.quick else TEST_PRESETS)
-    passed = failed = 0
+    configs = [config(name) for name in names]  # an unknown name stops here, before any work
+    passed, failed = run_gates()
     try:
-        configs = [config(name) for name in names]
         ensure_packages(configs)
     except Failure as error:
         say(f"semfuzz: {error}")
-        configs, failed = [], 1
+        configs, failed = [], failed + 1
     env = sanitizer_env() if configs else {}
     built = []
     for cfg in configs:
@@ -58,6 +59,22 @@ def cmd_test(args) -> int:
         passed, failed = passed + p, failed + f
     say(f"semfuzz test: {passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def run_gates() -> tuple[int, int]:
+    """The cheap checks first: formatting of C++ files, compiling Python files. Returns
+    (passed, failed), one test each."""
+    passed = failed = 0
+    for name, check in (("clang-format", format_problems), ("py_compile", python_problems)):
+        try:
+            problems = check()
+        except Failure as error:
+            problems = [str(error)]
+        say(f"== {name}: " + (f"{len(problems)} file(s) FAILED" if problems else "ok"))
+        for problem in problems:
+            say("  " + problem)
+        passed, failed = passed + (not problems), failed + bool(problems)
+    return passed, failed
 
 
 def smoke(name: str, built: list[str], env: dict, seconds: int) -> Optional[bool]:
