@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import build, config, ensure_packages, no_aslr_prefix
-from .common import Failure, ROOT, files_in, markdown_table, print_table, rel, say
+from .common import Failure, ROOT, data_dir, files_in, markdown_table, print_table, rel, say
 from .targets import DEFAULT_TARGET, LIBFUZZER_LIMITS, TARGETS, classify, sanitizer_env, target
 
 
@@ -249,7 +249,8 @@ def _harness_rows(quick: bool, env: dict, mode: str, limit: int, budget_end: Opt
                   sample_dir: Path) -> list[dict]:
     """harness_throughput's measurements, one row per build and target, without the ratios."""
     results = []
-    samples = {name: corpus_sample(ROOT / "corpus" / name, sample_dir / name) for name in TARGETS}
+    samples = {name: corpus_sample(data_dir("corpus") / name, sample_dir / name)
+               for name in TARGETS}
     for preset in HARNESS_PRESETS:
         cfg = config(preset)
         replays = {name: cfg.build_dir / Path(TARGETS[name]["binary"]).parent / f"{name}_replay"

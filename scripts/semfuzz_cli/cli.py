@@ -9,7 +9,7 @@ from typing import Optional
 
 from .bench import (BENCH_BINARY, BENCH_PRESET, BENCH_REPETITIONS, HARNESS_PRESETS,
                     SCALING_SECONDS, cmd_bench)
-from .common import Failure, rel
+from .common import Failure, UsageError, rel
 from .corpus import cmd_merge
 from .coverage import COVERAGE_PRESET, cmd_coverage
 from .mutant_tree import MUTANT_BUDGET_S, MUTANT_SEEDS
@@ -22,14 +22,21 @@ from .testing import QUICK_SMOKE_SECONDS, SMOKE_SECONDS, TEST_PRESETS, cmd_test
 from .verbs import DEFAULT_FUZZ_SECONDS, cmd_fuzz, cmd_minimize, cmd_replay
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+def _at_least(minimum: int):
+    """An argparse type: a whole number >= minimum, with a message naming what is wrong."""
+    def whole_number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return whole_number
+
+
+_positive, _natural = _at_least(1), _at_least(0)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -101,6 +108,16 @@ def parser() -> argparse.ArgumentParser:
                         help="instead, print each input as a self-contained GoogleTest case "
                              "(the program and the choices spelled out) that replays it on the "
                              "simulated platform and expects a pass; paste it into a test suite")
+
+    replay.add_argument("--random-schedules", type=_positive, metavar="N",
+                        help="instead, run each input's program under N random schedules (the "
+                             f"{DEFAULT_TARGET} target's replay binary, -random_schedules=N); "
+                             "each failing schedule is written as an input of its own, "
+                             "runs/<UTC time>-schedule-random-schedules/artifacts/crash-<sha1>, "
+                             "with its replay command")
+    replay.add_argument("--seed", type=_natural, metavar="S",
+                        help="with --random-schedules: the random chooser's seed (default 1; the "
+                             "same seed gives the same schedules)")
 
     minimize_verb = verb(
         "minimize", cmd_minimize, "shrink a crashing input into reproducers/TARGET/",
@@ -223,6 +240,16 @@ def main(argv: Optional[list] = None) -> int:
         return 2
     try:
         return args.run(args)
+    except UsageError as error:
+        print(f"semfuzz {args.verb}: {error}", file=sys.stderr)
+        return 2
     except Failure as error:
         print(f"semfuzz {args.verb}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"semfuzz {args.verb}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:  # a file the user named, or a full disk: one line, no traceback
+        where = f": {error.filename}" if error.filename else ""
+        print(f"semfuzz {args.verb}: {error.strerror or error}{where}", file=sys.stderr)
         return 1

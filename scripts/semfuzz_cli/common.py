@@ -13,7 +13,40 @@ ROOT = Path(__file__).resolve().parent.parent.parent  # the repository
 
 
 class Failure(Exception):
-    """An error meant for the user: printed as one message, no traceback."""
+    """An error meant for the user: printed as one message, no traceback; exit status 1."""
+
+
+class UsageError(Failure):
+    """A mistake in what the user asked for (target, path, option), found before any work is
+    done; exit status 2."""
+
+
+# Where corpora, reproducers and run directories live: the repository's folders, unless the
+# environment names others (the CLI's own shell tests point them at temporary copies).
+DATA_DIRS = {"corpus": "SEMFUZZ_CORPUS_DIR", "reproducers": "SEMFUZZ_REPRODUCERS_DIR",
+             "runs": "SEMFUZZ_RUNS_DIR"}
+
+
+def data_dir(kind: str) -> Path:
+    """corpus/, reproducers/ or runs/, or the folder $SEMFUZZ_<KIND>_DIR names."""
+    override = os.environ.get(DATA_DIRS[kind])
+    return Path(override).resolve() if override else ROOT / kind
+
+
+def new_run_dir(label: str) -> Path:
+    """Creates runs/<UTC time>-<label>, or -2, -3, ... after it when a run started in the same
+    second already has that name: every run gets its own folder."""
+    runs = data_dir("runs")
+    runs.mkdir(parents=True, exist_ok=True)
+    stem = f"{utc_stamp()}-{label}"
+    for number in range(1, 1000):
+        candidate = runs / (stem if number == 1 else f"{stem}-{number}")
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            continue
+    raise Failure(f"no free run directory name {stem}-N in {runs}")
 
 
 def say(message: str = "") -> None:

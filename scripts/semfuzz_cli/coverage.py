@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from .builds import build, config, ensure_packages
-from .common import Failure, ROOT, files_in, rel, say, utc_stamp
+from .common import Failure, ROOT, files_in, new_run_dir, rel, say
 from .targets import TARGETS, target
 
 
@@ -80,7 +80,7 @@ def cmd_coverage(args) -> int:
         raise Failure(f"could not build {rel(binary)} (preset {cfg.name})")
     compiler = cfg.cache.get("CMAKE_CXX_COMPILER", "clang++")
     profdata, llvm_cov = llvm_tool("llvm-profdata", compiler), llvm_tool("llvm-cov", compiler)
-    run_dir = ROOT / "runs" / f"coverage-{utc_stamp()}-{t.name}"
+    run_dir = new_run_dir(f"coverage-{t.name}")
     profiles = run_dir / "profraw"
     profiles.mkdir(parents=True)
     inputs = [d for d in (t.corpus, t.reproducers) if files_in(d)]

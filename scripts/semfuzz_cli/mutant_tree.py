@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, config, step
-from .common import Failure, ROOT, output_tail, rel
+from .common import Failure, ROOT, data_dir, output_tail, rel
 from .targets import DEFAULT_TARGET, TARGETS
 
 
@@ -60,7 +60,9 @@ class Mutant:
     def reproducer(self) -> Path:
         """reproducers/TARGET/mutant-ID, or the input the header's `reproducer:` names."""
         named = self.fields.get("reproducer")
-        return ROOT / named if named else ROOT / "reproducers" / self.target / f"mutant-{self.id}"
+        if named:
+            return ROOT / named
+        return data_dir("reproducers") / self.target / f"mutant-{self.id}"
 
     @property
     def replay_sanitizer(self) -> str:

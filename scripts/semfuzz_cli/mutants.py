@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, config, ensure_packages, no_aslr_prefix
-from .common import Failure, ROOT, files_in, markdown_table, print_table, rel, say, utc_stamp
+from .common import Failure, ROOT, files_in, markdown_table, new_run_dir, print_table, rel, say
 from .mutant_tree import (FINDING_LINE, MUTANT_KILL_AFTER_S, Mutant, MutantTree, all_mutants,
                           fuzz_tree, replay_tree)
 from .ossfuzz import libfuzzer_option_args
@@ -179,8 +179,7 @@ def save_mutant_reproducer(m: Mutant, tree: MutantTree, fuzzer: Path, correct: P
 def cmd_mutants(args) -> int:
     mutants = all_mutants(args.only)
     env = sanitizer_env()
-    run_dir = ROOT / "runs" / f"{utc_stamp()}-mutants"
-    run_dir.mkdir(parents=True)
+    run_dir = new_run_dir("mutants")
     machine = machine()
     say(f"mutants: {len(mutants)}, each fuzzed from an empty corpus for up to {args.budget} s "
         f"with seeds 1..{args.seeds}, and stress-tested (fuzz/mutants/stress.cc) for as long; "

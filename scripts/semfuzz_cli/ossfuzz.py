@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .builds import ensure
-from .common import Failure, ROOT, files_in, output_tail, say
+from .common import Failure, ROOT, data_dir, files_in, output_tail, say
 from .targets import TARGETS, leak_detection_works
 
 
@@ -174,8 +174,8 @@ def oss_fuzz_build(env: dict, quiet: bool = False) -> list:
         shutil.copy2(build_dir / binary, out / name)
         built.append(out / name)
         seeds = write_seed_zip(out / f"{name}_seed_corpus.zip",
-                               [ROOT / "corpus" / semfuzz_target,
-                                ROOT / "reproducers" / semfuzz_target])
+                               [data_dir("corpus") / semfuzz_target,
+                                data_dir("reproducers") / semfuzz_target])
         extras = []
         for suffix in (".options", ".dict"):
             source = ROOT / binary.parent / (name + suffix)

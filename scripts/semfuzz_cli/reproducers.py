@@ -4,6 +4,7 @@ crashes, and reproducers as GoogleTest cases."""
 from __future__ import annotations
 
 import contextlib
+import shlex
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import build, ensure_packages, no_aslr_prefix
-from .common import Failure, ROOT, files_in, rel, say, sha1_of
+from .common import Failure, data_dir, files_in, rel, say, sha1_of
 from .targets import (DEFAULT_TARGET, LIBFUZZER_LIMITS, MAX_ARTIFACTS_REPLAYED, Outcome, Target,
                       crash_signature, run_input, sanitizer_env)
 
@@ -20,7 +21,6 @@ from .targets import (DEFAULT_TARGET, LIBFUZZER_LIMITS, MAX_ARTIFACTS_REPLAYED, 
 MINIMIZE_SECONDS = 60
 MINIMIZE_ROUNDS = 6
 
-REPRODUCER_INDEX = ROOT / "reproducers" / "README.md"
 REPRODUCER_TABLE_HEADER = ("| file | verdict | what it shows | how found |", "|---|---|---|---|")
 
 
@@ -28,9 +28,13 @@ def _table_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def reproducer_index() -> Path:
+    return data_dir("reproducers") / "README.md"
+
+
 def index_reproducer(reproducer: Path, outcome: Outcome, how_found: str) -> None:
     """Adds a row to the table in reproducers/README.md, creating the table when missing."""
-    index = REPRODUCER_INDEX
+    index = reproducer_index()
     lines = index.read_text().splitlines() if index.exists() else [
         "# Reproducers", "",
         "Minimised inputs that make a fuzz target fail, or did before the bug was fixed. "
@@ -95,8 +99,17 @@ def minimize(t: Target, crash: Path, env: dict, how_found: str,
         return outcome, save_reproducer(t, best, outcome, how_found, name)
 
 
-def replay_command(path: Path) -> str:
-    return f"scripts/semfuzz replay {rel(path)}"
+def _target_option(target_name: str) -> str:
+    return "" if target_name == DEFAULT_TARGET else f" --target {target_name}"
+
+
+def replay_command(path: Path, target_name: str) -> str:
+    """The command that replays `path` on the target it was found on."""
+    return f"scripts/semfuzz replay{_target_option(target_name)} {shlex.quote(rel(path))}"
+
+
+def minimize_command(path: Path, target_name: str) -> str:
+    return f"scripts/semfuzz minimize{_target_option(target_name)} {shlex.quote(rel(path))}"
 
 
 def triage(t: Target, artifacts: Path, env: dict, how_found: str) -> list[tuple[Outcome, Path]]:
@@ -144,6 +157,6 @@ def print_as_tests(t: Target, files: list) -> int:
 
 
 def unindex_reproducer(reproducer: Path) -> None:
-    cell = f"| `{reproducer.relative_to(REPRODUCER_INDEX.parent)}` |"
-    lines = REPRODUCER_INDEX.read_text().splitlines()
-    REPRODUCER_INDEX.write_text("\n".join(l for l in lines if not l.startswith(cell)) + "\n")
+    cell = f"| `{reproducer.relative_to(reproducer_index().parent)}` |"
+    lines = reproducer_index().read_text().splitlines()
+    reproducer_index().write_text("\n".join(l for l in lines if not l.startswith(cell)) + "\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .builds import Config, build, config, ensure_packages, no_aslr_prefix
-from .common import Failure, ROOT, files_in, rel, say
+from .common import Failure, ROOT, UsageError, data_dir, files_in, rel, say
 
 
 # Fuzz targets, the first is the default. `binary` is relative to the preset's build directory and
@@ -92,11 +92,16 @@ class Target:
 
     @property
     def corpus(self) -> Path:
-        return ROOT / "corpus" / self.name
+        return data_dir("corpus") / self.name
 
     @property
     def reproducers(self) -> Path:
-        return ROOT / "reproducers" / self.name
+        return data_dir("reproducers") / self.name
+
+    def standalone(self) -> "Target":
+        """The same target linked with the standalone replay main (CMake target NAME_replay)
+        instead of libFuzzer."""
+        return Target(self.name, self.config, self.binary.parent / f"{self.name}_replay")
 
     def command(self, *args: str) -> list[str]:
         return [*no_aslr_prefix(self.config), str(self.binary), *args]

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import build, config, configure, ctest, ensure_packages
-from .common import Failure, ROOT, files_in, rel, say, utc_stamp
+from .common import Failure, files_in, new_run_dir, rel, say
 from .gates import format_problems, python_problems
 from .libfuzzer import run_libfuzzer
 from .mutants import check_mutant_reproducers
 from .ossfuzz import OSS_FUZZ_CHECK_SANITIZERS, OSS_FUZZ_CHECK_WORK, oss_fuzz_check
+from .reproducers import minimize_command
 from .targets import TARGETS, classify, sanitizer_env, target
 
 
@@ -98,11 +99,10 @@ def smoke(name: str, built: list[str], env: dict, seconds: int) -> Optional[bool
         if run.returncode == 0:
             say(f"  ok: {run.execs} execs ({run.exec_per_sec}/s)")
             return True
-        kept = ROOT / "runs" / f"{utc_stamp()}-{name}-smoke"
-        shutil.copytree(tmp, kept, ignore=shutil.ignore_patterns("corpus"))
+        kept = new_run_dir(f"{name}-smoke")
+        shutil.copytree(tmp, kept, dirs_exist_ok=True, ignore=shutil.ignore_patterns("corpus"))
         outcome = classify(run.tail, run.returncode)
         say(f"  FAILED: {outcome.verdict}: {outcome.details}")
         for artifact in files_in(kept / "artifacts"):
-            say(f"  artifact {rel(artifact)}\n    minimise it: scripts/semfuzz minimize "
-                f"{rel(artifact)}")
+            say(f"  artifact {rel(artifact)}\n    minimise it: {minimize_command(artifact, name)}")
         return False

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 from .builds import config
-from .common import Failure, ROOT, files_in, rel, say, utc_stamp
+from .common import Failure, ROOT, UsageError, files_in, rel, say, utc_stamp
 from .corpus import add_to_corpus
 from .libfuzzer import FUZZ_OVERRUN_S, run_libfuzzer
 from .progress import write_progress
-from .reproducers import REPRODUCER_INDEX, minimize, print_as_tests, replay_command, triage
+from .reproducers import reproducer_index, minimize, print_as_tests, replay_command, triage
+from .schedules import cmd_random_schedules
 from .targets import TARGETS, input_files, run_input, sanitizer_env, target
 
 
@@ -53,7 +54,7 @@ def cmd_fuzz(args) -> int:
     for outcome, reproducer in crashes:
         say(f"  {outcome.verdict}: {outcome.details}")
         say(f"    reproducer: {rel(reproducer)}")
-        say(f"    replay:     {replay_command(reproducer)}")
+        say(f"    replay:     {replay_command(reproducer, t.name)}")
     plot = write_progress(run_dir, run.samples, f"{t.name}, {args.jobs} job(s), {run_dir.name}")
     report = {"target": t.name, "seconds": round(run.seconds), "execs": run.execs,
               "exec_per_sec": run.exec_per_sec, "corpus_files": corpus_files,
@@ -73,6 +74,13 @@ def cmd_fuzz(args) -> int:
 def cmd_replay(args) -> int:
     t = target(args.target)
     files = input_files(args.inputs)
+    if args.random_schedules:
+        if args.as_test:
+            raise UsageError("--as-test and --random-schedules do not go together")
+        return cmd_random_schedules(t.name, files, args.random_schedules,
+                                    1 if args.seed is None else args.seed)
+    if args.seed is not None:
+        raise UsageError("--seed picks the random schedules; it needs --random-schedules N")
     if args.as_test:
         return print_as_tests(t, files)
     t.build()
@@ -101,6 +109,6 @@ def cmd_minimize(args) -> int:
     outcome, reproducer = minimize(t, crash, sanitizer_env(),
                                    how_found=f"`scripts/semfuzz minimize` of {crash.name}")
     say(f"{outcome.verdict}: {outcome.details}")
-    say(f"reproducer: {rel(reproducer)} (indexed in {rel(REPRODUCER_INDEX)})")
-    say(f"replay:     {replay_command(reproducer)}")
+    say(f"reproducer: {rel(reproducer)} (indexed in {rel(reproducer_index())})")
+    say(f"replay:     {replay_command(reproducer, t.name)}")
     return 0

@@ -37,8 +37,8 @@ class GatesTest(unittest.TestCase):
         self.assertEqual(gates.format_problems(self.root, shutil.which("clang-format-14")), [])
 
     def test_python_files_that_do_not_compile(self):
-        self.commit({"ok.py": "x = 1\n", "bad.py": "def f(:\n", "tool": "#!/usr/bin/env python3\nif\n",
-                     "shell": "#!/bin/sh\nif\n"})
+        self.commit({"ok.py": "x = 1\n", "bad.py": "def f(:\n",
+                     "tool": "#!/usr/bin/env python3\nif\n", "shell": "#!/bin/sh\nif\n"})
         problems = gates.python_problems(self.root)
         self.assertEqual(sorted(p.split(":")[0] for p in problems), ["bad.py", "tool"])
         self.assertTrue(all("does not compile" in p for p in problems))
