@@ -11,11 +11,12 @@ import platform
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Iterable
 
-from .common import Failure, ROOT, output_tail, say
+from .common import Failure, ROOT, output_tail, rel, say
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,25 +83,64 @@ def ensure_packages(configs: Iterable[Config]) -> None:
         raise Failure("missing Debian packages: " + " ".join(missing) +
                       "\n  install them as root: apt-get install --no-install-recommends " +
                       " ".join(missing))
-    say(f"installing {' '.join(missing)}")
+    log = apt_log()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    say(f"installing {' '.join(missing)} (apt-get's output: {rel(log)})")
+    started = time.monotonic()
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for command in (["apt-get", "update"],
-                    ["apt-get", "install", "-y", "--no-install-recommends", *missing]):
-        if subprocess.run(command, env=env).returncode != 0:
-            raise Failure(f"`{' '.join(command)}` failed")
+    with open(log, "a") as output:
+        for command in (["apt-get", "update"],
+                        ["apt-get", "install", "-y", "--no-install-recommends", *missing]):
+            output.write(f"$ {' '.join(command)}\n")
+            output.flush()
+            if subprocess.run(command, env=env, stdout=output, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL).returncode != 0:
+                raise Failure(f"`{' '.join(command)}` failed; the end of {rel(log)}:\n"
+                              + output_tail(log.read_text(errors="replace"), 15))
+    say(f"  installed {len(missing)} package(s) in {time.monotonic() - started:.0f} s")
+
+
+def apt_log() -> Path:
+    return ROOT / "build" / "apt-get.log"
+
+
+NINJA_STATUS = re.compile(r"^\[(\d+)/(\d+)\] ")
+STATUS_EVERY_S = 10  # progress lines when the output is not a terminal
 
 
 def step(what: str, command: list) -> bool:
-    """Runs a build step quietly; its output is shown only when it fails."""
+    """Runs a build step; shows ninja's `[done/total]` status as it goes (one line rewritten on
+    a terminal, a line every 10 s otherwise) and its whole output only when it fails."""
     started = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, errors="replace")
+    lines, shown_at, width = [], started, 0
+    terminal = sys.stdout.isatty()
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, errors="replace") as process:
+        for line in process.stdout:
+            lines.append(line)
+            status = NINJA_STATUS.match(line)
+            if not status:
+                continue
+            now = time.monotonic()
+            text = f"  {what}: {line.rstrip()}"
+            if terminal:
+                columns = shutil.get_terminal_size().columns - 1
+                text = text[:columns]
+                sys.stdout.write("\r" + text.ljust(width) + "\r")
+                sys.stdout.flush()
+                width = len(text)
+            elif now - shown_at >= STATUS_EVERY_S:
+                shown_at = now
+                say(f"  {what}: [{status[1]}/{status[2]}] after {now - started:.0f} s")
+        returncode = process.wait()
+    if width:
+        sys.stdout.write("\r" + " " * width + "\r")
     seconds = time.monotonic() - started
-    if result.returncode == 0:
+    if returncode == 0:
         say(f"  {what}: ok ({seconds:.0f} s)")
         return True
-    say(f"  {what}: FAILED (exit {result.returncode}): {' '.join(command)}")
-    say(output_tail(result.stdout))
+    say(f"  {what}: FAILED (exit {returncode}): {' '.join(command)}")
+    say(output_tail("".join(lines)))
     return False
 
 

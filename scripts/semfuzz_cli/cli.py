@@ -9,6 +9,7 @@ from typing import Optional
 
 from .bench import (BENCH_BINARY, BENCH_PRESET, BENCH_REPETITIONS, HARNESS_PRESETS,
                     SCALING_SECONDS, cmd_bench)
+from .campaign import DEFAULT_FUZZ_SECONDS, cmd_fuzz
 from .common import Failure, UsageError, rel
 from .corpus import cmd_merge
 from .coverage import COVERAGE_PRESET, cmd_coverage
@@ -17,9 +18,10 @@ from .mutants import cmd_mutants
 from .ossfuzz import (OSS_FUZZ_CHECK_SANITIZERS, OSS_FUZZ_CHECK_WORK, cmd_oss_fuzz_build,
                       cmd_oss_fuzz_check)
 from .reproducers import MINIMIZE_SECONDS
+from .stopping import Stopped
 from .targets import DEFAULT_TARGET, TARGETS
 from .testing import QUICK_SMOKE_SECONDS, SMOKE_SECONDS, TEST_PRESETS, cmd_test
-from .verbs import DEFAULT_FUZZ_SECONDS, cmd_fuzz, cmd_minimize, cmd_replay
+from .verbs import cmd_minimize, cmd_replay
 
 
 def _at_least(minimum: int):
@@ -129,11 +131,19 @@ def parser() -> argparse.ArgumentParser:
     minimize_verb.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
                                help=f"fuzz target (default {DEFAULT_TARGET})")
 
-    merge = verb("merge", cmd_merge, "minimise corpus/TARGET in place",
+    merge = verb("merge", cmd_merge, "minimise corpus/TARGET in place; --resume: finish cut-off runs",
                  "Keeps only the inputs of corpus/TARGET that libFuzzer's -merge=1 needs to "
-                 "preserve coverage,\nnamed by the SHA-1 of their content.")
-    merge.add_argument("target", nargs="?", default=DEFAULT_TARGET, choices=TARGETS,
-                       help=f"fuzz target (default {DEFAULT_TARGET})")
+                 "preserve coverage,\nnamed by the SHA-1 of their content. Crash-safe: each kept "
+                 "input is in place under its SHA-1\n(fsync, rename) before anything is deleted, "
+                 "so a merge stopped at any moment loses nothing;\nrun it again to finish. "
+                 "A second semfuzz on the same corpus is refused (exit 2).")
+    merge.add_argument("target", nargs="?", choices=TARGETS,
+                       help=f"fuzz target (default {DEFAULT_TARGET}; with --resume: every "
+                            "target with a cut-off run)")
+    merge.add_argument("--resume", action="store_true",
+                       help="instead, merge the new inputs of runs that were cut off before "
+                            "their merge (runs/*/new_corpus/); `fuzz` does this at start for "
+                            "its target")
 
     bench = verb(
         "bench", cmd_bench, "benchmark the semaphores against sem_t and peers; harness exec/s",
@@ -246,6 +256,9 @@ def main(argv: Optional[list] = None) -> int:
     except Failure as error:
         print(f"semfuzz {args.verb}: {error}", file=sys.stderr)
         return 1
+    except Stopped as stop:
+        print(f"semfuzz {args.verb}: {stop}", file=sys.stderr)
+        return stop.exit_status
     except KeyboardInterrupt:
         print(f"semfuzz {args.verb}: interrupted", file=sys.stderr)
         return 130

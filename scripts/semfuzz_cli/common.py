@@ -61,6 +61,38 @@ def rel(path: Path) -> str:
         return str(path)
 
 
+def fsync_dir(directory: Path) -> None:
+    """Makes renames into `directory` durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def place(source: Path, destination: Path) -> None:
+    """Moves a file that lies on the same file system as `destination` into place: its data is
+    flushed to disk first, and the rename is atomic (no half-written destination, ever)."""
+    fd = os.open(source, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(source, destination)
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Writes a file by write-then-rename: a temporary name beside it (hidden, so no corpus
+    reader takes it for an input), fsync, rename over `path`."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        temporary.write_bytes(data.encode() if isinstance(data, str) else data)
+        place(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+
+
 def sha1_of(path: Path) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import queue
 import re
+import shutil
 import signal
 import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Optional
 
 from .common import Failure, output_tail, say
-from .progress import PROGRESS_STATS
+from .progress import PROGRESS_STATS, Sampler
+from .stopping import (GROUP_GRACE_S, Signals, end_group, run_group, signal_group, signal_name,
+                       start_group)
 from .targets import LIBFUZZER_LIMITS, Target
 
 
@@ -26,74 +31,105 @@ class FuzzRun:
     execs: int
     exec_per_sec: int
     tail: str  # the last lines of libFuzzer's output
-    # (seconds, execs, cov, ft, corpus inputs) from libFuzzer's status lines, at most one a 0.5 s
+    # (seconds, execs, cov, ft, corpus inputs): see progress.Sampler
     samples: list = dataclasses.field(default_factory=list)
     hung: bool = False  # killed by the backstop, past its time limit
+    stopped_by: Optional[int] = None  # the signal that stopped it early
 
 
 PROGRESS_LINE = re.compile(r"^#(\d+)")
 NOTABLE_LINE = re.compile(r"semfuzz: VERDICT|^SUMMARY: |ERROR: libFuzzer|INFO: fuzzed for")
 FINAL_STAT = re.compile(r"^stat::(number_of_executed_units|average_exec_per_sec):\s*(\d+)")
+POLL_S = 0.25  # how often the loop looks at the clock when libFuzzer is quiet
+
+
+def _read_lines(stream, lines: queue.Queue) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
 
 
 def run_libfuzzer(t: Target, seconds: int, corpus_dirs: list[Path], artifacts: Path, log: Path,
-                  env: dict, jobs: int = 1) -> FuzzRun:
+                  env: dict, jobs: int = 1, signals: Optional[Signals] = None) -> FuzzRun:
     """Fuzzes for `seconds`; libFuzzer writes new inputs into corpus_dirs[0] only. Its output goes
     to `log`; progress lines (at most one every 2 s) and each distinct finding reach the
-    terminal."""
+    terminal. libFuzzer runs in a process group of its own, with its temporary files (fork
+    mode's) in log's folder under tmp/, removed afterwards. With `signals`, a stop signal ends
+    the group (SIGTERM, then SIGKILL after a grace period) and the run returns early."""
     command = t.command(f"-max_total_time={seconds}", *LIBFUZZER_LIMITS,
                         f"-artifact_prefix={artifacts}/", "-print_final_stats=1")
     if jobs > 1:
         command += [f"-fork={jobs}", "-ignore_crashes=1"]
     command += [str(d) for d in corpus_dirs]
-    stats, tail, shown, samples = {}, collections.deque(maxlen=200), set(), []
-    last_progress, execs = 0.0, 0
+    stats, tail, shown, sampler = {}, collections.deque(maxlen=200), set(), Sampler()
+    last_progress, execs, stopped_by, kill_at = 0.0, 0, None, None
+    scratch = log.parent / "tmp"
+    scratch.mkdir(exist_ok=True)
     started = time.monotonic()
-    with open(log, "w") as log_file, subprocess.Popen(
-            command, cwd=log.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, errors="replace") as fuzzer:
-        # The backstop for a hang libFuzzer's -timeout misses: its alarm handler can deadlock
-        # (under TSan it allocates inside a signal handler, which TSan reports and then blocks
-        # on). SIGKILL, since such a process never gets to handle SIGTERM.
-        backstop = threading.Timer(seconds + FUZZ_OVERRUN_S, fuzzer.kill)
-        backstop.daemon = True
-        backstop.start()
-        lines = iter(fuzzer.stdout)
-        while True:
-            try:
-                line = next(lines, None)
-            except KeyboardInterrupt:  # libFuzzer got the SIGINT too and is wrapping up
-                say("  interrupted: letting libFuzzer stop, then merging what it found")
-                continue
-            if line is None:
-                break
-            log_file.write(line)
-            tail.append(line)
-            progress, stat = PROGRESS_LINE.match(line), FINAL_STAT.match(line)
-            if progress:
-                execs = int(progress[1])
-            if stat:
-                stats[stat[1]] = int(stat[2])
-            now = time.monotonic()
-            covered = PROGRESS_STATS.search(line) if progress else None
-            if covered:
-                sample = (round(now - started, 1), execs, *map(int, covered.groups()))
-                if samples and sample[0] - samples[-1][0] < 0.5:
-                    samples[-1] = sample
-                else:
-                    samples.append(sample)
-            if progress and now - last_progress >= 2:
-                last_progress = now
-                say("  " + line.rstrip())
-            elif NOTABLE_LINE.search(line):
-                without_pid = re.sub(r"==\d+==\s*", "", line.strip())
-                if without_pid not in shown:  # fork mode reports every occurrence
-                    shown.add(without_pid)
-                    say("  " + without_pid)
-        returncode = fuzzer.wait()
-        backstop.cancel()
+    # The backstop for a hang libFuzzer's -timeout misses: its alarm handler can deadlock
+    # (under TSan it allocates inside a signal handler, which TSan reports and then blocks on).
+    # SIGKILL, since such a process never gets to handle SIGTERM.
+    backstop = started + seconds + FUZZ_OVERRUN_S
+    hung = False
+    with open(log, "w") as log_file:
+        fuzzer = start_group(command, cwd=log.parent, env=dict(env, TMPDIR=str(scratch)),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             errors="replace")
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=_read_lines, args=(fuzzer.stdout, lines), daemon=True).start()
+
+        def stop(signum: int) -> None:
+            nonlocal stopped_by, kill_at
+            stopped_by, kill_at = signum, time.monotonic() + GROUP_GRACE_S
+            say(f"  {signal_name(signum)}: stopping libFuzzer, then merging what it found")
+            signal_group(fuzzer, signal.SIGTERM)
+
+        if signals is not None:
+            signals.on_stop = stop
+            if signals.received:  # arrived before libFuzzer started
+                stop(signals.received)
+        try:
+            while True:
+                try:
+                    line = lines.get(timeout=POLL_S)
+                except queue.Empty:
+                    line = ""
+                if line is None:
+                    break
+                now = time.monotonic()
+                sampler.tick(now - started)
+                if now >= backstop and not hung:
+                    hung = True
+                    signal_group(fuzzer, signal.SIGKILL)
+                if kill_at is not None and now >= kill_at:
+                    signal_group(fuzzer, signal.SIGKILL)
+                if not line:
+                    continue
+                log_file.write(line)
+                tail.append(line)
+                progress, stat = PROGRESS_LINE.match(line), FINAL_STAT.match(line)
+                if progress:
+                    execs = int(progress[1])
+                if stat:
+                    stats[stat[1]] = int(stat[2])
+                covered = PROGRESS_STATS.search(line) if progress else None
+                if covered:
+                    sampler.add((round(now - started, 1), execs, *map(int, covered.groups())))
+                if progress and now - last_progress >= 2 and stopped_by is None:
+                    last_progress = now
+                    say("  " + line.rstrip())
+                elif NOTABLE_LINE.search(line):
+                    without_pid = re.sub(r"==\d+==\s*", "", line.strip())
+                    if without_pid not in shown:  # fork mode reports every occurrence
+                        shown.add(without_pid)
+                        say("  " + without_pid)
+        finally:
+            if signals is not None:
+                signals.on_stop = None
+            returncode = end_group(fuzzer, grace=1.0)
+            fuzzer.stdout.close()
+            shutil.rmtree(scratch, ignore_errors=True)
     elapsed = time.monotonic() - started
-    hung = returncode == -signal.SIGKILL and elapsed >= seconds + FUZZ_OVERRUN_S
     if hung:
         say(f"  HANG: libFuzzer was still running {FUZZ_OVERRUN_S} s past its time limit and was "
             "killed; the input it was running is lost (see the end of its log)")
@@ -102,15 +138,19 @@ def run_libfuzzer(t: Target, seconds: int, corpus_dirs: list[Path], artifacts: P
     execs = stats.get("number_of_executed_units", execs)
     # libFuzzer's own rate leaves out start-up, but it rounds a run under a second down to 0.
     rate = stats.get("average_exec_per_sec") or (int(execs / elapsed) if elapsed > 0 else 0)
-    return FuzzRun(returncode, elapsed, execs, rate, "".join(tail), samples, hung)
+    return FuzzRun(returncode, elapsed, execs, rate, "".join(tail), sampler.samples, hung,
+                   stopped_by)
 
 
 def libfuzzer_merge(t: Target, output_dir: Path, input_dirs: list[Path], env: dict) -> None:
-    """Coverage-preserving merge: output_dir gains the inputs that add coverage to it."""
-    result = subprocess.run(t.command("-merge=1", *LIBFUZZER_LIMITS, str(output_dir),
-                                      *map(str, input_dirs)), cwd=output_dir.parent, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            errors="replace")
+    """Coverage-preserving merge: output_dir gains the inputs that add coverage to it. libFuzzer's
+    own temporary files (its merge control file) go to output_dir's parent, which the caller
+    removes; the merge and the process it spawns are one process group, stopped together."""
+    work = output_dir.parent
+    result = run_group(t.command("-merge=1", *LIBFUZZER_LIMITS,
+                                 f"-merge_control_file={work / 'merge-control'}",
+                                 str(output_dir), *map(str, input_dirs)),
+                       cwd=work, env=dict(env, TMPDIR=str(work)))
     if result.returncode != 0:
         raise Failure(f"libFuzzer merge failed (exit {result.returncode}):\n"
                       + output_tail(result.stdout))

@@ -14,13 +14,41 @@ from .common import Failure, output_tail, say
 
 PROGRESS_STATS = re.compile(r"\bcov: (\d+) ft: (\d+) corp: (\d+)")
 GNUPLOT_PACKAGES = ("gnuplot-nox",)
+SAMPLE_BUCKET_S = 1.0  # each second keeps its first status line and its latest
+MAX_GAP_S = 2.0  # a quiet libFuzzer still gets a sample this often
+MIN_PLOT_SAMPLES = 2
+
+
+class Sampler:
+    """(seconds, execs, cov, ft, corpus) samples of a run. libFuzzer prints a status line when
+    coverage grows and at each power of two executions, so lines come in bursts and then not at
+    all: within each SAMPLE_BUCKET_S the first line and the latest are kept (a burst's start is
+    never overwritten), and after MAX_GAP_S without a line the last values are carried forward
+    to the current time (coverage and corpus change only with a status line; execs stay at the
+    last count printed)."""
+
+    def __init__(self) -> None:
+        self.samples: list = []
+
+    def add(self, sample: tuple) -> None:
+        bucket = int(sample[0] // SAMPLE_BUCKET_S)
+        same = [s for s in self.samples[-2:] if int(s[0] // SAMPLE_BUCKET_S) == bucket]
+        if len(same) == 2:
+            self.samples[-1] = sample
+        else:
+            self.samples.append(sample)
+
+    def tick(self, seconds: float) -> None:
+        if self.samples and seconds - self.samples[-1][0] >= MAX_GAP_S:
+            self.samples.append((round(seconds, 1), *self.samples[-1][1:]))
 
 
 def write_progress(run_dir: Path, samples: list, title: str) -> Optional[Path]:
     """Writes progress.tsv (seconds, execs, cov, ft, corpus) and plots it into progress.png with
     gnuplot; returns the plot, or None (with a message) when there is none."""
-    if not samples:
-        say("plot: skipped (libFuzzer printed no coverage lines)")
+    if len(samples) < MIN_PLOT_SAMPLES:
+        say("plot: skipped (libFuzzer printed no coverage lines)" if not samples else
+            "plot: skipped (one sample: the run was too short)")
         return None
     table = run_dir / "progress.tsv"
     table.write_text("# seconds\texecs\tcov\tft\tcorpus\n" +
@@ -38,7 +66,7 @@ def write_progress(run_dir: Path, samples: list, title: str) -> Optional[Path]:
     script = "\n".join([
         "set output 'progress.png'",
         f"set title \"{title}\" noenhanced",
-        "set xlabel 'seconds'", "set ylabel 'coverage (cov: edges, ft: features)'",
+        "set xlabel 'seconds since the run started'", "set ylabel 'coverage (cov: edges, ft: features)'",
         "set y2label 'corpus (inputs)'", "set ytics nomirror", "set y2tics", "set grid",
         "set key left top", "set yrange [0:*]", "set y2range [0:*]",
         "plot 'progress.tsv' using 1:3 with lines lw 2 title 'cov', "

@@ -4,8 +4,8 @@ crashes, and reproducers as GoogleTest cases."""
 from __future__ import annotations
 
 import contextlib
+import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import build, ensure_packages, no_aslr_prefix
-from .common import Failure, data_dir, files_in, rel, say, sha1_of
-from .targets import (DEFAULT_TARGET, LIBFUZZER_LIMITS, MAX_ARTIFACTS_REPLAYED, Outcome, Target,
-                      crash_signature, run_input, sanitizer_env)
+from .common import Failure, UsageError, data_dir, files_in, rel, say, sha1_of, write_atomic
+from .targets import (DEFAULT_TARGET, LIBFUZZER_LIMITS, MAX_ARTIFACTS_REPLAYED, Outcome, TARGETS,
+                      Target, crash_signature, run_input, sanitizer_env)
 
 
 MINIMIZE_SECONDS = 60
@@ -53,18 +53,21 @@ def index_reproducer(reproducer: Path, outcome: Outcome, how_found: str) -> None
              how_found]
     lines.insert(end, "| " + " | ".join(_table_cell(c) for c in cells) + " |")
     index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_text("\n".join(lines) + "\n")
+    write_atomic(index, "\n".join(lines) + "\n")
 
 
 def save_reproducer(t: Target, data_file: Path, outcome: Outcome, how_found: str,
                     name: Optional[str] = None) -> Path:
-    """Saves as reproducers/TARGET/NAME, by default <verdict>-<sha1>."""
-    reproducer = t.reproducers / (name or f"{outcome.verdict}-{sha1_of(data_file)}")
+    """Saves as reproducers/TARGET/NAME, by default <verdict>-<sha1>; a finding in a
+    third-party library (TARGETS' `third_party`) goes to reproducers/TARGET/unfixed/, outside
+    the folder ctest replays as a regression gate."""
+    folder = t.reproducers / "unfixed" if TARGETS[t.name].get("third_party") else t.reproducers
+    reproducer = folder / (name or f"{outcome.verdict}-{sha1_of(data_file)}")
     if reproducer.exists():
         say(f"  {rel(reproducer)} is already there")
         return reproducer
-    t.reproducers.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(data_file, reproducer)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(reproducer, data_file.read_bytes())
     index_reproducer(reproducer, outcome, how_found)
     return reproducer
 
@@ -140,23 +143,42 @@ def triage(t: Target, artifacts: Path, env: dict, how_found: str) -> list[tuple[
 AS_TEST_TOOL = "fuzz/as_test"  # in the preset's build directory; also its CMake target
 
 
+TEST_LINE = re.compile(r"^TEST\((\w+), (\w+)\) \{$", re.MULTILINE)
+
+
+def unique_test_names(source: str) -> str:
+    """Test names come from file names, and two folders may hold files of the same name: the
+    second and later get _2, _3, ... so the printed tests compile together."""
+    seen: dict = {}
+
+    def rename(match: re.Match) -> str:
+        key = (match[1], match[2])
+        seen[key] = seen.get(key, 0) + 1
+        suffix = f"_{seen[key]}" if seen[key] > 1 else ""
+        return f"TEST({match[1]}, {match[2]}{suffix}) {{"
+
+    return TEST_LINE.sub(rename, source)
+
+
 def print_as_tests(t: Target, files: list) -> int:
+    if t.name != DEFAULT_TARGET:
+        raise UsageError(f"--as-test prints {DEFAULT_TARGET}-target tests only (a program and "
+                         f"its schedule on the simulated platform); a {t.name} finding cannot be "
+                         f"written that way: replay it with `scripts/semfuzz replay --target "
+                         f"{t.name}`")
     tool = t.config.build_dir / AS_TEST_TOOL
     with contextlib.redirect_stdout(sys.stderr):  # stdout is the test, ready to paste
-        if t.name != DEFAULT_TARGET:
-            say(f"note: {t.name} inputs share the program format; the test replays them on the "
-                f"{DEFAULT_TARGET} target's simulated platform")
         ensure_packages([t.config])
         if not build(t.config, [tool.name]) or not tool.exists():
             raise Failure(f"could not build {rel(tool)} (preset {t.config.name})")
     result = subprocess.run([*no_aslr_prefix(t.config), str(tool), *map(str, files)],
                             env=sanitizer_env(), stdout=subprocess.PIPE, text=True,
                             errors="replace")
-    sys.stdout.write(result.stdout)
+    sys.stdout.write(unique_test_names(result.stdout))
     return result.returncode
 
 
 def unindex_reproducer(reproducer: Path) -> None:
     cell = f"| `{reproducer.relative_to(reproducer_index().parent)}` |"
     lines = reproducer_index().read_text().splitlines()
-    reproducer_index().write_text("\n".join(l for l in lines if not l.startswith(cell)) + "\n")
+    write_atomic(reproducer_index(), "\n".join(l for l in lines if not l.startswith(cell)) + "\n")

@@ -20,6 +20,7 @@ from .common import Failure, ROOT, UsageError, data_dir, files_in, rel, say
 # what a merge keeps. The real-thread targets' feedback is each run's outcomes, which differ from run
 # to run, so a merge by their own runs keeps nearly every input; every target reads the same input
 # format, so the schedule target's deterministic coverage of the same programs decides instead.
+# `third_party`: the code under test is another library's; its findings are filed as unfixed.
 TARGETS = {
     "schedule": {"binary": "fuzz/schedule_fuzzer", "preset": "asan-fuzz",
                  "about": "semfuzz's algorithms on the simulated platform: input-driven schedule, "
@@ -28,13 +29,13 @@ TARGETS = {
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
     "threads_std": {"binary": "fuzz/threads_std_fuzzer", "preset": "tsan-fuzz", "smoke": False,
-                    "merge_by": "schedule",
+                    "merge_by": "schedule", "third_party": True,
                     "about": "std::counting_semaphore of the build's standard library, real threads"},
     "threads_posix": {"binary": "fuzz/threads_posix_fuzzer", "preset": "tsan-fuzz", "smoke": False,
-                      "merge_by": "schedule",
+                      "merge_by": "schedule", "third_party": True,
                       "about": "glibc sem_t, real threads"},
     "threads_qt": {"binary": "fuzz/threads_qt_fuzzer", "preset": "tsan-fuzz", "smoke": False,
-                   "merge_by": "schedule",
+                   "merge_by": "schedule", "third_party": True,
                    "oss_fuzz": False,
                    "about": "Qt 6's QSemaphore, real threads (built when Qt 6 is installed)"},
     "api": {"binary": "fuzz/api_fuzzer", "preset": "asan-fuzz",
@@ -57,18 +58,23 @@ SANITIZER_OPTIONS = {
 
 @functools.lru_cache(maxsize=None)
 def leak_detection_works() -> bool:
-    """LeakSanitizer needs ptrace, which some containers deny; probe it with an empty program."""
+    """LeakSanitizer needs ptrace, which some containers deny; probe it with an empty program,
+    compiled once into build/ (running it is what tells, each time)."""
     compiler = config(TARGETS[DEFAULT_TARGET]["preset"]).cache.get("CMAKE_CXX_COMPILER", "clang++")
-    with tempfile.TemporaryDirectory(prefix="semfuzz-lsan-") as tmp:
-        source, program = Path(tmp) / "probe.cc", Path(tmp) / "probe"
-        source.write_text("int main() { return 0; }\n")
-        compiled = subprocess.run([compiler, "-fsanitize=address", str(source), "-o", str(program)],
-                                  capture_output=True)
-        if compiled.returncode != 0:
-            return True  # no ASan toolchain yet; the builds will say so
-        probe = subprocess.run([str(program)], capture_output=True, text=True,
-                               env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
-        return probe.returncode == 0
+    program = ROOT / "build" / "lsan-probe"
+    if not program.exists():
+        program.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="semfuzz-lsan-") as tmp:
+            source, built = Path(tmp) / "probe.cc", Path(tmp) / "probe"
+            source.write_text("int main() { return 0; }\n")
+            compiled = subprocess.run([compiler, "-fsanitize=address", str(source), "-o",
+                                       str(built)], capture_output=True)
+            if compiled.returncode != 0:
+                return True  # no ASan toolchain yet; the builds will say so
+            os.replace(built, program)
+    probe = subprocess.run([str(program)], capture_output=True, text=True,
+                           env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
+    return probe.returncode == 0
 
 
 def sanitizer_env(**extra: str) -> dict:
@@ -182,15 +188,27 @@ def run_input(t: Target, path: Path, env: dict) -> Outcome:
 
 
 def input_files(arguments: Iterable[str]) -> list[Path]:
+    """The files named, and the inputs in the folders named; raises UsageError for a name that
+    is missing, a folder without inputs, or a file this user cannot read (which would otherwise
+    look like a crash of the target)."""
     files = []
     for argument in arguments:
         path = Path(argument).resolve()
         if path.is_dir():
-            files += files_in(path)
+            found = files_in(path)
+            if not found:
+                raise UsageError(f"{argument}: a folder with no inputs in it")
+            files += found
         elif path.is_file():
             files.append(path)
         else:
-            raise Failure(f"no such file or directory: {argument}")
+            raise UsageError(f"no such file or directory: {argument}")
+    for path in files:
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as error:
+            raise UsageError(f"cannot read {rel(path)}: {error.strerror}") from None
     return files
 
 
