@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
-from .common import Failure, ROOT, output_tail, rel, say
+from .common import Failure, ROOT, UsageError, output_tail, rel, say
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _lineage(name: str) -> list[dict]:
 def config(name: str) -> Config:
     visible = [n for n, p in _presets().items() if not p.get("hidden")]
     if name not in visible:
-        raise Failure(f"unknown configuration {name!r}; "
+        raise UsageError(f"unknown configuration {name!r}; "
                       f"CMakePresets.json has: {', '.join(visible)}")
     lineage = _lineage(name)
     cache, packages = {}, []

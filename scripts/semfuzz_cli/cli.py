@@ -58,7 +58,8 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     test = verb("test", cmd_test, "install dependencies, build every configuration, run all tests",
-                "First the gates: every tracked .cc / .h file as .clang-format says (clang-format 14, "
+                "First the gates: every tracked .cc / .h file as .clang-format says "
+                "(clang-format 14, "
                 "--dry-run\n-Werror) and every tracked Python file compiles; each offending file "
                 "is one line. Then installs\nmissing Debian packages (as root; otherwise names "
                 "them and fails), then "
@@ -85,7 +86,12 @@ def parser() -> argparse.ArgumentParser:
                 "prints its replay\ncommand. The run directory also gets summary.json (what "
                 "--json writes), progress.tsv and\nprogress.png (coverage and corpus size over "
                 "time; gnuplot, installed as root when missing).\nExits 1 when it found a crash. "
-                "Ctrl-C stops early and still merges.")
+                "Checks the corpus folder, --json, free disk and the build first\n(exit 2 when "
+                "one is wrong, or when another semfuzz holds the corpus), and first merges the "
+                "new\ninputs of earlier runs that were cut off. Ctrl-C, SIGTERM and SIGHUP stop "
+                "libFuzzer, merge what it\nfound, write summary.json with \"interrupted\": true "
+                "and exit 128 + the signal; a second signal\nleaves the new inputs for `merge "
+                "--resume`.")
     fuzz.add_argument("target", nargs="?", default=DEFAULT_TARGET, choices=TARGETS,
                       help=f"fuzz target (default {DEFAULT_TARGET})")
     fuzz.add_argument("--time", type=_positive, default=DEFAULT_FUZZ_SECONDS, metavar="S",
@@ -131,7 +137,8 @@ def parser() -> argparse.ArgumentParser:
     minimize_verb.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
                                help=f"fuzz target (default {DEFAULT_TARGET})")
 
-    merge = verb("merge", cmd_merge, "minimise corpus/TARGET in place; --resume: finish cut-off runs",
+    merge = verb("merge", cmd_merge,
+                 "minimise corpus/TARGET in place; --resume: finish cut-off runs",
                  "Keeps only the inputs of corpus/TARGET that libFuzzer's -merge=1 needs to "
                  "preserve coverage,\nnamed by the SHA-1 of their content. Crash-safe: each kept "
                  "input is in place under its SHA-1\n(fsync, rename) before anything is deleted, "

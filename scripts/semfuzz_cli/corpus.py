@@ -198,6 +198,8 @@ def cmd_merge(args) -> int:
     with Signals():
         for name in names:
             t = target(name)
+            if t.corpus.exists() and not t.corpus.is_dir():
+                raise UsageError(f"corpus folder {rel(t.corpus)} is a file, not a folder")
             with corpus_lock(t, "merge"):
                 t.build()
                 env = sanitizer_env()

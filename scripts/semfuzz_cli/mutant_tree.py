@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, config, step
-from .common import Failure, ROOT, data_dir, output_tail, rel
+from .common import Failure, ROOT, UsageError, data_dir, output_tail, rel
 from .targets import DEFAULT_TARGET, TARGETS
 
 
@@ -99,7 +99,7 @@ def all_mutants(only: Optional[list] = None) -> list[Mutant]:
     mutants = [parse_mutant(p) for p in sorted(MUTANTS_DIR.glob("*.patch"), key=order)]
     unknown = sorted(set(only or ()) - {m.id for m in mutants})
     if unknown:
-        raise Failure(f"no mutant {', '.join(unknown)}; fuzz/mutants/ has "
+        raise UsageError(f"no mutant {', '.join(unknown)}; fuzz/mutants/ has "
                       f"{', '.join(m.id for m in mutants)}")
     return [m for m in mutants if not only or m.id in only]
 

@@ -145,8 +145,9 @@ def measure_mutant(m: Mutant, fuzzer: Path, stress: Path, cfg: Config, args, env
 
 def save_mutant_reproducer(m: Mutant, tree: MutantTree, fuzzer: Path, correct: Path,
                            attempt: Attempt, env: dict) -> Optional[Path]:
-    """Minimises the killing input into reproducers/TARGET/mutant-ID, if the correct semaphore
-    passes it and it keeps the expected verdict."""
+    """Minimises the killing input into reproducers/TARGET/mutant-ID, kept if the correct
+    semaphore passes it. One that fires another oracle than the patch header's is kept too (a
+    found input is never thrown away), with what to change; `test` reports the mismatch."""
     mutant_t = Target(m.target, tree.config, fuzzer)
     correct_t = Target(m.target, tree.config, correct)
     how = (f"kills fuzz/mutants/{m.id}.patch ({m.origin}); `scripts/semfuzz mutants`, seed "
@@ -157,16 +158,15 @@ def save_mutant_reproducer(m: Mutant, tree: MutantTree, fuzzer: Path, correct: P
     except Failure as error:  # e.g. a real-thread finding that does not happen again
         say(f"  no reproducer: {error}")
         return None
-    problem = None
-    if outcome.verdict != m.oracle:
-        problem = f"it fails the mutant with {outcome.verdict}, not {m.oracle}"
-    elif run_input(correct_t, reproducer, env).verdict is not None:
-        problem = "the correct semaphore fails it too"
-    if problem:
-        say(f"  not kept: {rel(reproducer)}: {problem}")
+    if run_input(correct_t, reproducer, env).verdict is not None:
+        say(f"  not kept: {rel(reproducer)}: the correct semaphore fails it too")
         reproducer.unlink()
         unindex_reproducer(reproducer)
         return None
+    if outcome.verdict != m.oracle:
+        say(f"  note: {rel(reproducer)} fails the mutant with {outcome.verdict}, not the "
+            f"header's {m.oracle}: if that is how this bug shows, set `oracle: "
+            f"{outcome.verdict}` in {rel(m.patch)}; `test` reports the mismatch until then")
     unindex_reproducer(reproducer)  # the row again, saying which mutant it kills
     index_reproducer(reproducer, Outcome(outcome.verdict, f"Mutant {m.id} ({m.origin}): "
                                          f"{m.fields['mistake'].rstrip('.')}. "
@@ -285,6 +285,7 @@ def check_mutant_reproducers(env: dict) -> tuple[int, int]:
                 ok = outcome.verdict == m.oracle
                 passed, failed = passed + ok, failed + (not ok)
                 say(f"  {m.id}: {'ok' if ok else 'FAILED'}: {rel(m.reproducer)} gives "
-                    f"{outcome.verdict or 'a pass'}" + ("" if ok else f", not {m.oracle}"))
+                    f"{outcome.verdict or 'a pass'}" + ("" if ok else f", not {m.oracle} (the "
+                                                        f"`oracle:` of {rel(m.patch)})"))
     say(f"  {passed} ok, {failed} failed ({time.monotonic() - started:.0f} s)")
     return passed, failed

@@ -66,7 +66,8 @@ def write_progress(run_dir: Path, samples: list, title: str) -> Optional[Path]:
     script = "\n".join([
         "set output 'progress.png'",
         f"set title \"{title}\" noenhanced",
-        "set xlabel 'seconds since the run started'", "set ylabel 'coverage (cov: edges, ft: features)'",
+        "set xlabel 'seconds since the run started'",
+        "set ylabel 'coverage (cov: edges, ft: features)'",
         "set y2label 'corpus (inputs)'", "set ytics nomirror", "set y2tics", "set grid",
         "set key left top", "set yrange [0:*]", "set y2range [0:*]",
         "plot 'progress.tsv' using 1:3 with lines lw 2 title 'cov', "
