@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import build, config, ensure_packages, no_aslr_prefix
-from .common import Failure, ROOT, data_dir, files_in, markdown_table, print_table, rel, say
+from .common import (Failure, ROOT, check_output_file, data_dir, files_in, markdown_table,
+                     print_table, rel, say)
 from .targets import DEFAULT_TARGET, LIBFUZZER_LIMITS, TARGETS, classify, sanitizer_env, target
 
 
@@ -355,6 +356,8 @@ def scaling_table(scaling: list[dict]) -> list[list[str]]:
 
 
 def cmd_bench(args) -> int:
+    if args.json:
+        check_output_file(args.json, "--json")
     started, date = time.monotonic(), datetime.datetime.now().astimezone()
     machine = machine()
     command = "scripts/semfuzz bench" + (" --quick" if args.quick else "") + (

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .common import Failure, ROOT, UsageError, output_tail, rel, say
+from .stopping import end_group, start_group
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,8 +115,11 @@ def step(what: str, command: list) -> bool:
     started = time.monotonic()
     lines, shown_at, width = [], started, 0
     terminal = sys.stdout.isatty()
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, errors="replace") as process:
+    # A group of its own, ended whole when semfuzz is stopped (a signal to semfuzz alone would
+    # otherwise leave ninja building).
+    process = start_group(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, errors="replace")
+    try:
         for line in process.stdout:
             lines.append(line)
             status = NINJA_STATUS.match(line)
@@ -133,6 +137,11 @@ def step(what: str, command: list) -> bool:
                 shown_at = now
                 say(f"  {what}: [{status[1]}/{status[2]}] after {now - started:.0f} s")
         returncode = process.wait()
+    except BaseException:
+        end_group(process, grace=2.0)
+        raise
+    finally:
+        process.stdout.close()
     if width:
         sys.stdout.write("\r" + " " * width + "\r")
     seconds = time.monotonic() - started

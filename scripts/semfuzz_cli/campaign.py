@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import config
-from .common import (Failure, UsageError, data_dir, files_in, new_run_dir, rel, say,
-                     write_atomic)
+from .common import (Failure, UsageError, check_output_file, data_dir, files_in, new_run_dir, rel,
+                     say, write_atomic)
 from .corpus import RUN_INFO, corpus_lock, merge_run, resume_stranded
 from .libfuzzer import FUZZ_OVERRUN_S, FuzzRun, run_libfuzzer
 from .progress import write_progress
@@ -46,17 +46,6 @@ def _writable_folder(folder: Path, what: str) -> None:
         raise UsageError(f"{what} {rel(folder)} is not writable")
 
 
-def check_json_path(text: str) -> None:
-    path = Path(text)
-    folder = path.parent
-    if path.is_dir():
-        raise UsageError(f"--json {text}: is a folder")
-    if not folder.is_dir():
-        raise UsageError(f"--json {text}: no folder {folder}")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"--json {text}: not writable")
-
-
 def check_free_space(folder: Path, need_mb: int = MIN_FREE_MB) -> None:
     free_mb = shutil.disk_usage(folder).free // 2**20
     if free_mb < need_mb:
@@ -71,7 +60,7 @@ def check_before_fuzzing(t: Target, json_path: Optional[str]) -> None:
     if t.reproducers.exists() and not t.reproducers.is_dir():
         raise UsageError(f"reproducers folder {rel(t.reproducers)} is a file, not a folder")
     if json_path:
-        check_json_path(json_path)
+        check_output_file(json_path, "--json")
     for folder in (data_dir("runs"), t.corpus):
         check_free_space(folder)
 

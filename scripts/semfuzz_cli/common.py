@@ -93,6 +93,17 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     fsync_dir(path.parent)
 
 
+def check_output_file(text: str, option: str) -> None:
+    """Raises UsageError unless a file can be written at `text` (checked before the work)."""
+    path = Path(text)
+    if path.is_dir():
+        raise UsageError(f"{option} {text}: is a folder")
+    if not path.parent.is_dir():
+        raise UsageError(f"{option} {text}: no folder {path.parent}")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"{option} {text}: not writable")
+
+
 def sha1_of(path: Path) -> str:
     return hashlib.sha1(path.read_bytes()).hexdigest()
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, config, ensure_packages, no_aslr_prefix
-from .common import Failure, ROOT, files_in, markdown_table, new_run_dir, print_table, rel, say
+from .common import (Failure, ROOT, check_output_file, files_in, markdown_table, new_run_dir,
+                     print_table, rel, say)
 from .mutant_tree import (FINDING_LINE, MUTANT_KILL_AFTER_S, Mutant, MutantTree, all_mutants,
                           fuzz_tree, replay_tree)
 from .ossfuzz import libfuzzer_option_args
@@ -177,6 +178,8 @@ def save_mutant_reproducer(m: Mutant, tree: MutantTree, fuzzer: Path, correct: P
 
 
 def cmd_mutants(args) -> int:
+    if args.json:
+        check_output_file(args.json, "--json")
     mutants = all_mutants(args.only)
     env = sanitizer_env()
     run_dir = new_run_dir("mutants")

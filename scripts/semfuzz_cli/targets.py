@@ -47,6 +47,7 @@ REPLAY_WALL_LIMIT_S = 300  # a backstop only: -timeout below reports a hang firs
 
 # Every libFuzzer invocation gets these (shared/reference/ossfuzz.md section 7).
 LIBFUZZER_LIMITS = ("-timeout=25", "-rss_limit_mb=2560")
+MAX_INPUT_BYTES = 16 * 2**20  # replay / minimize refuse larger files: not an input of ours
 
 # Prepended to whatever the caller already set, so the caller's own settings win.
 SANITIZER_OPTIONS = {
@@ -209,6 +210,10 @@ def input_files(arguments: Iterable[str]) -> list[Path]:
                 pass
         except OSError as error:
             raise UsageError(f"cannot read {rel(path)}: {error.strerror}") from None
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise UsageError(f"{rel(path)} is {path.stat().st_size // 2**20} MiB; no target reads "
+                             f"more than a few KiB of an input (limit {MAX_INPUT_BYTES // 2**20} "
+                             "MiB)")
     return files
 
 

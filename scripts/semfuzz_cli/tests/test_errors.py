@@ -3,7 +3,9 @@ the documented status (2: the request is wrong, found before any work), never a 
 of these fail before anything is built."""
 
 import os
+import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 from pathlib import Path
@@ -71,13 +73,35 @@ class BadInputTest(unittest.TestCase):
                              "2", str(self.tmp / "input"))
         self.assert_one_line("unknown configuration 'nosuch'", "test", "--config", "nosuch")
         self.assert_one_line("no mutant NOSUCH", "mutants", "--only", "NOSUCH")
+        huge = self.tmp / "huge"
+        with open(huge, "wb") as f:
+            f.truncate(17 * 2**20)
+        self.assert_one_line("no target reads more than", "replay", str(huge))
+        self.assert_one_line("no target reads more than", "minimize", str(huge))
+        for verb in ("bench", "mutants"):
+            self.assert_one_line("--json", verb, "--json", str(self.tmp / "missing" / "x.json"))
 
-    @unittest.skipIf(os.geteuid() == 0, "root reads any file")
     def test_an_unreadable_input_is_not_a_crash(self):
         unreadable = self.tmp / "unreadable"
         unreadable.write_bytes(b"x")
         unreadable.chmod(0)
-        self.assert_one_line("cannot read", "replay", str(unreadable))
+        args = ["replay", str(unreadable)]
+        if os.geteuid() == 0:  # root reads any file: run as nobody
+            if not shutil.which("setpriv"):
+                self.skipTest("running as root without setpriv")
+            self.tmp.chmod(0o755)
+            nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            if subprocess.run([*nobody, sys.executable, "-c", f"open({str(SEMFUZZ)!r})"],
+                              capture_output=True).returncode != 0:
+                self.skipTest("user nobody cannot read the checkout")
+            result = subprocess.run([*nobody, sys.executable, "-B", str(SEMFUZZ), *args],
+                                    env=dict(self.env, HOME=str(self.tmp)), cwd=ROOT, timeout=60,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self.assertEqual(result.returncode, 2, result.stdout)
+            self.assertEqual(result.stdout.strip().splitlines(),
+                             [f"semfuzz replay: cannot read {unreadable}: Permission denied"])
+        else:
+            self.assert_one_line("cannot read", *args)
 
     def test_fuzz_checks_paths_before_any_work(self):
         self.assert_one_line("--json", "fuzz", "--time", "1", "--json", str(self.tmp))
