@@ -33,12 +33,12 @@ def data_dir(kind: str) -> Path:
     return Path(override).resolve() if override else ROOT / kind
 
 
-def new_run_dir(label: str) -> Path:
-    """Creates runs/<UTC time>-<label>, or -2, -3, ... after it when a run started in the same
-    second already has that name: every run gets its own folder."""
+def new_run_dir(label: str, prefix: str = "") -> Path:
+    """Creates runs/<prefix><UTC time>-<label>, or -2, -3, ... after it when a run started in
+    the same second already has that name: every run gets its own folder."""
     runs = data_dir("runs")
     runs.mkdir(parents=True, exist_ok=True)
-    stem = f"{utc_stamp()}-{label}"
+    stem = f"{prefix}{utc_stamp()}-{label}"
     for number in range(1, 1000):
         candidate = runs / (stem if number == 1 else f"{stem}-{number}")
         try:

@@ -80,7 +80,7 @@ def cmd_coverage(args) -> int:
         raise Failure(f"could not build {rel(binary)} (preset {cfg.name})")
     compiler = cfg.cache.get("CMAKE_CXX_COMPILER", "clang++")
     profdata, llvm_cov = llvm_tool("llvm-profdata", compiler), llvm_tool("llvm-cov", compiler)
-    run_dir = new_run_dir(f"coverage-{t.name}")
+    run_dir = new_run_dir(t.name, prefix="coverage-")
     profiles = run_dir / "profraw"
     profiles.mkdir(parents=True)
     inputs = [d for d in (t.corpus, t.reproducers) if files_in(d)]
