@@ -95,6 +95,8 @@ class Run:
 class Workspace(unittest.TestCase):
     """A temporary corpus/, reproducers/ and runs/ that the CLI is pointed at."""
 
+    sample = SAMPLE
+
     def setUp(self) -> None:
         if not target("schedule").binary.exists():
             self.skipTest("the schedule target is not built (cmake --preset asan-fuzz)")
@@ -103,7 +105,7 @@ class Workspace(unittest.TestCase):
         self.root = Path(folder.name)
         self.corpus = self.root / "corpus" / "schedule"
         self.corpus.mkdir(parents=True)
-        for f in sorted(files_in(ROOT / "corpus" / "schedule"), key=lambda f: f.name)[:SAMPLE]:
+        for f in sorted(files_in(ROOT / "corpus" / "schedule"), key=lambda f: f.name)[:self.sample]:
             shutil.copyfile(f, self.corpus / f.name)
         self.runs = self.root / "runs"
         self.env = dict(os.environ, SEMFUZZ_CORPUS_DIR=str(self.root / "corpus"),
@@ -272,6 +274,8 @@ class MergeKillTest(Workspace):
 class ConcurrentRunsTest(Workspace):
     """A second `fuzz` or `merge` on a corpus that a 60 s `fuzz` holds is refused at once with a
     clear message; the first run is unharmed, and its plot has a sample at least every 2 s."""
+
+    sample = 2000  # a grown corpus: a 60 s run adds far fewer inputs to merge
 
     def test_second_run_is_refused_and_the_first_plots_its_progress(self):
         first = Run(["fuzz", "--time", "60"], self.env)
