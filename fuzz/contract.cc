@@ -58,12 +58,12 @@ verdict judge(const operation& op, const call_result& r, const knowledge& k) {
     case outcome::returned_false:
       if (k.wait == patience::forever)
         return {verdict_kind::infinite_timeout, " gave up although its timeout is infinite"};
+      if (k.wait == patience::bounded && !k.deadline_passed)
+        return {verdict_kind::early_timeout, " returned false before its deadline"};
       if (k.least_available >= op.n) {
         return {verdict_kind::try_acquire, " returned false although available() stayed >= " +
                                                std::to_string(op.n) + " throughout the call"};
       }
-      if (k.wait == patience::bounded && !k.deadline_passed)
-        return {verdict_kind::early_timeout, " returned false before its deadline"};
       return {};
     case outcome::returned_value:
       return {verdict_kind::bad_result, " returned a value"};

@@ -251,8 +251,9 @@ struct knowledge {
 //                     always where required; no call takes more tokens than were there.
 //   conservation      available() answers a count in [0, max()].
 //   infinite-timeout  a call of patience forever never returns false.
-//   try-acquire       no try form returns false while its tokens were there throughout.
 //   early-timeout     a bounded call returns false only once its deadline has passed.
+//   try-acquire       no try form returns false while its tokens were there throughout (every
+//                     form tries before it waits, and a try never fails spuriously).
 verdict judge(const operation& op, const call_result& r, const knowledge& k);
 
 // May a call of patience `wait` sleep in a futex or condition-variable wait until `sleep_until`
