@@ -66,9 +66,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace semfuzz;
   const decoded_input in = decode(data, size);
   // The production platform of each algorithm (condvar's runs on it as on std_platform).
-  report_and_abort(contract::visit_algorithm(in.prog.algo, [&]<template <class> class A>(
-                                                               contract::algorithm_tag<A> tag) {
-    return check_program<typename decltype(tag)::template semaphore<linux_futex_platform>>(in.prog);
-  }));
+  report_and_abort(contract::visit_algorithm(
+      in.prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
+        return check_program<basic_semaphore<A, linux_futex_platform>>(in.prog);
+      }));
   return 0;
 }

@@ -73,10 +73,7 @@ inline constexpr std::int64_t kUnknownCount = -1;
 // An algorithm template (semfuzz/internal/) as a value: visit_algorithm() passes one to its
 // callable, which takes it as [&]<template <class> class A>(algorithm_tag<A>) { ... }.
 template <template <class> class Algorithm>
-struct algorithm_tag {
-  template <class Platform>
-  using semaphore = basic_semaphore<Algorithm, Platform>;
-};
+struct algorithm_tag {};
 
 // Calls f(algorithm_tag<the algorithm a names>) and returns what it returns.
 template <class F>

@@ -20,8 +20,8 @@ sim::scheduler& shared_scheduler() {
 run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace) {
   const decoded_input in = decode(data, size);
   return contract::visit_algorithm(in.prog.algo, [&]<template <class> class A>(
-                                                     contract::algorithm_tag<A> tag) {
-    using sem = typename decltype(tag)::template semaphore<sim::sim_platform>;
+                                                     contract::algorithm_tag<A>) {
+    using sem = basic_semaphore<A, sim::sim_platform>;
     return program_runner<sem>(in.prog, shared_scheduler(), trace).run(in.choices, in.choice_size);
   });
 }
