@@ -1,24 +1,16 @@
 // Compile-time test of the seam's concepts (semfuzz/platform/platform.h), run by ctest as two
 // compilations of this file: as it is, it must compile; with SEMFUZZ_BREAK_SEAM the platform lacks
 // futex_wake_two, and the compiler must refuse it at the static_assert, naming that member.
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 
 #include "semfuzz/platform/linux_futex.h"
-#include "semfuzz/semaphore.h"
+#include "semfuzz/platform/std_platform.h"
 
 namespace {
 
-struct test_platform {
-  template <class T>
-  using atomic = std::atomic<T>;
-  using clock = std::chrono::steady_clock;
-  using mutex = std::mutex;
-  using condition_variable = std::condition_variable;
-
+// std_platform (a platform without futex) plus the three futex calls.
+struct test_platform : semfuzz::std_platform {
   static semfuzz::futex_status futex_wait(const std::uint32_t* word, std::uint32_t expected,
                                           const clock::time_point* deadline) noexcept {
     return semfuzz::linux_futex_platform::futex_wait(word, expected, deadline);
