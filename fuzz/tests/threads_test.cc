@@ -94,7 +94,7 @@ TEST(Threads, TimedAcquireTimesOut) {
   EXPECT_FALSE(run<std_semaphore>(p, quick).failed());
 }
 
-constexpr broken::defects kRelaxed{.release_is_relaxed = true};
+[[maybe_unused]] constexpr broken::defects kRelaxed{.release_is_relaxed = true};
 TEST(ThreadsDeathTest, RelaxedReleaseIsADataRace) {
 #if SEMFUZZ_TEST_TSAN
   // One producer, no initial tokens: the consumer reads the payload written before the release.
