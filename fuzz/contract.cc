@@ -28,9 +28,8 @@ verdict judge(const operation& op, const call_result& r, const knowledge& k) {
   }
   if (!valid_count(op.n)) {
     if (r.result != outcome::threw_invalid) {
-      return {
-          verdict_kind::bad_result,
-          ": an invalid count was not rejected with std::invalid_argument, got " + outcome_name(r)};
+      return {verdict_kind::bad_result,
+              ": an invalid count was not rejected with std::invalid_argument"};
     }
     return {};
   }

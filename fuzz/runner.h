@@ -190,8 +190,8 @@ class program_runner final : public sim::observer {
     verdict v = contract::judge(c.op, r, k);
     if (!v.failed()) return;
     if (v.kind == verdict_kind::early_timeout) {
-      v.message += " (at " + ms(sched_.now() - c.start) + " into the call, its deadline at " +
-                   ms(allowed_deadline(c) - c.start) + ")";
+      v.message = " returned false at " + ms(sched_.now() - c.start) +
+                  " into the call, before its deadline at " + ms(allowed_deadline(c) - c.start);
     } else if (r.result == contract::outcome::threw_overflow) {
       v.message += " (ledger " + std::to_string(ledger_.tokens()) + ")";
     }

@@ -265,8 +265,8 @@ class thread_runner {
     verdict v = contract::judge(op, r, k);
     if (v.failed()) {  // strings only on failure: worker threads stay out of the decoder
       if (v.kind == verdict_kind::early_timeout) {
-        v.message += " (after " + std::to_string(elapsed_ns) + " ns, its timeout " +
-                     std::to_string(timeout) + " ns)";
+        v.message = " returned false after " + std::to_string(elapsed_ns) + " ns, before its " +
+                    std::to_string(timeout) + " ns timeout";
       }
       fail(v.kind, "T" + std::to_string(t) + " " + describe(op) + v.message);
       return false;
