@@ -1,18 +1,20 @@
 // Fuzz target `api`: the single-threaded contract of every algorithm against a reference model.
 //
 // The input is the schedule target's format (so corpora are shared); the threads' operations run
-// one after another on one thread, on the production platform. Before each call the model
-// predicts the exact outcome: the result, std::invalid_argument for a count outside [0, max()],
-// std::overflow_error for a release past max(); afterwards available() must equal the model, so
-// an error that loses or adds tokens is caught. Calls that would block forever on one thread
-// (not enough tokens, no timeout) are skipped; finite timeouts are capped at 50 us of real time.
+// one after another on one thread, on the production platform. The reference model is the token
+// ledger (fuzz/contract.h), which one thread knows exactly: each call is judged by
+// contract::judge() with available() known to equal the model throughout, so the result is
+// predicted exactly (a try form succeeds if and only if the tokens are there, a release throws
+// std::overflow_error if and only if it would pass max()), and afterwards available() must equal
+// the model, so an error that loses or adds tokens is caught. Calls that would block forever on
+// one thread (not enough tokens, patience forever) are skipped; finite timeouts are capped at
+// 50 us of real time (the real-time rule in fuzz/contract.h: Qt's positive timeouts become 0).
 #include <chrono>
-#include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 
+#include "fuzz/contract.h"
 #include "fuzz/program.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/semaphore.h"
@@ -20,104 +22,37 @@
 namespace semfuzz {
 namespace {
 
-enum class result { yes, no, invalid, overflow, skipped };
-
-const char* name(result r) {
-  switch (r) {
-    case result::yes:
-      return "true";
-    case result::no:
-      return "false";
-    case result::invalid:
-      return "std::invalid_argument";
-    case result::overflow:
-      return "std::overflow_error";
-    case result::skipped:
-      return "skipped";
-  }
-  return "?";
-}
+constexpr std::int64_t kCapNs = 50'000;
 
 template <class Sem>
 verdict check_program(const program& prog) {
-  constexpr std::int64_t kMax = Sem::max();
-  constexpr auto kCap = std::chrono::microseconds(50);
+  using contract::outcome;
   Sem sem(prog.initial);
-  std::int64_t model = prog.initial;
+  contract::token_ledger<> model(prog.initial);
   for (const thread_program& thread : prog.threads) {
     for (const operation& op : thread.ops) {
-      const bool valid = op.n >= 0 && op.n <= kMax;
-      const bool fits = valid && op.n <= model;
-      const bool forever =
-          op.kind == op_kind::acquire || (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
-          ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) &&
-           op.infinite);
-      // The model's prediction.
-      result expected = result::yes;
-      if (op.kind == op_kind::available) {
-        expected = result::yes;
-      } else if (!valid) {
-        expected = result::invalid;
-      } else if (op.kind == op_kind::release) {
-        expected = op.n > kMax - model ? result::overflow : result::yes;
-      } else if (!fits) {
-        expected = forever ? result::skipped : result::no;
+      const std::int64_t tokens = model.tokens();
+      contract::knowledge k;
+      k.wait = contract::patience_of(op);
+      k.least_available = k.most_available = tokens;
+      k.overflow_required = op.kind == op_kind::release && contract::valid_count(op.n) &&
+                            op.n > contract::kMax - tokens;
+      k.overflow_plausible = k.overflow_required;
+      // Nobody else can release: a call that must wait forever for its tokens would hang.
+      if (k.wait == contract::patience::forever && contract::valid_count(op.n) && op.n > tokens)
+        continue;
+      const contract::call_result r =
+          contract::invoke(sem, op, kCapNs, [] { return std::chrono::steady_clock::now(); });
+      verdict v = contract::judge(op, r, k);
+      if (v.failed()) {
+        v.message = describe(op) + v.message + " (the model: " + std::to_string(tokens) + ")";
+        return v;
       }
-      if (expected == result::skipped) continue;
-      result got = result::yes;
-      try {
-        switch (op.kind) {
-          case op_kind::acquire:
-            sem.acquire(op.n);
-            break;
-          case op_kind::release:
-            sem.release(op.n);
-            break;
-          case op_kind::try_acquire:
-            got = sem.try_acquire(op.n) ? result::yes : result::no;
-            break;
-          case op_kind::try_acquire_ms:
-            got = sem.try_acquire(op.n, op.timeout > 0 ? 0 : static_cast<int>(op.timeout))
-                      ? result::yes
-                      : result::no;
-            break;
-          case op_kind::try_acquire_for:
-            got = (op.infinite
-                       ? sem.try_acquire_for(op.n, std::chrono::nanoseconds::max())
-                       : sem.try_acquire_for(op.n, std::min<std::chrono::nanoseconds>(
-                                                       std::chrono::nanoseconds(op.timeout), kCap)))
-                      ? result::yes
-                      : result::no;
-            break;
-          case op_kind::try_acquire_until: {
-            using clock = std::chrono::steady_clock;
-            const auto until = op.infinite
-                                   ? clock::time_point::max()
-                                   : clock::now() + std::min<std::chrono::nanoseconds>(
-                                                        std::chrono::nanoseconds(op.timeout), kCap);
-            got = sem.try_acquire_until(op.n, until) ? result::yes : result::no;
-            break;
-          }
-          case op_kind::available:
-            break;
-        }
-      } catch (const std::invalid_argument&) {
-        got = result::invalid;
-      } catch (const std::overflow_error&) {
-        got = result::overflow;
-      }
-      if (got != expected) {
-        return {verdict_kind::bad_result, describe(op) + " with " + std::to_string(model) +
-                                              " tokens returned " + name(got) +
-                                              ", the model says " + name(expected)};
-      }
-      if (got == result::yes && op.kind == op_kind::release) model += op.n;
-      if (got == result::yes && op.kind != op_kind::release && op.kind != op_kind::available)
-        model -= op.n;
-      if (sem.available() != model) {
+      model.record(op, r.result);
+      if (sem.available() != model.tokens()) {
         return {verdict_kind::conservation,
                 "after " + describe(op) + " available() = " + std::to_string(sem.available()) +
-                    ", the model says " + std::to_string(model)};
+                    ", the model says " + std::to_string(model.tokens())};
       }
     }
   }
@@ -130,18 +65,10 @@ verdict check_program(const program& prog) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace semfuzz;
   const decoded_input in = decode(data, size);
-  verdict v;
-  switch (in.prog.algo) {
-    case algorithm::split64:
-      v = check_program<split64_semaphore>(in.prog);
-      break;
-    case algorithm::word32:
-      v = check_program<word32_semaphore>(in.prog);
-      break;
-    case algorithm::condvar:
-      v = check_program<condvar_semaphore>(in.prog);
-      break;
-  }
-  report_and_abort(v);
+  // The production platform of each algorithm (condvar's runs on it as on std_platform).
+  report_and_abort(contract::visit_algorithm(
+      in.prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
+        return check_program<basic_semaphore<A, linux_futex_platform>>(in.prog);
+      }));
   return 0;
 }

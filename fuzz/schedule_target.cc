@@ -3,14 +3,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "fuzz/contract.h"
 #include "fuzz/sim/sim_platform.h"
 #include "semfuzz/semaphore.h"
 
 namespace semfuzz {
 namespace {
-
-template <template <class> class Algorithm>
-using sim_semaphore = basic_semaphore<Algorithm, sim::sim_platform>;
 
 sim::scheduler& shared_scheduler() {
   static sim::scheduler* s = new sim::scheduler;  // fibers reused across inputs
@@ -21,19 +19,11 @@ sim::scheduler& shared_scheduler() {
 
 run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace) {
   const decoded_input in = decode(data, size);
-  sim::scheduler& s = shared_scheduler();
-  switch (in.prog.algo) {
-    case algorithm::split64:
-      return program_runner<sim_semaphore<internal::split64_core>>(in.prog, s, trace)
-          .run(in.choices, in.choice_size);
-    case algorithm::word32:
-      return program_runner<sim_semaphore<internal::word32_core>>(in.prog, s, trace)
-          .run(in.choices, in.choice_size);
-    case algorithm::condvar:
-      return program_runner<sim_semaphore<internal::condvar_core>>(in.prog, s, trace)
-          .run(in.choices, in.choice_size);
-  }
-  std::abort();
+  return contract::visit_algorithm(in.prog.algo, [&]<template <class> class A>(
+                                                     contract::algorithm_tag<A>) {
+    using sem = basic_semaphore<A, sim::sim_platform>;
+    return program_runner<sem>(in.prog, shared_scheduler(), trace).run(in.choices, in.choice_size);
+  });
 }
 
 }  // namespace semfuzz

@@ -5,30 +5,19 @@
 
 namespace semfuzz {
 
+static_assert(kVerdictKinds == 10,
+              "a new verdict kind: add it to the README's verdict table (What semfuzz "
+              "checks), then update this count");
+
 const char* verdict_name(verdict_kind kind) {
   switch (kind) {
     case verdict_kind::pass:
       return "pass";
-    case verdict_kind::lost_wakeup:
-      return "lost-wakeup";
-    case verdict_kind::conservation:
-      return "conservation";
-    case verdict_kind::early_timeout:
-      return "early-timeout";
-    case verdict_kind::late_timeout:
-      return "late-timeout";
-    case verdict_kind::infinite_timeout:
-      return "infinite-timeout";
-    case verdict_kind::try_acquire:
-      return "try-acquire";
-    case verdict_kind::bad_result:
-      return "bad-result";
-    case verdict_kind::futex_misuse:
-      return "futex-misuse";
-    case verdict_kind::runaway:
-      return "runaway";
-    case verdict_kind::wasted_wake:
-      return "wasted-wake";
+#define SEMFUZZ_VERDICT_NAME(id, name, meaning) \
+  case verdict_kind::id:                        \
+    return name;
+      SEMFUZZ_VERDICT_KINDS(SEMFUZZ_VERDICT_NAME)
+#undef SEMFUZZ_VERDICT_NAME
   }
   return "unknown";
 }
@@ -42,18 +31,9 @@ namespace {
 }
 
 // One function per kind, never inlined, so the top frame of the crash names the oracle.
-#define SEMFUZZ_ORACLE_FAILURE(fn) \
-  [[noreturn]] __attribute__((noinline)) void fn(const verdict& v) { die(v); }
-SEMFUZZ_ORACLE_FAILURE(oracle_lost_wakeup)
-SEMFUZZ_ORACLE_FAILURE(oracle_conservation)
-SEMFUZZ_ORACLE_FAILURE(oracle_early_timeout)
-SEMFUZZ_ORACLE_FAILURE(oracle_late_timeout)
-SEMFUZZ_ORACLE_FAILURE(oracle_infinite_timeout)
-SEMFUZZ_ORACLE_FAILURE(oracle_try_acquire)
-SEMFUZZ_ORACLE_FAILURE(oracle_bad_result)
-SEMFUZZ_ORACLE_FAILURE(oracle_futex_misuse)
-SEMFUZZ_ORACLE_FAILURE(oracle_runaway)
-SEMFUZZ_ORACLE_FAILURE(oracle_wasted_wake)
+#define SEMFUZZ_ORACLE_FAILURE(id, name, meaning) \
+  [[noreturn]] __attribute__((noinline)) void oracle_##id(const verdict& v) { die(v); }
+SEMFUZZ_VERDICT_KINDS(SEMFUZZ_ORACLE_FAILURE)
 #undef SEMFUZZ_ORACLE_FAILURE
 
 }  // namespace
@@ -62,26 +42,11 @@ void report_and_abort(const verdict& v) {
   switch (v.kind) {
     case verdict_kind::pass:
       return;
-    case verdict_kind::lost_wakeup:
-      oracle_lost_wakeup(v);
-    case verdict_kind::conservation:
-      oracle_conservation(v);
-    case verdict_kind::early_timeout:
-      oracle_early_timeout(v);
-    case verdict_kind::late_timeout:
-      oracle_late_timeout(v);
-    case verdict_kind::infinite_timeout:
-      oracle_infinite_timeout(v);
-    case verdict_kind::try_acquire:
-      oracle_try_acquire(v);
-    case verdict_kind::bad_result:
-      oracle_bad_result(v);
-    case verdict_kind::futex_misuse:
-      oracle_futex_misuse(v);
-    case verdict_kind::runaway:
-      oracle_runaway(v);
-    case verdict_kind::wasted_wake:
-      oracle_wasted_wake(v);
+#define SEMFUZZ_ORACLE_CALL(id, name, meaning) \
+  case verdict_kind::id:                       \
+    oracle_##id(v);
+      SEMFUZZ_VERDICT_KINDS(SEMFUZZ_ORACLE_CALL)
+#undef SEMFUZZ_ORACLE_CALL
   }
   die(v);
 }

@@ -7,19 +7,38 @@
 
 namespace semfuzz {
 
+// The verdict kinds, one table: X(identifier, stable name, what it means). The stable name is
+// used in reproducer file names and the CLI's triage; each kind's oracle function is
+// oracle_<identifier> (verdict.cc). pass is not a kind of finding and is not in the table.
+#define SEMFUZZ_VERDICT_KINDS(X)                                                                  \
+  X(lost_wakeup, "lost-wakeup", "nothing runnable while a sleeper's request fits the tokens")     \
+  X(conservation, "conservation",                                                                 \
+    "available() outside what the completed and in-flight operations allow")                      \
+  X(early_timeout, "early-timeout", "a timed acquire returned false before its deadline")         \
+  X(late_timeout, "late-timeout",                                                                 \
+    "a timed wait asked the futex / condvar for more than its deadline allows")                   \
+  X(infinite_timeout, "infinite-timeout", "an infinite (or negative Qt) timeout gave up")         \
+  X(try_acquire, "try-acquire", "a try form failed with the tokens there, or a try-once blocked") \
+  X(bad_result, "bad-result", "an exception (or none) that the arguments do not call for")        \
+  X(futex_misuse, "futex-misuse", "a futex wait/wake on foreign memory or with the wrong width")  \
+  X(runaway, "runaway", "the step bound was hit: livelock or unbounded retrying")                 \
+  X(wasted_wake, "wasted-wake", "a futex wake while nobody can be registered (split64)")
+
 enum class verdict_kind {
   pass,
-  lost_wakeup,       // nothing runnable while a sleeper's request fits the available tokens
-  conservation,      // available() outside what the completed and in-flight operations allow
-  early_timeout,     // a timed acquire returned false before its deadline
-  late_timeout,      // a timed wait asked the futex / condvar for more than its deadline allows
-  infinite_timeout,  // an infinite (or negative Qt) timeout gave up
-  try_acquire,       // try_acquire failed with the tokens there, or blocked
-  bad_result,        // an exception (or none) that the arguments do not call for
-  futex_misuse,      // a futex wait/wake on foreign memory or with the wrong width
-  runaway,           // the step bound was hit: livelock or unbounded retrying
-  wasted_wake,       // a futex wake while nobody can be registered (split64: exact wakes)
+#define SEMFUZZ_VERDICT_ENUMERATOR(id, name, meaning) id,
+  SEMFUZZ_VERDICT_KINDS(SEMFUZZ_VERDICT_ENUMERATOR)
+#undef SEMFUZZ_VERDICT_ENUMERATOR
 };
+
+// How many kinds of finding there are. A new kind also needs its line in reproducers/README.md's
+// verdict list and the README's oracle table; this count is checked (verdict.cc) so that adding
+// one is a deliberate change.
+inline constexpr int kVerdictKinds = 0
+#define SEMFUZZ_VERDICT_COUNT(id, name, meaning) +1
+    SEMFUZZ_VERDICT_KINDS(SEMFUZZ_VERDICT_COUNT)
+#undef SEMFUZZ_VERDICT_COUNT
+    ;
 
 // The stable name of a kind, as used in reproducer file names: "lost-wakeup", ...
 const char* verdict_name(verdict_kind kind);

@@ -246,6 +246,7 @@ struct sim_platform {
     s.wake_futex(b, sizeof(WordB), count_b);
   }
 };
+static_assert(futex_platform<sim_platform>);
 
 }  // namespace semfuzz::sim
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "fuzz/contract.h"
 #include "fuzz/sim/sim_platform.h"
 #include "semfuzz/semaphore.h"
 
@@ -109,6 +110,11 @@ class accepts_negative_counts : public good {
     if (n > 0) good::release(n);
   }
 };
+
+static_assert(contract::fuzzable_semaphore<good>);
+static_assert(contract::fuzzable_semaphore<forever_is_try_once>);
+static_assert(contract::fuzzable_semaphore<try_acquire_always_fails>);
+static_assert(contract::fuzzable_semaphore<accepts_negative_counts>);
 
 }  // namespace semfuzz::broken
 

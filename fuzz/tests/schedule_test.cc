@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fuzz/program.h"
+#include "fuzz/program_builder.h"
 #include "fuzz/runner.h"
 #include "fuzz/schedule_target.h"
 #include "fuzz/tests/broken_semaphores.h"
@@ -25,25 +26,7 @@
 namespace semfuzz {
 namespace {
 
-constexpr std::int64_t kMs = 1'000'000;
-
-operation op(op_kind kind, std::int64_t n, std::int64_t timeout = 0, bool infinite = false) {
-  operation o;
-  o.kind = kind;
-  o.n = n;
-  o.timeout = timeout;
-  o.infinite = infinite;
-  return o;
-}
-
-program make(std::int64_t initial, std::vector<std::vector<operation>> threads,
-             bool destroy = false) {
-  program p;
-  p.initial = initial;
-  p.owner_destroys = destroy;
-  for (auto& ops : threads) p.threads.push_back(thread_program{std::move(ops)});
-  return p;
-}
+using namespace builder;
 
 template <class Sem>
 verdict run_with(const program& p, const std::vector<std::uint8_t>& choices = {}) {

@@ -4,6 +4,7 @@
 // watchdog rescues them).
 #include <gtest/gtest.h>
 
+#include "fuzz/program_builder.h"
 #include "fuzz/tests/broken_semaphores.h"
 #include "fuzz/threads/adapters.h"
 #include "fuzz/threads/runner.h"
@@ -20,19 +21,7 @@
 namespace semfuzz::threads {
 namespace {
 
-operation op(op_kind kind, std::int64_t n) {
-  operation o;
-  o.kind = kind;
-  o.n = n;
-  return o;
-}
-
-program make(std::int64_t initial, std::vector<std::vector<operation>> threads) {
-  program p;
-  p.initial = initial;
-  for (auto& ops : threads) p.threads.push_back(thread_program{std::move(ops)});
-  return p;
-}
+using namespace builder;
 
 // Adapter over a broken algorithm from broken_semaphores.h, on the hooked production platform.
 template <const broken::defects& D>
@@ -105,7 +94,7 @@ TEST(Threads, TimedAcquireTimesOut) {
   EXPECT_FALSE(run<std_semaphore>(p, quick).failed());
 }
 
-constexpr broken::defects kRelaxed{.release_is_relaxed = true};
+[[maybe_unused]] constexpr broken::defects kRelaxed{.release_is_relaxed = true};
 TEST(ThreadsDeathTest, RelaxedReleaseIsADataRace) {
 #if SEMFUZZ_TEST_TSAN
   // One producer, no initial tokens: the consumer reads the payload written before the release.

@@ -1,6 +1,5 @@
-// Adapters: the semaphores the real-thread target runs, behind one interface (see
-// fuzz/threads/runner.h for the requirements). Counts are std::int64_t; semantics that an
-// adapted semaphore lacks are documented on its adapter.
+// Adapters: the semaphores the real-thread target runs, behind one interface, thread_adapter.
+// Counts are std::int64_t; semantics that an adapted semaphore lacks are documented on its adapter.
 #ifndef SEMFUZZ_FUZZ_THREADS_ADAPTERS_H_
 #define SEMFUZZ_FUZZ_THREADS_ADAPTERS_H_
 
@@ -10,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <concepts>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -17,11 +17,41 @@
 #include <semaphore>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 
+#include "fuzz/contract.h"
 #include "fuzz/threads/perturb.h"
 #include "semfuzz/semaphore.h"
 
 namespace semfuzz::threads {
+
+// What the real-thread runner (fuzz/threads/runner.h) needs of an adapter: the fuzzable
+// semaphore API (fuzz/contract.h) on std::chrono::steady_clock, available() answering
+// contract::kUnknownCount when the semaphore cannot count, and three constants:
+//   multi_token         false: counts > 1 are split into single-token calls (which is not
+//                       all-or-nothing);
+//   rejects_bad_counts  false: invalid counts and overflowing releases are undefined for it
+//                       and are skipped;
+//   payload_check       false when ThreadSanitizer cannot see the semaphore's synchronisation
+//                       (an uninstrumented library).
+template <class A>
+concept thread_adapter = contract::fuzzable_semaphore<A> &&
+    std::same_as<typename A::clock, std::chrono::steady_clock> && requires {
+  typename std::bool_constant<A::multi_token>;
+  typename std::bool_constant<A::rejects_bad_counts>;
+  typename std::bool_constant<A::payload_check>;
+};
+
+// Qt's try_acquire(n, ms) for an adapter over a semaphore without it: a negative ms waits forever
+// (acquire), any other is try_acquire_for(n, ms).
+template <class Adapter>
+bool qt_timeout_form(Adapter& a, std::int64_t n, int ms) {
+  if (ms < 0) {
+    a.acquire(n);
+    return true;
+  }
+  return a.try_acquire_for(n, std::chrono::milliseconds(ms));
+}
 
 // semfuzz's own algorithms, on the production futex platform with perturbation hooks.
 template <template <class> class Algorithm>
@@ -30,10 +60,11 @@ class own_semaphore {
   static constexpr bool multi_token = true;
   static constexpr bool rejects_bad_counts = true;
   static constexpr bool payload_check = true;
+  using clock = std::chrono::steady_clock;
   explicit own_semaphore(std::int64_t initial) : s_(initial) {}
   void acquire(std::int64_t n) { s_.acquire(n); }
   bool try_acquire(std::int64_t n) { return s_.try_acquire(n); }
-  bool try_acquire_ms(std::int64_t n, int ms) { return s_.try_acquire(n, ms); }
+  bool try_acquire(std::int64_t n, int ms) { return s_.try_acquire(n, ms); }
   bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
     return s_.try_acquire_for(n, d);
   }
@@ -55,18 +86,13 @@ class std_semaphore {
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
   static constexpr bool payload_check = true;  // header-only: TSan sees its atomics
+  using clock = std::chrono::steady_clock;
   explicit std_semaphore(std::int64_t initial) : s_(static_cast<std::ptrdiff_t>(initial)) {}
   void acquire(std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) s_.acquire();
   }
   bool try_acquire(std::int64_t n) { return n == 0 || s_.try_acquire(); }
-  bool try_acquire_ms(std::int64_t n, int ms) {
-    if (ms < 0) {
-      acquire(n);
-      return true;
-    }
-    return try_acquire_for(n, std::chrono::milliseconds(ms));
-  }
+  bool try_acquire(std::int64_t n, int ms) { return qt_timeout_form(*this, n, ms); }
   bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
     if (n == 0) return true;
     if (d == std::chrono::nanoseconds::max() && skip_known_bugs()) {
@@ -81,7 +107,7 @@ class std_semaphore {
   void release(std::int64_t n) {
     if (n > 0) s_.release(static_cast<std::ptrdiff_t>(n));
   }
-  std::int64_t available() { return -1; }
+  std::int64_t available() { return contract::kUnknownCount; }
 
   // libstdc++ 12 computes try_acquire_for's deadline as now + d, which overflows for
   // nanoseconds::max(): the call gives up at once instead of waiting forever
@@ -113,6 +139,7 @@ class posix_semaphore {
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
   static constexpr bool payload_check = true;  // TSan intercepts sem_post / sem_wait
+  using clock = std::chrono::steady_clock;
   explicit posix_semaphore(std::int64_t initial) {
     if (sem_init(&s_, 0, static_cast<unsigned>(initial)) != 0) std::abort();
   }
@@ -130,13 +157,7 @@ class posix_semaphore {
     }
     return true;
   }
-  bool try_acquire_ms(std::int64_t n, int ms) {
-    if (ms < 0) {
-      acquire(n);
-      return true;
-    }
-    return try_acquire_for(n, std::chrono::milliseconds(ms));
-  }
+  bool try_acquire(std::int64_t n, int ms) { return qt_timeout_form(*this, n, ms); }
   bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
     if (d == std::chrono::nanoseconds::max()) {
       acquire(n);
@@ -186,6 +207,12 @@ class posix_semaphore {
   }
   sem_t s_;
 };
+
+static_assert(thread_adapter<own_semaphore<internal::split64_core>>);
+static_assert(thread_adapter<own_semaphore<internal::word32_core>>);
+static_assert(thread_adapter<own_semaphore<internal::condvar_core>>);
+static_assert(thread_adapter<std_semaphore>);
+static_assert(thread_adapter<posix_semaphore>);
 
 }  // namespace semfuzz::threads
 

@@ -93,6 +93,7 @@ struct hooked_platform {
     linux_futex_platform::futex_wake_two(a, count_a, b, count_b);
   }
 };
+static_assert(futex_platform<hooked_platform>);
 
 }  // namespace semfuzz::threads
 

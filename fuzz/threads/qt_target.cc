@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "fuzz/threads/adapters.h"
 #include "fuzz/threads/target.h"
 
 namespace semfuzz::threads {
@@ -21,10 +22,11 @@ class qt_semaphore {
   static constexpr bool multi_token = true;
   static constexpr bool rejects_bad_counts = false;
   static constexpr bool payload_check = false;
+  using clock = std::chrono::steady_clock;
   explicit qt_semaphore(std::int64_t initial) : s_(static_cast<int>(initial)) {}
   void acquire(std::int64_t n) { s_.acquire(static_cast<int>(n)); }
   bool try_acquire(std::int64_t n) { return s_.tryAcquire(static_cast<int>(n)); }
-  bool try_acquire_ms(std::int64_t n, int ms) { return s_.tryAcquire(static_cast<int>(n), ms); }
+  bool try_acquire(std::int64_t n, int ms) { return s_.tryAcquire(static_cast<int>(n), ms); }
   bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
     if (d == std::chrono::nanoseconds::max()) return s_.tryAcquire(static_cast<int>(n), -1);
     // A duration <= 0 tries once; Qt would take a negative one for "forever".
@@ -45,6 +47,7 @@ class qt_semaphore {
   }
   QSemaphore s_;
 };
+static_assert(thread_adapter<qt_semaphore>);
 
 }  // namespace
 }  // namespace semfuzz::threads

@@ -18,17 +18,13 @@
 //                     ordering it promises is a race.
 //   use after destroy (ASan) destroy mode, as in the schedule target, for programs whose
 //                     releases cannot overflow.
-// Differences from the schedule target, by necessity: finite timeouts are capped at 2 ms of real
-// time; the choice stream becomes per-thread perturbation bytes (fuzz/threads/perturb.h); runs
-// are not reproducible step by step, only likely to recur.
+// What each call may return is judged by fuzz/contract.h (judge), with what real threads let this
+// runner know: the patience, and the elapsed time against the timeout. Differences from the
+// schedule target, by necessity: finite timeouts are capped at 2 ms of real time (the real-time
+// rule, fuzz/contract.h); the choice stream becomes per-thread perturbation bytes
+// (fuzz/threads/perturb.h); runs are not reproducible step by step, only likely to recur.
 //
-// Adapter requirements (see fuzz/threads/adapters.h): constructible from the initial count; members
-// acquire, try_acquire, try_acquire_ms, try_acquire_for, try_acquire_until (steady_clock),
-// release taking std::int64_t counts; available() (or -1 when unsupported); static constexpr
-// bool multi_token (false: counts > 1 are split into single-token calls, which is not
-// all-or-nothing), bool rejects_bad_counts (false: invalid counts and overflowing releases
-// are undefined for it and are skipped) and bool payload_check (false when ThreadSanitizer
-// cannot see the semaphore's synchronisation, e.g. an uninstrumented library).
+// Adapter is any threads::thread_adapter (fuzz/threads/adapters.h).
 //
 // Synchronisation: the pool hands each run to each worker through a start slot of its own and
 // collects them under a mutex taken after each job (pool.h); during a run the workers share only
@@ -43,13 +39,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "fuzz/contract.h"
 #include "fuzz/program.h"
 #include "fuzz/sim/feedback.h"
+#include "fuzz/threads/adapters.h"
 #include "fuzz/threads/perturb.h"
 #include "fuzz/threads/pool.h"
 #include "fuzz/verdict.h"
@@ -62,7 +59,7 @@ struct thread_options {
   std::chrono::milliseconds confirm{1500};  // a fitting request must stay blocked this long
 };
 
-template <class Adapter>
+template <thread_adapter Adapter>
 class thread_runner {
  public:
   thread_runner(const program& prog, const std::uint8_t* choices, std::size_t size,
@@ -70,7 +67,8 @@ class thread_runner {
       : prog_(prog),
         pool_(pool),
         options_(options),
-        threads_(static_cast<int>(prog.threads.size())) {
+        threads_(static_cast<int>(prog.threads.size())),
+        ledger_(prog.initial) {
     expand_ops();
     // The choice stream, dealt out to the threads as perturbation bytes.
     perturbation_.resize(threads_);
@@ -121,10 +119,10 @@ class thread_runner {
     if (abandoned_) report_and_abort(verdict_);  // its workers are still blocked: end here
     if (!destroyed_.load()) {
       const std::int64_t avail = sem_->available();
-      if (!failed_.load() && avail >= 0 && avail != ledger()) {
+      if (!failed_.load() && avail >= 0 && avail != ledger_.tokens(book_)) {
         fail(verdict_kind::conservation,
              "at the end available() = " + std::to_string(avail) +
-                 ", but initial + released - acquired = " + std::to_string(ledger()));
+                 ", but initial + released - acquired = " + std::to_string(ledger_.tokens(book_)));
       }
       delete sem_;
     }
@@ -132,7 +130,7 @@ class thread_runner {
   }
 
  private:
-  static constexpr std::int64_t kMax = internal::kMaxTokens;
+  static constexpr std::int64_t kMax = contract::kMax;
   static constexpr std::int64_t kTimeoutCapNs = 2'000'000;
   static constexpr std::int64_t kRescueMargin = 1 << 20;  // room for the watchdog's releases
   enum class state : int { idle, blocking, timed, running, barrier, finished };
@@ -145,7 +143,7 @@ class thread_runner {
     std::atomic<std::int64_t> due_ns{0};
   };
 
-  static bool valid(std::int64_t n) { return n >= 0 && n <= kMax; }
+  static bool valid(std::int64_t n) { return contract::valid_count(n); }
   static std::int64_t steady_ns(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
   }
@@ -175,10 +173,6 @@ class thread_runner {
     }
   }
 
-  std::int64_t ledger() const {
-    return prog_.initial + released_.load(book_) - acquired_.load(book_);
-  }
-
   void fail(verdict_kind kind, const std::string& message) {
     bool expected = false;
     if (failed_.compare_exchange_strong(expected, true)) {
@@ -199,136 +193,86 @@ class thread_runner {
     set_perturbation(nullptr, 0);
   }
 
+  // T0's ending in destroy mode (the protocol: fuzz/contract.h). The peers' final releases are
+  // known to run only through the tokens T0's last acquire takes from them.
   void owner_destroys() {
     ctx_[0].phase.store(static_cast<int>(state::barrier), book_);
     while (!peers_in_final_release()) {
       if (failed_.load(std::memory_order_relaxed)) return;
       std::this_thread::yield();
     }
-    std::int64_t all = ledger();
+    std::int64_t all = ledger_.tokens(book_);
     for (int i = 1; i < threads_; ++i) {
       if (ctx_[i].phase.load(book_) != static_cast<int>(state::finished)) all += ops_[i].back().n;
     }
     operation last;
-    last.kind = op_kind::acquire;
-    last.n = all;
-    if (!valid(all) || !execute(0, last)) return;
+    if (!contract::owner_last_acquire(all, last) || !execute(0, last)) return;
     destroyed_.store(true, std::memory_order_relaxed);
     delete sem_;  // the other threads may still be inside their final release()
   }
 
   bool peers_in_final_release() const {
-    for (int i = 1; i < threads_; ++i) {
+    return contract::peers_in_final_release(threads_, [this](std::size_t i) {
       const int phase = ctx_[i].phase.load(book_);
-      if (phase == static_cast<int>(state::finished)) continue;
-      if (ops_[i].empty() || ctx_[i].op_index.load(book_) + 1 != ops_[i].size() ||
-          phase != static_cast<int>(state::running)) {
-        return false;
-      }
-    }
-    return true;
+      return phase == static_cast<int>(state::finished) ||
+             (!ops_[i].empty() && ctx_[i].op_index.load(book_) + 1 == ops_[i].size() &&
+              phase == static_cast<int>(state::running));
+    });
   }
 
   // Runs one operation and checks what it returned. Returns whether tokens were taken.
   bool execute(int t, const operation& op) {
     using clock = std::chrono::steady_clock;
+    using contract::outcome;
     thread_ctx& c = ctx_[t];
-    const bool unbounded =
-        op.kind == op_kind::acquire || (op.kind == op_kind::try_acquire_ms && op.timeout < 0) ||
-        ((op.kind == op_kind::try_acquire_for || op.kind == op_kind::try_acquire_until) &&
-         op.infinite);
-    const bool timed =
-        !unbounded && (op.kind == op_kind::try_acquire_ms || op.kind == op_kind::try_acquire_for ||
-                       op.kind == op_kind::try_acquire_until);
-    const std::int64_t wait_ns = std::min<std::int64_t>(
-        op.kind == op_kind::try_acquire_ms ? op.timeout * 1'000'000 : op.timeout, kTimeoutCapNs);
+    const contract::patience wait = contract::patience_of(op);
+    const bool unbounded = wait == contract::patience::forever;
+    // Every call with a finite timeout, try-once ones too: the watchdog expects it to return.
+    const bool timed = !unbounded && contract::has_timeout(op.kind);
+    const std::int64_t timeout = contract::timeout_ns(op, kTimeoutCapNs);
     c.request.store(op.n, std::memory_order_relaxed);
-    if (timed) c.due_ns.store(steady_ns(clock::now()) + std::max<std::int64_t>(wait_ns, 0), book_);
+    if (timed) c.due_ns.store(steady_ns(clock::now()) + std::max<std::int64_t>(timeout, 0), book_);
     c.phase.store(static_cast<int>(unbounded ? state::blocking
                                    : timed   ? state::timed
                                              : state::running),
                   book_);
     perturb();
     const clock::time_point start = clock::now();
-    bool ok = true, threw_invalid = false, threw_overflow = false;
     if (op.kind == op_kind::release && payload_checked_ && valid(op.n) && op.n > 0) {
       payload_[std::min<std::size_t>(releases_written_++, kPayloadCells - 1)] = 0x5EAF00D + t;
     }
     // Counted before the call and taken back if it throws, so that the ledger never lags the
     // tokens a release has made visible (T0's last acquire in destroy mode is sized from it).
     const bool counts = op.kind == op_kind::release && valid(op.n);
-    if (counts) released_.fetch_add(op.n, book_);
-    try {
-      switch (op.kind) {
-        case op_kind::acquire:
-          sem_->acquire(op.n);
-          break;
-        case op_kind::release:
-          sem_->release(op.n);
-          break;
-        case op_kind::try_acquire:
-          ok = sem_->try_acquire(op.n);
-          break;
-        case op_kind::try_acquire_ms:
-          ok = sem_->try_acquire_ms(op.n, op.timeout < 0 ? static_cast<int>(op.timeout)
-                                                         : static_cast<int>(wait_ns / 1'000'000));
-          break;
-        case op_kind::try_acquire_for:
-          ok = op.infinite ? sem_->try_acquire_for(op.n, std::chrono::nanoseconds::max())
-                           : sem_->try_acquire_for(op.n, std::chrono::nanoseconds(wait_ns));
-          break;
-        case op_kind::try_acquire_until:
-          ok = op.infinite
-                   ? sem_->try_acquire_until(op.n, clock::time_point::max())
-                   : sem_->try_acquire_until(op.n, start + std::chrono::nanoseconds(wait_ns));
-          break;
-        case op_kind::available: {
-          const std::int64_t v = sem_->available();
-          if (v > kMax) fail(verdict_kind::conservation, "available() = " + std::to_string(v));
-          break;
-        }
-      }
-    } catch (const std::invalid_argument&) {
-      threw_invalid = true;
-    } catch (const std::overflow_error&) {
-      threw_overflow = true;
-    }
-    if (counts && (threw_invalid || threw_overflow)) released_.fetch_sub(op.n, book_);
+    if (counts) ledger_.add_released(op.n, book_);
+    const contract::call_result r =
+        contract::invoke(*sem_, op, kTimeoutCapNs, [&] { return start; });
+    const bool threw_invalid = r.result == outcome::threw_invalid;
+    const bool threw_overflow = r.result == outcome::threw_overflow;
+    if (counts && (threw_invalid || threw_overflow)) ledger_.add_released(-op.n, book_);
     const std::int64_t elapsed_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
     if (timed) c.due_ns.store(0, book_);
     c.phase.store(static_cast<int>(state::running), book_);
     progress_.fetch_add(1, std::memory_order_relaxed);
-    outcomes_[t].push_back(static_cast<std::uint8_t>(static_cast<int>(op.kind) << 4 | ok |
-                                                     threw_invalid << 1 | threw_overflow << 2 |
-                                                     (elapsed_ns > kTimeoutCapNs) << 3));
-    // Built only on failure: worker threads stay out of the (coverage-instrumented) decoder.
-    const auto who = [&] { return "T" + std::to_string(t) + " " + describe(op); };
-    if (op.kind == op_kind::available) return false;
-    if (!valid(op.n)) {
-      if (!threw_invalid)
-        fail(verdict_kind::bad_result, who() + ": an invalid count was not rejected");
-      return false;
-    }
-    if (threw_invalid) {
-      fail(verdict_kind::bad_result, who() + ": a valid count was rejected");
-      return false;
-    }
-    if (threw_overflow) return false;  // plausibility needs the exact count; the ledger stays exact
-    if (op.kind == op_kind::release) return false;
-    if (!ok) {
-      if (unbounded)
-        fail(verdict_kind::infinite_timeout, who() + " gave up although its timeout is infinite");
-      const std::int64_t due =
-          op.kind == op_kind::try_acquire_ms ? (wait_ns / 1'000'000) * 1'000'000 : wait_ns;
-      if (timed && due > 0 && elapsed_ns < due) {
-        fail(verdict_kind::early_timeout, who() + " returned false after " +
-                                              std::to_string(elapsed_ns) + " ns, before its " +
-                                              std::to_string(due) + " ns timeout");
+    outcomes_[t].push_back(static_cast<std::uint8_t>(
+        static_cast<int>(op.kind) << 4 | (r.result != outcome::returned_false) |
+        threw_invalid << 1 | threw_overflow << 2 | (elapsed_ns > kTimeoutCapNs) << 3));
+    contract::knowledge k;
+    k.wait = wait;
+    k.deadline_passed = !(timed && timeout > 0 && elapsed_ns < timeout);
+    k.count_may_be_unknown = true;
+    verdict v = contract::judge(op, r, k);
+    if (v.failed()) {  // strings only on failure: worker threads stay out of the decoder
+      if (v.kind == verdict_kind::early_timeout) {
+        v.message = " returned false after " + std::to_string(elapsed_ns) + " ns, before its " +
+                    std::to_string(timeout) + " ns timeout";
       }
+      fail(v.kind, "T" + std::to_string(t) + " " + describe(op) + v.message);
       return false;
     }
-    acquired_.fetch_add(op.n, book_);
+    // Releases were booked before the call.
+    if (op.kind == op_kind::release || !ledger_.record(op, r.result, book_)) return false;
     // Without a rescue before this acquire, its tokens came from the single releaser, whose first
     // release therefore precedes it: the payload written before that release must be visible.
     if (payload_checked_ && op.n > 0 && !rescued_.load(std::memory_order_relaxed)) {
@@ -378,7 +322,7 @@ class thread_runner {
       largest = std::max(largest, n);
     }
     if (working || smallest < 0) return true;
-    const std::int64_t tokens = ledger();
+    const std::int64_t tokens = ledger_.tokens(book_);
     if (smallest <= tokens) {  // someone should have got its tokens
       if (suspect_since_ == clock::time_point{}) suspect_since_ = now;
       if (now - suspect_since_ < options_.confirm) return true;
@@ -398,11 +342,11 @@ class thread_runner {
     if (rescue > 0 && !destroyed_.load(std::memory_order_relaxed)) {
       rescued_.store(true, std::memory_order_relaxed);
       ++rescues_;
-      released_.fetch_add(rescue, book_);
+      ledger_.add_released(rescue, book_);
       try {
         sem_->release(rescue);
       } catch (const std::overflow_error&) {
-        released_.fetch_sub(rescue, book_);
+        ledger_.add_released(-rescue, book_);
       }
     }
     quiet_since_ = now;
@@ -419,8 +363,7 @@ class thread_runner {
   std::vector<std::vector<std::uint8_t>> perturbation_;
   Adapter* sem_ = nullptr;  // set before the workers start; T0 may delete it in destroy mode
   std::unique_ptr<thread_ctx[]> ctx_;
-  std::atomic<std::int64_t> released_{0};
-  std::atomic<std::int64_t> acquired_{0};
+  contract::token_ledger<std::atomic<std::int64_t>> ledger_;
   std::atomic<std::uint64_t> progress_{0};
   std::atomic<bool> failed_{false};
   std::atomic<bool> destroyed_{false};

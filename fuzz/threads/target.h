@@ -32,7 +32,7 @@ inline thread_options default_options() {
 }
 
 // Runs one input against Adapter (chosen by the caller, e.g. from the program's algorithm).
-template <class Adapter>
+template <thread_adapter Adapter>
 void run_thread_input(const decoded_input& in) {
   if (std::getenv("SEMFUZZ_TRACE") != nullptr)
     std::fprintf(stderr, "%s", describe(in.prog).c_str());

@@ -12,44 +12,18 @@
 #include <vector>
 
 #include "fuzz/program.h"
+#include "fuzz/program_builder.h"
 
 namespace semfuzz {
 namespace {
 
-constexpr std::int64_t kMs = 1'000'000;
-
-operation op(op_kind kind, std::int64_t n, std::int64_t timeout = 0, bool infinite = false) {
-  operation o;
-  o.kind = kind;
-  o.n = n;
-  o.timeout = timeout;
-  o.infinite = infinite;
-  return o;
-}
-operation acq(std::int64_t n) { return op(op_kind::acquire, n); }
-operation rel(std::int64_t n) { return op(op_kind::release, n); }
-operation try_acq(std::int64_t n) { return op(op_kind::try_acquire, n); }
-operation try_ms(std::int64_t n, std::int64_t ms) { return op(op_kind::try_acquire_ms, n, ms); }
-operation try_for(std::int64_t n, std::int64_t ns) { return op(op_kind::try_acquire_for, n, ns); }
-operation try_until(std::int64_t n, std::int64_t ns) {
-  return op(op_kind::try_acquire_until, n, ns);
-}
-operation avail() { return op(op_kind::available, 0); }
+using namespace builder;
 
 struct scenario {
   const char* name;
   program prog;
   std::vector<std::vector<std::uint8_t>> schedules;  // choice streams; {} = the fair policy
 };
-
-program make(std::int64_t initial, std::vector<std::vector<operation>> threads,
-             bool destroy = false) {
-  program p;
-  p.initial = initial;
-  p.owner_destroys = destroy;
-  for (auto& ops : threads) p.threads.push_back(thread_program{std::move(ops)});
-  return p;
-}
 
 // A fixed pseudo-random choice stream, so schedules other than the fair one are seeded too.
 std::vector<std::uint8_t> mixed(std::uint32_t seed, int length) {

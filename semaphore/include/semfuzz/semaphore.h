@@ -53,7 +53,8 @@
 
 namespace semfuzz {
 
-template <template <class> class Algorithm, class Platform>
+// Platform: see semfuzz/platform/platform.h (a futex algorithm needs a futex_platform).
+template <template <class> class Algorithm, platform Platform>
 class basic_semaphore {
  public:
   using platform_type = Platform;

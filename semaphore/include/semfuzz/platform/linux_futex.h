@@ -40,6 +40,7 @@ struct linux_futex_platform {
   static void futex_wake_two(const std::uint32_t* a, int count_a, const std::uint32_t* b,
                              int count_b) noexcept;
 };
+static_assert(futex_platform<linux_futex_platform>);
 
 // Counts futex system calls made through linux_futex_platform by this process (all threads).
 // Tests and benchmarks read it to prove that uncontended paths make none.

@@ -26,11 +26,22 @@
 //                                           and std::condition_variable (wait, wait_until with
 //                                           P::clock, notify_all) used with std::unique_lock.
 //
+// The concepts below state this: `platform` for everything but the futex (what the fallback
+// algorithm needs), `futex_platform` for the futex algorithms. Every platform static_asserts the
+// one it models where it is defined, so a broken seam fails to compile with the name of the
+// unmet requirement, not deep inside an algorithm.
+//
 // The production platforms are semfuzz::linux_futex_platform (semfuzz/platform/linux_futex.h) and
 // semfuzz::std_platform (semfuzz/platform/std_platform.h, no futex). The fuzzing harness supplies a
 // simulated platform that turns each of these calls into a scheduling point.
 #ifndef SEMFUZZ_PLATFORM_PLATFORM_H_
 #define SEMFUZZ_PLATFORM_PLATFORM_H_
+
+#include <chrono>
+#include <concepts>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
 
 namespace semfuzz {
 
@@ -41,6 +52,49 @@ enum class futex_status {
   value_changed,  // *word != expected when the call began (EAGAIN)
   interrupted,    // a signal arrived (EINTR)
   timed_out,      // the absolute deadline passed (ETIMEDOUT)
+};
+
+// P::atomic<T>: the std::atomic subset listed above, for the word T.
+template <class A, class T>
+concept atomic_word = std::constructible_from<A, T> &&
+    requires(A& a, const A& ca, T v, T& expected, std::memory_order o) {
+  { ca.load(o) } -> std::same_as<T>;
+  a.store(v, o);
+  { a.compare_exchange_weak(expected, v, o, o) } -> std::same_as<bool>;
+  { a.compare_exchange_strong(expected, v, o, o) } -> std::same_as<bool>;
+  { a.fetch_add(v, o) } -> std::same_as<T>;
+  { a.fetch_sub(v, o) } -> std::same_as<T>;
+  { a.fetch_or(v, o) } -> std::same_as<T>;
+  { a.fetch_and(v, o) } -> std::same_as<T>;
+};
+
+// P::clock: a steady clock.
+template <class C>
+concept steady_clock_type = std::chrono::is_clock_v<C> && C::is_steady;
+
+// Everything but the futex: atomics of both word widths, the clock, a mutex and a condition
+// variable that waits with a deadline on that clock.
+template <class P>
+concept platform = atomic_word<typename P::template atomic<std::uint32_t>, std::uint32_t> &&
+    atomic_word<typename P::template atomic<std::uint64_t>, std::uint64_t> &&
+    steady_clock_type<typename P::clock> &&
+    requires(typename P::mutex& m, typename P::condition_variable& cv,
+             std::unique_lock<typename P::mutex>& lock, typename P::clock::time_point t) {
+  m.lock();
+  m.unlock();
+  cv.wait(lock);
+  { cv.wait_until(lock, t) } -> std::same_as<std::cv_status>;
+  cv.notify_all();
+};
+
+// A platform with the futex calls, on 32-bit words.
+template <class P>
+concept futex_platform = platform<P> &&
+    requires(const std::uint32_t* word, std::uint32_t expected, int count,
+             const typename P::clock::time_point* deadline) {
+  { P::futex_wait(word, expected, deadline) } -> std::same_as<futex_status>;
+  P::futex_wake(word, count);
+  P::futex_wake_two(word, count, word, count);
 };
 
 }  // namespace semfuzz

@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "semfuzz/platform/platform.h"
+
 namespace semfuzz {
 
 struct std_platform {
@@ -18,6 +20,7 @@ struct std_platform {
   using mutex = std::mutex;
   using condition_variable = std::condition_variable;
 };
+static_assert(platform<std_platform>);
 
 }  // namespace semfuzz
 
