@@ -32,6 +32,8 @@ TYPED_TEST(SemaphoreTest, BadCountThrowsInvalidArgument) {
     EXPECT_THROW((void)s.try_acquire_for(n, 0ms), std::invalid_argument);
     EXPECT_THROW((void)s.try_acquire_for(n, -1ms), std::invalid_argument);
     EXPECT_THROW((void)s.try_acquire_until(n, Clock::now() - 1h), std::invalid_argument);
+    EXPECT_THROW((void)s.try_acquire(n, 0ms), std::invalid_argument);
+    EXPECT_THROW((void)s.try_acquire(n, Clock::now() - 1h), std::invalid_argument);
     EXPECT_THROW(s.release(n), std::invalid_argument);
     EXPECT_EQ(s.available(), 5);
     // The forms that may block, under a watchdog in case the check is missing.
@@ -45,6 +47,10 @@ TYPED_TEST(SemaphoreTest, BadCountThrowsInvalidArgument) {
       EXPECT_THROW((void)s.try_acquire_until(n, far), std::invalid_argument);
       EXPECT_THROW((void)s.try_acquire_until(n, Clock::time_point::max()), std::invalid_argument);
       EXPECT_THROW((void)s.try_acquire_until(n, SysClock::now() + 1h), std::invalid_argument);
+      EXPECT_THROW((void)s.try_acquire(n, 100ms), std::invalid_argument);
+      EXPECT_THROW((void)s.try_acquire(n, milliseconds::max()), std::invalid_argument);
+      EXPECT_THROW((void)s.try_acquire(n, far), std::invalid_argument);
+      EXPECT_THROW((void)s.try_acquire(n, Clock::time_point::max()), std::invalid_argument);
     });
     EXPECT_EQ(s.available(), 5);
   }
@@ -125,6 +131,11 @@ TYPED_TEST(SemaphoreTest, ZeroCountIsANoOp) {
       EXPECT_TRUE(s.try_acquire_until(0, Clock::time_point::max()));
       EXPECT_TRUE(s.try_acquire_until(0, SysClock::now() + 1h));
       EXPECT_TRUE(s.try_acquire_until(0, SysClock::now() - 1h));
+      EXPECT_TRUE(s.try_acquire(0, -1ms));
+      EXPECT_TRUE(s.try_acquire(0, 1h));
+      EXPECT_TRUE(s.try_acquire(0, std::chrono::nanoseconds::max()));
+      EXPECT_TRUE(s.try_acquire(0, Clock::now() - 1h));
+      EXPECT_TRUE(s.try_acquire(0, Clock::time_point::max()));
       s.release(0);
       EXPECT_LT(Clock::now() - start, kLate) << "a call with n == 0 waited";
     });
@@ -157,6 +168,10 @@ TYPED_TEST(SemaphoreTest, CountsAtExactlyMax) {
   EXPECT_TRUE(s.try_acquire_until(max, Clock::now() + 1s));
   s.release(max);
   EXPECT_TRUE(s.try_acquire_until(max, SysClock::now() + 1s));
+  s.release(max);
+  EXPECT_TRUE(s.try_acquire(max, 1s));
+  s.release(max);
+  EXPECT_TRUE(s.try_acquire(max, Clock::now() + 1s));
   EXPECT_EQ(s.available(), 0);
 
   TypeParam almost(max - 1);

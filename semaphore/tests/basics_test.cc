@@ -102,6 +102,10 @@ TYPED_TEST(SemaphoreTest, TryAcquireTable) {
     EXPECT_EQ(s.available(), before);
     EXPECT_FALSE(s.try_acquire_until(n, Clock::now() - 1ms));
     EXPECT_EQ(s.available(), before);
+    EXPECT_FALSE(s.try_acquire(n, 0ms));
+    EXPECT_EQ(s.available(), before);
+    EXPECT_FALSE(s.try_acquire(n, Clock::now() - 1ms));
+    EXPECT_EQ(s.available(), before);
   };
   s.release();
   expect_refused(2);
@@ -142,6 +146,10 @@ TYPED_TEST(SemaphoreTest, TryAcquireTable) {
   EXPECT_TRUE(s.try_acquire_for(1, 0ms));
   EXPECT_TRUE(s.try_acquire_until(1, Clock::now() - 1h));
   EXPECT_TRUE(s.try_acquire_until(1, SysClock::now() - 1h));
+  EXPECT_EQ(s.available(), 0);
+  s.release(2);
+  EXPECT_TRUE(s.try_acquire(1, 0ms));
+  EXPECT_TRUE(s.try_acquire(1, Clock::now() - 1h));
   EXPECT_EQ(s.available(), 0);
 }
 

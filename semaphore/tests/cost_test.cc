@@ -36,6 +36,10 @@ TYPED_TEST(SemaphoreTest, UncontendedPathsMakeNoFutexSyscalls) {
       s.release();
       if (!s.try_acquire_until(1, Clock::now() + 1s)) ADD_FAILURE() << "try_acquire_until failed";
       s.release();
+      if (!s.try_acquire(1, 1s)) ADD_FAILURE() << "try_acquire(1, 1s) failed";
+      s.release();
+      if (!s.try_acquire(1, Clock::now() + 1s)) ADD_FAILURE() << "try_acquire(1, deadline) failed";
+      s.release();
       s.release(2);
       s.acquire(3);
       s.release(3);
@@ -48,6 +52,8 @@ TYPED_TEST(SemaphoreTest, UncontendedPathsMakeNoFutexSyscalls) {
       if (s.try_acquire(1, 0)) ADD_FAILURE() << "try_acquire(1, 0) succeeded at 0";
       if (s.try_acquire_for(1, 0ms)) ADD_FAILURE() << "try_acquire_for(0ms) succeeded at 0";
       if (s.try_acquire_until(1, Clock::now() - 1s)) ADD_FAILURE() << "past deadline succeeded";
+      if (s.try_acquire(1, 0ms)) ADD_FAILURE() << "try_acquire(1, 0ms) succeeded at 0";
+      if (s.try_acquire(1, Clock::now() - 1s)) ADD_FAILURE() << "try_acquire(1, past) succeeded";
       s.acquire(0);
       s.release(0);
     }

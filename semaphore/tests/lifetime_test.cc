@@ -20,12 +20,12 @@ int LifetimeIterations() {
 // A thread that calls release(1) on every semaphore handed to it, and counts the calls that have
 // returned. The owner can thus destroy a semaphore while its release() is still running.
 template <class Sem>
-class Releaser {
+class ReleasingThread {
  public:
-  Releaser() : thread_([this] { Run(); }) {}
-  Releaser(const Releaser&) = delete;
-  Releaser& operator=(const Releaser&) = delete;
-  ~Releaser() {
+  ReleasingThread() : thread_([this] { Run(); }) {}
+  ReleasingThread(const ReleasingThread&) = delete;
+  ReleasingThread& operator=(const ReleasingThread&) = delete;
+  ~ReleasingThread() {
     stop_.store(true);
     thread_.join();
   }
@@ -62,7 +62,7 @@ class Releaser {
 // The owner acquires the token another thread releases and deletes the semaphore at once, while
 // that release() may not have returned. ASan reports a release that touches the object afterwards.
 TYPED_TEST(SemaphoreTest, DestroyRightAfterAcquire) {
-  Releaser<TypeParam> releaser;
+  ReleasingThread<TypeParam> releaser;
   for (int i = 0; i < LifetimeIterations(); ++i) {
     auto* s = new TypeParam(0);
     releaser.Release(s);
@@ -73,8 +73,8 @@ TYPED_TEST(SemaphoreTest, DestroyRightAfterAcquire) {
 
 // The same with two releasers and a multi-token owner.
 TYPED_TEST(SemaphoreTest, DestroyRightAfterMultiTokenAcquire) {
-  Releaser<TypeParam> a;
-  Releaser<TypeParam> b;
+  ReleasingThread<TypeParam> a;
+  ReleasingThread<TypeParam> b;
   for (int i = 0; i < LifetimeIterations(); ++i) {
     auto* s = new TypeParam(0);
     a.Release(s);
@@ -92,7 +92,7 @@ TYPED_TEST(SemaphoreTest, DestroyAndReuseMemoryAtOnce) {
   std::memset(pattern, 0x5a, sizeof pattern);
   int stray_semaphore_writes = 0;
   int stray_byte_writes = 0;
-  Releaser<TypeParam> releaser;
+  ReleasingThread<TypeParam> releaser;
   for (int i = 0; i < LifetimeIterations(); ++i) {
     auto* s = new (storage) TypeParam(0);
     releaser.Release(s);

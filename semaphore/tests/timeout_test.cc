@@ -30,6 +30,10 @@ TYPED_TEST(SemaphoreTest, ZeroTimeoutNeverWaits) {
   EXPECT_LT(d, bound) << "try_acquire_for(1, 0ms) x " << kCalls << ": " << Ms(d) << " ms";
   d = time_calls([&] { return s.try_acquire_for(1, -1s); });
   EXPECT_LT(d, bound) << "try_acquire_for(1, -1s) x " << kCalls << ": " << Ms(d) << " ms";
+  d = time_calls([&] { return s.try_acquire(1, 0ms); });
+  EXPECT_LT(d, bound) << "try_acquire(1, 0ms) x " << kCalls << ": " << Ms(d) << " ms";
+  d = time_calls([&] { return s.try_acquire(1, Clock::now()); });
+  EXPECT_LT(d, bound) << "try_acquire(1, now) x " << kCalls << ": " << Ms(d) << " ms";
   d = time_calls([&] { return s.try_acquire_until(1, Clock::now()); });
   EXPECT_LT(d, bound) << "try_acquire_until(1, now) x " << kCalls << ": " << Ms(d) << " ms";
   d = time_calls([&] { return s.try_acquire_until(1, SysClock::now() - 1ms); });
@@ -91,6 +95,20 @@ TYPED_TEST(SemaphoreTest, ChronoTimeoutsFailNeitherEarlyNorLate) {
     ExpectTimesOut(s, 1ns, [&](Clock::time_point) { return s.try_acquire_for(2, 1ns); });
   }
   {
+    SCOPED_TRACE("try_acquire(2, 100ms)");
+    ExpectTimesOut(s, t, [&](Clock::time_point) { return s.try_acquire(2, 100ms); });
+  }
+  {
+    SCOPED_TRACE("try_acquire(2, 0.1s as double)");
+    ExpectTimesOut(s, t, [&](Clock::time_point) {
+      return s.try_acquire(2, std::chrono::duration<double>(0.1));
+    });
+  }
+  {
+    SCOPED_TRACE("try_acquire(2, steady now + 100ms)");
+    ExpectTimesOut(s, t, [&](Clock::time_point start) { return s.try_acquire(2, start + 100ms); });
+  }
+  {
     SCOPED_TRACE("try_acquire_until(2, steady now + 100ms)");
     ExpectTimesOut(s, t,
                    [&](Clock::time_point start) { return s.try_acquire_until(2, start + 100ms); });
@@ -135,6 +153,10 @@ TYPED_TEST(SemaphoreTest, TryAcquireWithTimeoutSucceedsAtOnce) {
   ExpectQuickSuccess([&] { return s.try_acquire_for(1, 10s); });
   ExpectQuickSuccess([&] { return s.try_acquire_until(1, Clock::now() + 10s); });
   ExpectQuickSuccess([&] { return s.try_acquire_until(1, SysClock::now() + 10s); });
+  EXPECT_EQ(s.available(), 0);
+  s.release(2);
+  ExpectQuickSuccess([&] { return s.try_acquire(1, 10s); });
+  ExpectQuickSuccess([&] { return s.try_acquire(1, Clock::now() + 10s); });
   EXPECT_EQ(s.available(), 0);
 }
 
@@ -256,6 +278,9 @@ TYPED_TEST(SemaphoreTest, MaxDurationsAndDeadlinesWaitForever) {
   w.Spawn([&] { got += s.try_acquire_until(1, std::chrono::time_point<Clock, seconds>::max()); });
   w.Spawn([&] { got += s.try_acquire_until(1, SysClock::time_point::max()); });
   w.Spawn([&] { got += s.try_acquire(1, -1); });
+  w.Spawn([&] { got += s.try_acquire(1, nanoseconds::max()); });
+  w.Spawn([&] { got += s.try_acquire(1, hours(24 * 365 * 1000)); });
+  w.Spawn([&] { got += s.try_acquire(1, Clock::time_point::max()); });
   const int waiters = w.spawned();
   w.WaitUntilAsleep();
   std::this_thread::sleep_for(kNotYet);
@@ -282,6 +307,10 @@ TYPED_TEST(SemaphoreTest, PastDeadlinesAndNegativeDurationsTryOnce) {
   EXPECT_FALSE(s.try_acquire_for(1, nanoseconds::min()));
   EXPECT_FALSE(s.try_acquire_for(1, hours::min()));
   EXPECT_FALSE(s.try_acquire_for(1, std::chrono::duration<double>(-1e300)));
+  EXPECT_FALSE(s.try_acquire(1, -1ms));
+  EXPECT_FALSE(s.try_acquire(1, hours::min()));
+  EXPECT_FALSE(s.try_acquire(1, Clock::time_point::min()));
+  EXPECT_FALSE(s.try_acquire(1, Clock::now() - 1h));
   EXPECT_LT(Clock::now() - start, kLate) << "a past deadline made a call wait";
   EXPECT_EQ(s.available(), 0);
   s.release(4);
@@ -289,6 +318,10 @@ TYPED_TEST(SemaphoreTest, PastDeadlinesAndNegativeDurationsTryOnce) {
   EXPECT_TRUE(s.try_acquire_until(1, SysClock::now() - 1h));
   EXPECT_TRUE(s.try_acquire_for(1, -1ms));
   EXPECT_TRUE(s.try_acquire_for(1, nanoseconds::min()));
+  EXPECT_EQ(s.available(), 0);
+  s.release(2);
+  EXPECT_TRUE(s.try_acquire(1, -1ms));
+  EXPECT_TRUE(s.try_acquire(1, Clock::time_point::min()));
   EXPECT_EQ(s.available(), 0);
 }
 
@@ -317,6 +350,87 @@ TYPED_TEST(SemaphoreTest, FarPastDeadlinesOfAnyClockTryOnce) {
       std::chrono::hours(-10'000'000));
   EXPECT_EXIT(probe(steady_hours), ::testing::ExitedWithCode(0), "")
       << "try_acquire_until(1, time_point<steady_clock, hours>(-10^7 h)) did not fail at once";
+}
+
+// ---- Qt 6: try_acquire(n, duration), try_acquire(n, deadline), int-only milliseconds --------
+
+// Which timeouts try_acquire(n, timeout) takes: an int number of milliseconds and nothing else
+// arithmetic (a deleted overload: a long long or a double would narrow silently), any
+// std::chrono::duration, a time_point on the semaphore's clock. Whether the deleted overload's
+// error message names the duration overloads is checked by the semaphore_compile_fail test.
+template <class Sem, class Timeout>
+concept AcceptsTimeout = requires(Sem& s, Timeout t) {
+  s.try_acquire(std::ptrdiff_t{1}, t);
+};
+
+template <class Sem>
+constexpr bool CheckTimeoutOverloads() {
+  static_assert(AcceptsTimeout<Sem, int>);
+  static_assert(AcceptsTimeout<Sem, const int&>);
+  static_assert(!AcceptsTimeout<Sem, long long>);
+  static_assert(!AcceptsTimeout<Sem, long>);
+  static_assert(!AcceptsTimeout<Sem, std::int64_t>);
+  static_assert(!AcceptsTimeout<Sem, std::ptrdiff_t>);
+  static_assert(!AcceptsTimeout<Sem, unsigned>);
+  static_assert(!AcceptsTimeout<Sem, std::size_t>);
+  static_assert(!AcceptsTimeout<Sem, short>);
+  static_assert(!AcceptsTimeout<Sem, char>);
+  static_assert(!AcceptsTimeout<Sem, bool>);
+  static_assert(!AcceptsTimeout<Sem, double>);
+  static_assert(!AcceptsTimeout<Sem, float>);
+  static_assert(AcceptsTimeout<Sem, milliseconds>);
+  static_assert(AcceptsTimeout<Sem, std::chrono::nanoseconds>);
+  static_assert(AcceptsTimeout<Sem, std::chrono::duration<double>>);
+  static_assert(AcceptsTimeout<Sem, Clock::time_point>);
+  static_assert(AcceptsTimeout<Sem, std::chrono::time_point<Clock, std::chrono::seconds>>);
+  static_assert(!AcceptsTimeout<Sem, SysClock::time_point>);  // try_acquire_until takes it
+  // The count keeps taking any integer type, alone or with int milliseconds.
+  static_assert(requires(Sem & s, long long n, unsigned u) {
+    s.try_acquire(n);
+    s.try_acquire(u);
+    s.try_acquire(n, 5);
+    s.try_acquire(u, -1);
+  });
+  return true;
+}
+static_assert(CheckTimeoutOverloads<condvar_semaphore>());
+#if defined(__linux__)
+static_assert(CheckTimeoutOverloads<split64_semaphore>());
+static_assert(CheckTimeoutOverloads<word32_semaphore>());
+#endif
+
+// try_acquire(n, timeout) and try_acquire(n, deadline) are try_acquire_for and try_acquire_until
+// by other names (the tests above run them through the same oracles); here: their errors name
+// try_acquire, and a sleeping waiter of each is woken by a release before its deadline.
+TYPED_TEST(SemaphoreTest, QtDurationAndDeadlineOverloads) {
+  TypeParam s;
+  const auto message = [](const auto& call) -> std::string {
+    try {
+      (void)call();
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "no exception";
+  };
+  EXPECT_NE(message([&] { return s.try_acquire(-1, 5ms); }).find("::try_acquire: n = -1"),
+            std::string::npos)
+      << message([&] { return s.try_acquire(-1, 5ms); });
+  EXPECT_NE(message([&] { return s.try_acquire(-1, Clock::now()); }).find("::try_acquire: n = -1"),
+            std::string::npos)
+      << message([&] { return s.try_acquire(-1, Clock::now()); });
+
+  std::atomic<int> got{0};
+  Workers w([&] { s.release(3); });
+  w.Spawn([&] { got += s.try_acquire(2, 60s) ? 1 : 0; });
+  w.Spawn([&] { got += s.try_acquire(3, Clock::now() + 60s) ? 1 : 0; });
+  w.WaitUntilAsleep();
+  const Clock::time_point start = Clock::now();
+  s.release(5);
+  EXPECT_TRUE(w.WaitAllDone()) << w.done() << " of 2 timed waiters returned";
+  EXPECT_LT(Clock::now() - start, kLiveness);
+  w.Finish();
+  EXPECT_EQ(got.load(), 2);
+  EXPECT_EQ(s.available(), 0);
 }
 
 // ---- Qt: stdCompat --------------------------------------------------------------------------
