@@ -12,6 +12,9 @@
 //   semfuzz::condvar_semaphore  a mutex + condition variable, for any platform.
 //   semfuzz::semaphore          split64 on 64-bit Linux, word32 on 32-bit Linux, else condvar.
 //
+// semfuzz::semaphore_releaser (below) releases n tokens when it goes out of scope, like Qt's
+// QSemaphoreReleaser.
+//
 // All of them are semfuzz::basic_semaphore<Algorithm, Platform>; the platform supplies atomics,
 // futex and clock (semfuzz/platform/platform.h), which is how the fuzzing harness runs the very
 // same algorithm code under a deterministic scheduler.
@@ -38,9 +41,11 @@
 #define SEMFUZZ_SEMAPHORE_H_
 
 #include <chrono>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "semfuzz/internal/condvar.h"
 #include "semfuzz/internal/limits.h"
@@ -52,6 +57,12 @@
 #endif
 
 namespace semfuzz {
+
+namespace internal {
+// The timeout types that basic_semaphore::try_acquire(n, timeout_ms) refuses.
+template <class T>
+concept arithmetic_but_not_int = std::is_arithmetic_v<T> && !std::is_same_v<T, int>;
+}  // namespace internal
 
 // Platform: see semfuzz/platform/platform.h (a futex algorithm needs a futex_platform).
 template <template <class> class Algorithm, platform Platform>
@@ -99,6 +110,30 @@ class basic_semaphore {
     return try_acquire_for(n, std::chrono::milliseconds(timeout_ms));
   }
 
+  // basic_semaphore::try_acquire(n, timeout_ms) with a timeout of any arithmetic type but int
+  // does not compile, so that no timeout narrows silently (a long long 3,000,000,000 would become
+  // a negative int, "forever"; a double would be truncated). Pass an int, or a
+  // std::chrono::duration to try_acquire(n, duration) or try_acquire_for(n, duration).
+  template <internal::arithmetic_but_not_int TimeoutMsMustBeIntOrAChronoDuration>
+  bool try_acquire(std::ptrdiff_t n, TimeoutMsMustBeIntOrAChronoDuration) = delete;
+
+  // basic_semaphore::try_acquire(n, timeout): Qt 6's QSemaphore::tryAcquire(n, duration), the
+  // same call as try_acquire_for(n, timeout), with its contract.
+  template <class Rep, class Period>
+  [[nodiscard]] bool try_acquire(std::ptrdiff_t n,
+                                 const std::chrono::duration<Rep, Period>& timeout) {
+    return timed_acquire(count(n, "try_acquire"), timeout);
+  }
+
+  // basic_semaphore::try_acquire(n, deadline): Qt 6's QSemaphore::tryAcquire(n, QDeadlineTimer),
+  // the same call as try_acquire_until(n, deadline), with its contract, for a deadline on clock
+  // only (steady_clock here, as QDeadlineTimer); try_acquire_until also takes other clocks.
+  template <class Duration>
+  [[nodiscard]] bool try_acquire(std::ptrdiff_t n,
+                                 const std::chrono::time_point<clock, Duration>& deadline) {
+    return timed_acquire(count(n, "try_acquire"), deadline);
+  }
+
   // basic_semaphore::try_acquire_for(n, timeout): takes n tokens as soon as they can be taken at
   // once and returns true; returns false, having taken nothing, once `timeout` has elapsed on
   // clock, measured from the first clock read (made only if the call must wait), never earlier.
@@ -108,15 +143,7 @@ class basic_semaphore {
   template <class Rep, class Period>
   [[nodiscard]] bool try_acquire_for(std::ptrdiff_t n,
                                      const std::chrono::duration<Rep, Period>& timeout) {
-    const std::uint32_t k = count(n, "try_acquire_for");
-    if (k == 0 || core_.try_acquire(k)) return true;
-    if (timeout <= timeout.zero()) return false;
-    const auto rel = saturate(timeout);
-    if (timeout == timeout.max() || rel == clock::duration::max()) return block(k, nullptr);
-    const auto now = clock::now();
-    if (rel >= clock::time_point::max() - now) return block(k, nullptr);
-    const typename clock::time_point deadline = now + rel;
-    return block(k, &deadline);
+    return timed_acquire(count(n, "try_acquire_for"), timeout);
   }
 
   // basic_semaphore::try_acquire_for(timeout): std::counting_semaphore's form, one token.
@@ -131,21 +158,7 @@ class basic_semaphore {
   template <class Clock, class Duration>
   [[nodiscard]] bool try_acquire_until(std::ptrdiff_t n,
                                        const std::chrono::time_point<Clock, Duration>& deadline) {
-    if constexpr (std::is_same_v<Clock, clock>) {
-      const std::uint32_t k = count(n, "try_acquire_until");
-      if (k == 0 || core_.try_acquire(k)) return true;
-      const auto since_epoch = saturate(deadline.time_since_epoch());
-      if (deadline == deadline.max() || since_epoch == clock::duration::max()) {
-        return block(k, nullptr);
-      }
-      const typename clock::time_point until(since_epoch);
-      if (clock::now() >= until) return false;
-      return block(k, &until);
-    } else {  // deadline - now, in a type that cannot overflow for any two time points
-      using wide = std::chrono::duration<long double, typename Duration::period>;
-      const wide left = wide(deadline.time_since_epoch()) - wide(Clock::now().time_since_epoch());
-      return try_acquire_for(n, left);
-    }
+    return timed_acquire(count(n, "try_acquire_until"), deadline);
   }
 
   // basic_semaphore::try_acquire_until(deadline): std::counting_semaphore's form, one token.
@@ -169,6 +182,38 @@ class basic_semaphore {
   static std::uint32_t count(std::ptrdiff_t n, const char* function) {
     if (n < 0 || n > max()) internal::throw_bad_count(function, n);
     return static_cast<std::uint32_t>(n);
+  }
+
+  // The timed calls once n is checked (k == n): try_acquire_for's contract for a timeout,
+  // try_acquire_until's for a deadline.
+  template <class Rep, class Period>
+  bool timed_acquire(std::uint32_t k, const std::chrono::duration<Rep, Period>& timeout) {
+    if (k == 0 || core_.try_acquire(k)) return true;
+    if (timeout <= timeout.zero()) return false;
+    const auto rel = saturate(timeout);
+    if (timeout == timeout.max() || rel == clock::duration::max()) return block(k, nullptr);
+    const auto now = clock::now();
+    if (rel >= clock::time_point::max() - now) return block(k, nullptr);
+    const typename clock::time_point deadline = now + rel;
+    return block(k, &deadline);
+  }
+
+  template <class Clock, class Duration>
+  bool timed_acquire(std::uint32_t k, const std::chrono::time_point<Clock, Duration>& deadline) {
+    if constexpr (std::is_same_v<Clock, clock>) {
+      if (k == 0 || core_.try_acquire(k)) return true;
+      const auto since_epoch = saturate(deadline.time_since_epoch());
+      if (deadline == deadline.max() || since_epoch == clock::duration::max()) {
+        return block(k, nullptr);
+      }
+      const typename clock::time_point until(since_epoch);
+      if (clock::now() >= until) return false;
+      return block(k, &until);
+    } else {  // deadline - now, in a type that cannot overflow for any two time points
+      using wide = std::chrono::duration<long double, typename Duration::period>;
+      const wide left = wide(deadline.time_since_epoch()) - wide(Clock::now().time_since_epoch());
+      return timed_acquire(k, left);
+    }
   }
 
   // d in clock's duration, clamped to its range instead of overflowing.
@@ -202,6 +247,96 @@ using semaphore = word32_semaphore;
 #else
 using semaphore = condvar_semaphore;
 #endif
+
+namespace internal {
+// What semaphore_releaser needs of its semaphore: every basic_semaphore has it.
+template <class Semaphore>
+concept releasable = requires(Semaphore& s, std::ptrdiff_t n) {
+  s.release(n);
+  { Semaphore::max() } -> std::convertible_to<std::ptrdiff_t>;
+};
+}  // namespace internal
+
+// semfuzz::semaphore_releaser<Semaphore>: Qt's QSemaphoreReleaser. Releases n tokens to a
+// semaphore when it is destroyed, unless cancel() was called: an exception-safe release(n).
+//
+//   s.acquire(2);
+//   semfuzz::semaphore_releaser give_back(s, 2);  // s.release(2) however the scope is left
+//
+// Semaphore is any basic_semaphore. A releaser holds a semaphore and a count, or nothing; one
+// that holds nothing (default-constructed, moved from, cancelled) releases nothing when it is
+// destroyed. It is movable, not copyable. One releaser is used by one thread at a time; the
+// semaphore may of course be shared.
+//
+// Lifetime: the semaphore must still exist when the releaser releases, that is when it is
+// destroyed or move-assigned to: declare it after the semaphore, or cancel() it first. As with
+// release(), another thread may destroy the semaphore as soon as the tokens are there: the
+// releaser touches it only through release(n).
+//
+// Errors: n is checked when the releaser is made (std::invalid_argument for n < 0 or
+// n > max(); nothing is then held). The release itself happens in a noexcept destructor or move
+// assignment: if it throws std::overflow_error (available() + n would exceed max()),
+// std::terminate is called. Where that can happen, cancel() and call release(n) yourself.
+template <internal::releasable Semaphore>
+class semaphore_releaser {
+ public:
+  using semaphore_type = Semaphore;
+
+  // semaphore_releaser::semaphore_releaser(): holds nothing.
+  semaphore_releaser() noexcept = default;
+
+  // semaphore_releaser::semaphore_releaser(sem, n): will release n tokens to sem (n == 0: a
+  // release that does nothing). The pointer form with nullptr holds nothing; n is checked anyway.
+  [[nodiscard]] explicit semaphore_releaser(Semaphore& sem, std::ptrdiff_t n = 1)
+      : semaphore_releaser(&sem, n) {}
+  [[nodiscard]] explicit semaphore_releaser(Semaphore* sem, std::ptrdiff_t n = 1)
+      : sem_(sem), n_(checked(n)) {}
+
+  semaphore_releaser(const semaphore_releaser&) = delete;
+  semaphore_releaser& operator=(const semaphore_releaser&) = delete;
+
+  // Takes over other's release; other then holds nothing.
+  semaphore_releaser(semaphore_releaser&& other) noexcept
+      : sem_(std::exchange(other.sem_, nullptr)), n_(std::exchange(other.n_, 0)) {}
+
+  // Releases what this releaser held, then takes over other's release (other then holds
+  // nothing). A self-move changes nothing.
+  semaphore_releaser& operator=(semaphore_releaser&& other) noexcept {
+    semaphore_releaser taken(std::move(other));
+    swap(taken);
+    return *this;  // `taken` now holds the old release and performs it
+  }
+
+  // semaphore_releaser::~semaphore_releaser(): sem->release(n) if it holds a semaphore.
+  ~semaphore_releaser() {
+    if (sem_ != nullptr) sem_->release(n_);
+  }
+
+  // semaphore_releaser::swap(other): exchanges the two releasers' releases.
+  void swap(semaphore_releaser& other) noexcept {
+    std::swap(sem_, other.sem_);
+    std::swap(n_, other.n_);
+  }
+
+  // semaphore_releaser::semaphore(): the semaphore it will release to, or nullptr.
+  Semaphore* semaphore() const noexcept { return sem_; }
+
+  // semaphore_releaser::cancel(): gives up the release; returns the semaphore it would have
+  // released to (nullptr if none) and from then on holds nothing.
+  Semaphore* cancel() noexcept {
+    n_ = 0;
+    return std::exchange(sem_, nullptr);
+  }
+
+ private:
+  static std::ptrdiff_t checked(std::ptrdiff_t n) {
+    if (n < 0 || n > Semaphore::max()) internal::throw_bad_count("semaphore_releaser", n);
+    return n;
+  }
+
+  Semaphore* sem_ = nullptr;
+  std::ptrdiff_t n_ = 0;
+};
 
 }  // namespace semfuzz
 
