@@ -32,6 +32,7 @@
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/internal/limits.h"
 #include "semfuzz/semaphore.h"
@@ -50,13 +51,18 @@ class program_runner final : public sim::observer {
       : prog_(prog), sched_(sched), trace_(trace), ctx_(prog.threads.size()) {}
 
   run_result run(const std::uint8_t* choices, std::size_t size) {
+    sim::byte_stream_chooser bytes(choices, size);
+    return run(bytes);
+  }
+
+  run_result run(sim::chooser& choose) {
     sim::scheduler::scope scope(sched_);
     sem_ = std::make_unique<Sem>(prog_.initial);
     sim::reset_states();
     if (trace_) std::fprintf(stderr, "%s", describe(prog_).c_str());
     run_result r;
     r.outcome = sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body, this,
-                           choices, size, this, trace_);
+                           choose, this, trace_);
     sem_.reset();
     r.trace_hash = sched_.trace_hash();
     return r;
@@ -111,8 +117,7 @@ class program_runner final : public sim::observer {
   // T0's ending in destroy mode: once every other thread is in (or past) its final release, take
   // every token there will be, then delete the semaphore while those releases may be unwinding.
   void owner_destroys() {
-    if (!peers_in_final_release())
-      sched_.block(sim::wait_kind::harness, nullptr, 0, sim::kNoDeadline);
+    if (!peers_in_final_release()) sched_.park();  // until after_step unparks it
     const std::int64_t all = ledger() + releasing_now();
     if (!valid(all)) return;
     operation last;
@@ -371,8 +376,12 @@ class program_runner final : public sim::observer {
     }
   }
 
-  void after_step() override {
-    if (!sem_) return;
+  void on_futex_call(const sim::futex_call& call) override { check_futex_call(sched_, call); }
+
+  void after_step(std::uint64_t steps) override {
+    check_step_bound(sched_, steps);
+    if (prog_.owner_destroys && peers_in_final_release()) sched_.unpark(0);
+    if (sched_.failed() || !sem_) return;
     const std::int64_t avail = available_now();
     std::int64_t low = ledger(), high = ledger();
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
@@ -428,8 +437,6 @@ class program_runner final : public sim::observer {
                " - acquired " + std::to_string(acquired_) + " = " + std::to_string(ledger()));
     }
   }
-
-  bool harness_wait_over(int t) override { return t == 0 && peers_in_final_release(); }
 
   const program& prog_;
   sim::scheduler& sched_;

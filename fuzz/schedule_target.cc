@@ -19,21 +19,23 @@ sim::scheduler& shared_scheduler() {
 
 }  // namespace
 
-run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace) {
-  const decoded_input in = decode(data, size);
+run_result run_schedule_program(const program& prog, sim::chooser& choose, bool trace) {
   sim::scheduler& s = shared_scheduler();
-  switch (in.prog.algo) {
+  switch (prog.algo) {
     case algorithm::split64:
-      return program_runner<sim_semaphore<internal::split64_core>>(in.prog, s, trace)
-          .run(in.choices, in.choice_size);
+      return program_runner<sim_semaphore<internal::split64_core>>(prog, s, trace).run(choose);
     case algorithm::word32:
-      return program_runner<sim_semaphore<internal::word32_core>>(in.prog, s, trace)
-          .run(in.choices, in.choice_size);
+      return program_runner<sim_semaphore<internal::word32_core>>(prog, s, trace).run(choose);
     case algorithm::condvar:
-      return program_runner<sim_semaphore<internal::condvar_core>>(in.prog, s, trace)
-          .run(in.choices, in.choice_size);
+      return program_runner<sim_semaphore<internal::condvar_core>>(prog, s, trace).run(choose);
   }
   std::abort();
+}
+
+run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace) {
+  const decoded_input in = decode(data, size);
+  sim::byte_stream_chooser bytes(in.choices, in.choice_size);
+  return run_schedule_program(in.prog, bytes, trace);
 }
 
 }  // namespace semfuzz

@@ -16,9 +16,6 @@ enum class run_state : std::uint8_t { runnable, blocked, done };
 constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
 
-// Choice bytes at or above this value are actions on sleepers or on the clock, not picks.
-constexpr std::uint8_t kActionBase = 0xF0;
-
 }  // namespace
 
 struct scheduler::thread_state {
@@ -53,14 +50,12 @@ void scheduler::mix(std::uint64_t v) {
   hash_ ^= hash_ >> 29;
 }
 
-verdict scheduler::run(int threads, body_fn body, void* arg, const std::uint8_t* choices,
-                       std::size_t size, observer* obs, bool trace) {
+verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, observer* obs,
+                       bool trace) {
   threads = std::clamp(threads, 0, kMaxThreads);
   body_ = body;
   body_arg_ = arg;
-  choices_ = choices;
-  choice_size_ = size;
-  choice_pos_ = 0;
+  chooser_ = &choose;
   obs_ = obs;
   trace_ = trace;
   now_ = kStartTime;
@@ -87,18 +82,6 @@ verdict scheduler::run(int threads, body_fn body, void* arg, const std::uint8_t*
 void scheduler::fiber_body(void* arg) {
   auto* t = static_cast<thread_state*>(arg);
   t->owner->body_(t->owner->body_arg_, t->id);
-}
-
-bool scheduler::next_choice(std::uint8_t* byte) {
-  if (choice_pos_ >= choice_size_) return false;
-  *byte = choices_[choice_pos_++];
-  return true;
-}
-
-int scheduler::pick_index(int count) {
-  std::uint8_t b;
-  if (count <= 1 || !next_choice(&b)) return 0;
-  return b % count;
 }
 
 vtime scheduler::earliest_deadline() const {
@@ -143,18 +126,14 @@ bool scheduler::advance_time(vtime to) {
 
 void scheduler::schedule_loop() {
   int runnable[kMaxThreads];
-  thread_state* sleepers[kMaxThreads];
+  int sleepers[kMaxThreads];
   while (!failed()) {
     int n_runnable = 0, n_sleepers = 0;
     bool timers = false;
-    for (thread_state& t : threads_) {
-      if (t.state == run_state::blocked && t.kind == wait_kind::harness &&
-          obs_->harness_wait_over(t.id)) {
-        make_runnable(t, futex_status::woken);
-      }
+    for (const thread_state& t : threads_) {
       if (t.state == run_state::runnable) runnable[n_runnable++] = t.id;
       if (t.sleeping()) {
-        sleepers[n_sleepers++] = &t;
+        sleepers[n_sleepers++] = t.id;
         timers |= t.deadline != kNoDeadline;
       }
     }
@@ -167,26 +146,16 @@ void scheduler::schedule_loop() {
       continue;
     }
     int pick = -1;
-    std::uint8_t b;
-    if ((n_runnable > 1 || n_sleepers > 0) && next_choice(&b)) {
-      if (b >= kActionBase) {
-        const int action = b - kActionBase;
-        if (action < 8 && n_sleepers > 0) {  // a spurious return, or EINTR
-          thread_state& s = *sleepers[action % n_sleepers];
-          const bool eintr = (action & 1) != 0 && s.kind == wait_kind::futex;
-          if (trace_)
-            std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
-          mix(0x5b00 + s.id * 2 + eintr);
-          make_runnable(s, eintr ? futex_status::interrupted : futex_status::woken);
-        } else if (action < 12 && timers) {
-          advance_time(earliest_deadline());
-        } else {
-          static constexpr vtime kBumps[4] = {100'000, 1'000'000, 10'000'000, 100'000'000};
-          advance_time(std::min(now_, kNoDeadline - 1 - kBumps[3]) + kBumps[action & 3]);
-        }
+    step_choice c;
+    if ((n_runnable > 1 || n_sleepers > 0) &&
+        chooser_->choose_step(step_options{runnable, n_runnable, sleepers, n_sleepers, timers},
+                              &c)) {
+      if (c.kind == step_kind::run) {
+        pick = c.thread;
+      } else {
+        act(c);
         continue;
       }
-      pick = runnable[b % n_runnable];
     } else {  // the fair policy: keep the last thread, else the next one round-robin
       for (int k = 0; k < kMaxThreads && pick < 0; ++k) {
         const int id = (last_ + k) % static_cast<int>(threads_.size());
@@ -198,11 +167,31 @@ void scheduler::schedule_loop() {
     host_.resume(*fibers_[pick]);
     running_ = -1;
     if (fibers_[pick]->finished()) threads_[pick].state = run_state::done;
-    if (++steps_ > kMaxSteps && !failed()) {
-      fail(verdict_kind::runaway,
-           "more than " + std::to_string(kMaxSteps) + " steps: a livelock or unbounded retry");
+    ++steps_;
+    if (!failed()) obs_->after_step(steps_);
+  }
+}
+
+void scheduler::act(const step_choice& c) {
+  switch (c.kind) {
+    case step_kind::spurious:
+    case step_kind::interrupt: {
+      thread_state& s = threads_[c.thread];
+      const bool eintr = c.kind == step_kind::interrupt && s.kind == wait_kind::futex;
+      if (trace_)
+        std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
+      mix(0x5b00 + s.id * 2 + eintr);
+      make_runnable(s, eintr ? futex_status::interrupted : futex_status::woken);
+      return;
     }
-    if (!failed()) obs_->after_step();
+    case step_kind::fire_timer:
+      advance_time(earliest_deadline());
+      return;
+    case step_kind::advance_clock:
+      advance_time(std::min(now_, kNoDeadline - 1 - kClockBumps[3]) + c.advance);
+      return;
+    case step_kind::run:
+      return;
   }
 }
 
@@ -259,12 +248,14 @@ futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uin
   point();
   const word_info* w = find_word(word);
   const auto offset = w ? static_cast<const char*>(word) - static_cast<const char*>(w->address) : 0;
-  if (w == nullptr || offset % width != 0 || offset + width > w->bytes || width != 4) {
-    fail(verdict_kind::futex_misuse, "T" + std::to_string(running_) + " futex wait on " +
-                                         name_of(word) + " (width " + std::to_string(width) +
-                                         "), which is not an aligned 32-bit word of a live atomic");
-    return futex_status::woken;
-  }
+  futex_call call;
+  call.thread = running_;
+  call.word = word;
+  call.width = width;
+  call.supported = w != nullptr && width == sizeof(std::uint32_t) && offset % width == 0 &&
+                   offset + width <= w->bytes;
+  obs_->on_futex_call(call);
+  if (!call.supported || failed()) return futex_status::woken;
   std::uint32_t value;
   std::memcpy(&value, word, sizeof value);
   event(ev::futex_wait, word, value, expected, static_cast<std::uint64_t>(deadline));
@@ -284,16 +275,21 @@ void scheduler::futex_wake(const void* word, std::size_t width, int count) {
 }
 
 void scheduler::wake_futex(const void* word, std::size_t width, int count) {
+  futex_call call;
+  call.thread = running_;
+  call.wake = true;
+  call.word = word;
+  call.width = width;
   for (const thread_state& t : threads_) {
     if (t.state == run_state::blocked && t.kind == wait_kind::futex && t.key == word &&
         t.width != width) {
-      fail(verdict_kind::futex_misuse,
-           "T" + std::to_string(running_) + " wakes " + name_of(word) + " as a " +
-               std::to_string(width * 8) + "-bit futex, but T" + std::to_string(t.id) +
-               " sleeps on it as a " + std::to_string(t.width * 8) + "-bit one");
-      return;
+      call.other_width_sleeper = t.id;
+      call.other_width = t.width;
+      break;
     }
   }
+  obs_->on_futex_call(call);
+  if (failed()) return;
   const int woken = wake_key(wait_kind::futex, word, width, count);
   event(ev::futex_wake, word, static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(woken));
 }
@@ -326,8 +322,9 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
             [](const thread_state* a, const thread_state* b) { return a->seq < b->seq; });
   int woken = 0;
   while (woken < count && n > 0) {
-    // FIFO by default; with several candidates and fewer wakes, the input picks.
-    const int i = (count - woken < n) ? pick_index(n) : 0;
+    // FIFO by default; with several candidates and fewer wakes, the chooser picks.
+    int i = 0;
+    if (count - woken < n && !chooser_->choose_waiter(n, &i)) i = 0;
     if (trace_) std::fprintf(stderr, "       T%d woken\n", queue[i]->id);
     mix(0x3a4e + queue[i]->id);
     make_runnable(*queue[i], futex_status::woken);
@@ -336,6 +333,15 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
     ++woken;
   }
   return woken;
+}
+
+void scheduler::park() { block(wait_kind::parked, nullptr, 0, kNoDeadline); }
+
+void scheduler::unpark(int thread) {
+  thread_state& t = threads_[thread];
+  if (t.state == run_state::blocked && t.kind == wait_kind::parked) {
+    make_runnable(t, futex_status::woken);
+  }
 }
 
 void scheduler::fail(verdict_kind kind, std::string message) {
