@@ -117,7 +117,10 @@ class program_runner final : public sim::observer {
   // T0's ending in destroy mode: once every other thread is in (or past) its final release, take
   // every token there will be, then delete the semaphore while those releases may be unwinding.
   void owner_destroys() {
-    if (!peers_in_final_release()) sched_.park();  // until after_step unparks it
+    if (!peers_in_final_release()) {
+      owner_parked_ = true;
+      sched_.park();  // until after_step unparks it
+    }
     const std::int64_t all = ledger() + releasing_now();
     if (!valid(all)) return;
     operation last;
@@ -380,7 +383,10 @@ class program_runner final : public sim::observer {
 
   void after_step(std::uint64_t steps) override {
     check_step_bound(sched_, steps);
-    if (prog_.owner_destroys && peers_in_final_release()) sched_.unpark(0);
+    if (owner_parked_ && peers_in_final_release()) {
+      owner_parked_ = false;
+      sched_.unpark(0);
+    }
     if (sched_.failed() || !sem_) return;
     const std::int64_t avail = available_now();
     std::int64_t low = ledger(), high = ledger();
@@ -444,6 +450,7 @@ class program_runner final : public sim::observer {
   std::vector<thread_ctx> ctx_;
   std::unique_ptr<Sem> sem_;
   bool destroyed_ = false;
+  bool owner_parked_ = false;
   std::int64_t released_ = 0;
   std::int64_t acquired_ = 0;
 };

@@ -18,7 +18,12 @@ namespace semfuzz {
 inline constexpr std::uint64_t kMaxSteps = 200'000;
 
 void check_futex_call(sim::scheduler& sched, const sim::futex_call& call);
-void check_step_bound(sim::scheduler& sched, std::uint64_t steps);
+
+void fail_runaway(sim::scheduler& sched);
+inline void check_step_bound(sim::scheduler& sched, std::uint64_t steps) {
+  if (steps > kMaxSteps) [[unlikely]]
+    fail_runaway(sched);
+}
 
 }  // namespace semfuzz
 

@@ -5,13 +5,6 @@
 namespace semfuzz::sim {
 namespace {
 
-// Choice bytes at or above this value are actions on sleepers or on the clock, not runs
-// (fuzz/FORMAT.md, "Choice bytes").
-constexpr std::uint8_t kActionBase = 0xF0;
-constexpr int kWakeActions = 8;    // 0xF0..0xF7: a sleeper returns (odd: with EINTR)
-constexpr int kTimerActions = 12;  // 0xF8..0xFB: fire the earliest timer
-constexpr int kBumpBase = 0xFC;    // 0xFC..0xFF: advance the clock by kClockBumps[byte & 3]
-
 int index_of(const int* ids, int count, int id) {
   for (int i = 0; i < count; ++i) {
     if (ids[i] == id) return i;
@@ -37,26 +30,6 @@ bool offered(const step_choice& c, const step_options& o) {
 
 }  // namespace
 
-step_choice decode_step(std::uint8_t byte, const step_options& o) {
-  step_choice c;
-  if (byte < kActionBase) {
-    c.kind = step_kind::run;
-    c.thread = o.runnable[byte % o.runnable_count];
-    return c;
-  }
-  const int action = byte - kActionBase;
-  if (action < kWakeActions && o.sleeper_count > 0) {
-    c.kind = (action & 1) ? step_kind::interrupt : step_kind::spurious;
-    c.thread = o.sleepers[action % o.sleeper_count];
-  } else if (action < kTimerActions && o.timers) {
-    c.kind = step_kind::fire_timer;
-  } else {
-    c.kind = step_kind::advance_clock;
-    c.advance = kClockBumps[action & 3];
-  }
-  return c;
-}
-
 int encode_step(const step_choice& c, const step_options& o) {
   if (!offered(c, o)) return -1;
   switch (c.kind) {
@@ -80,18 +53,6 @@ int encode_step(const step_choice& c, const step_options& o) {
                               std::begin(kClockBumps));
   }
   return -1;
-}
-
-bool byte_stream_chooser::choose_step(const step_options& options, step_choice* out) {
-  if (pos_ >= size_) return false;
-  *out = decode_step(bytes_[pos_++], options);
-  return true;
-}
-
-bool byte_stream_chooser::choose_waiter(int queued, int* index) {
-  if (pos_ >= size_) return false;
-  *index = bytes_[pos_++] % queued;
-  return true;
 }
 
 std::uint64_t random_chooser::next() {  // splitmix64

@@ -66,23 +66,69 @@ class chooser {
   virtual bool choose_waiter(int queued, int* index) = 0;
 };
 
-// The fuzzer's input: one byte per decision, decoded as fuzz/FORMAT.md says. Once the bytes run
-// out it has no opinion.
-class byte_stream_chooser final : public chooser {
- public:
-  byte_stream_chooser(const std::uint8_t* bytes, std::size_t size) : bytes_(bytes), size_(size) {}
-  bool choose_step(const step_options& options, step_choice* out) override;
-  bool choose_waiter(int queued, int* index) override;
-  std::size_t used() const { return pos_; }
-
- private:
-  const std::uint8_t* bytes_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
+// Choice bytes at or above kActionBase are actions on sleepers or on the clock, not runs
+// (fuzz/FORMAT.md, "Choice bytes"): 0xF0..0xF7 a sleeper returns (odd: with EINTR), 0xF8..0xFB
+// the earliest timer fires, 0xFC..0xFF the clock moves by kClockBumps[byte & 3].
+inline constexpr std::uint8_t kActionBase = 0xF0;
+inline constexpr int kWakeActions = 8;
+inline constexpr int kTimerActions = 12;
+inline constexpr int kBumpBase = 0xFC;
 
 // The step a choice byte stands for, given the options (total: every byte means a step).
-step_choice decode_step(std::uint8_t byte, const step_options& options);
+[[gnu::always_inline]] inline step_choice decode_step(std::uint8_t byte, const step_options& o) {
+  step_choice c;
+  if (byte < kActionBase) {
+    c.kind = step_kind::run;
+    c.thread = o.runnable[byte % o.runnable_count];
+    return c;
+  }
+  const int action = byte - kActionBase;
+  if (action < kWakeActions && o.sleeper_count > 0) {
+    c.kind = (action & 1) ? step_kind::interrupt : step_kind::spurious;
+    c.thread = o.sleepers[action % o.sleeper_count];
+  } else if (action < kTimerActions && o.timers) {
+    c.kind = step_kind::fire_timer;
+  } else {
+    c.kind = step_kind::advance_clock;
+    c.advance = kClockBumps[action & 3];
+  }
+  return c;
+}
+
+// A cursor over choice bytes: one byte per decision, decoded as fuzz/FORMAT.md says; false once
+// the bytes run out. Not polymorphic, so that the scheduler's fast path for the fuzzer's own
+// chooser is a plain call (no virtual dispatch, no UBSan vptr check per step).
+struct choice_bytes {
+  const std::uint8_t* bytes = nullptr;
+  std::size_t size = 0;
+  std::size_t pos = 0;
+  [[gnu::always_inline]] bool step(const step_options& options, step_choice* out) {
+    if (pos >= size) return false;
+    *out = decode_step(bytes[pos++], options);
+    return true;
+  }
+  [[gnu::always_inline]] bool waiter(int queued, int* index) {
+    if (pos >= size) return false;
+    *index = bytes[pos++] % queued;
+    return true;
+  }
+};
+
+// The fuzzer's input as a chooser. Once the bytes run out it has no opinion.
+class byte_stream_chooser final : public chooser {
+ public:
+  byte_stream_chooser(const std::uint8_t* bytes, std::size_t size) : stream_{bytes, size} {}
+  bool choose_step(const step_options& options, step_choice* out) override {
+    return stream_.step(options, out);
+  }
+  bool choose_waiter(int queued, int* index) override { return stream_.waiter(queued, index); }
+  std::size_t used() const { return stream_.pos; }
+  choice_bytes& stream() { return stream_; }
+
+ private:
+  choice_bytes stream_;
+};
+
 // A byte that decode_step turns into `choice` under `options`, or -1 when none does (EINTR of
 // the first of two sleepers, for one: see fuzz/FORMAT.md).
 int encode_step(const step_choice& choice, const step_options& options);

@@ -56,6 +56,8 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   body_ = body;
   body_arg_ = arg;
   chooser_ = &choose;
+  auto* stream = dynamic_cast<byte_stream_chooser*>(&choose);
+  bytes_ = stream ? &stream->stream() : nullptr;
   obs_ = obs;
   trace_ = trace;
   now_ = kStartTime;
@@ -64,6 +66,7 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   last_ = 0;
   steps_ = 0;
   wait_seq_ = 0;
+  sleeping_ = 0;
   hash_ = kFnvOffset;
   verdict_ = verdict{};
   while (static_cast<int>(fibers_.size()) < threads) {
@@ -93,6 +96,7 @@ vtime scheduler::earliest_deadline() const {
 }
 
 void scheduler::make_runnable(thread_state& t, futex_status result) {
+  sleeping_ -= t.sleeping();
   t.state = run_state::runnable;
   t.result = result;
   t.kind = wait_kind::none;
@@ -147,9 +151,9 @@ void scheduler::schedule_loop() {
     }
     int pick = -1;
     step_choice c;
+    const step_options options{runnable, n_runnable, sleepers, n_sleepers, timers};
     if ((n_runnable > 1 || n_sleepers > 0) &&
-        chooser_->choose_step(step_options{runnable, n_runnable, sleepers, n_sleepers, timers},
-                              &c)) {
+        (bytes_ ? bytes_->step(options, &c) : chooser_->choose_step(options, &c))) {
       if (c.kind == step_kind::run) {
         pick = c.thread;
       } else {
@@ -193,17 +197,6 @@ void scheduler::act(const step_choice& c) {
     case step_kind::run:
       return;
   }
-}
-
-int scheduler::sleeping_threads() const {
-  int n = 0;
-  for (const thread_state& t : threads_) n += t.sleeping();
-  return n;
-}
-
-void scheduler::point() {
-  if (!simulating()) return;
-  host_.yield_to_host();
 }
 
 vtime scheduler::read_clock() {
@@ -306,6 +299,7 @@ futex_status scheduler::block(wait_kind kind, const void* key, std::size_t width
   t.width = width;
   t.deadline = deadline;
   t.seq = wait_seq_++;
+  sleeping_ += t.sleeping();
   host_.yield_to_host();
   return t.result;
 }
@@ -324,7 +318,9 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
   while (woken < count && n > 0) {
     // FIFO by default; with several candidates and fewer wakes, the chooser picks.
     int i = 0;
-    if (count - woken < n && !chooser_->choose_waiter(n, &i)) i = 0;
+    if (count - woken < n && !(bytes_ ? bytes_->waiter(n, &i) : chooser_->choose_waiter(n, &i))) {
+      i = 0;
+    }
     if (trace_) std::fprintf(stderr, "       T%d woken\n", queue[i]->id);
     mix(0x3a4e + queue[i]->id);
     make_runnable(*queue[i], futex_status::woken);

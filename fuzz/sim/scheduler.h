@@ -142,16 +142,20 @@ class scheduler {
 
   // ---- For the simulated platform (called from fibers, or from harness code between steps,
   // ---- where they do not yield).
-  // A scheduling point: `what` describes the event about to happen (trace only).
-  void point();
+  // A scheduling point: the running fiber hands control back to the scheduler.
+  void point() {
+    if (simulating()) host_.yield_to_host();
+  }
   // Whether a simulated thread is running its own code (not the scheduler or harness code).
   bool simulating() const { return running_ >= 0 && !quiet_; }
   // Harness code inside a simulated thread (an oracle reading available()): no scheduling
   // points, no events, no mutexes, for the lifetime of the section.
   class harness_section {
    public:
-    explicit harness_section(scheduler& s) : s_(s), outer_(s.quiet_) { s.quiet_ = true; }
-    ~harness_section() { s_.quiet_ = outer_; }
+    [[gnu::always_inline]] explicit harness_section(scheduler& s) : s_(s), outer_(s.quiet_) {
+      s.quiet_ = true;
+    }
+    [[gnu::always_inline]] ~harness_section() { s_.quiet_ = outer_; }
     harness_section(const harness_section&) = delete;
     harness_section& operator=(const harness_section&) = delete;
 
@@ -207,7 +211,7 @@ class scheduler {
   // The event of the last step (or of the last event before it blocked), and how many threads
   // sleep in a futex or condition-variable wait: the scheduler's part of the abstract state.
   ev last_event() const { return last_event_; }
-  int sleeping_threads() const;
+  int sleeping_threads() const { return sleeping_; }
 
  private:
   struct thread_state;
@@ -236,12 +240,14 @@ class scheduler {
   body_fn body_ = nullptr;
   void* body_arg_ = nullptr;
   chooser* chooser_ = nullptr;
+  choice_bytes* bytes_ = nullptr;  // chooser_'s bytes, when it is the fuzzer's (a direct call)
   observer* obs_ = nullptr;
   vtime now_ = kStartTime;
   int running_ = -1;
   int last_ = 0;
   std::uint64_t steps_ = 0;
   std::uint64_t wait_seq_ = 0;
+  int sleeping_ = 0;  // threads blocked in a futex or condition-variable wait
   std::uint64_t hash_ = 0;
   bool trace_ = false;
   bool quiet_ = false;
