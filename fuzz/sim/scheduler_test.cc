@@ -67,19 +67,25 @@ const std::uint64_t* addr64(const void* atomic) {
   return static_cast<const std::uint64_t*>(atomic);
 }
 
-TEST(Scheduler, FairPolicyRunsEachThreadUntilItEnds) {
-  harness h;
-  scheduler::scope scope(h.sched);
-  word w(0);
-  std::vector<int> order;
+// Two threads, each `atomics` times: an atomic fetch_add (a scheduling point before it), then
+// its id appended to `order`.
+void add_counters(harness& h, word& w, std::vector<int>& order, int atomics) {
   for (int t = 0; t < 2; ++t) {
-    h.bodies.push_back([&](int self) {
-      for (int i = 0; i < 3; ++i) {
+    h.bodies.push_back([&w, &order, atomics](int self) {
+      for (int i = 0; i < atomics; ++i) {
         w.fetch_add(1);
         order.push_back(self);
       }
     });
   }
+}
+
+TEST(Scheduler, FairPolicyRunsEachThreadUntilItEnds) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  std::vector<int> order;
+  add_counters(h, w, order, 3);
   EXPECT_FALSE(h.run({}).failed());
   EXPECT_EQ(order, (std::vector<int>{0, 0, 0, 1, 1, 1}));
   EXPECT_EQ(h.obs.steps, 8u);  // three atomics and the end of each body
@@ -90,14 +96,7 @@ TEST(Scheduler, ChoiceBytesPickAmongRunnableThreads) {
   scheduler::scope scope(h.sched);
   word w(0);
   std::vector<int> order;
-  for (int t = 0; t < 2; ++t) {
-    h.bodies.push_back([&](int self) {
-      for (int i = 0; i < 2; ++i) {
-        w.fetch_add(1);  // a scheduling point before each
-        order.push_back(self);
-      }
-    });
-  }
+  add_counters(h, w, order, 2);
   // Steps: T1 to its first point, T0 to its first point, then T1 (its first fetch_add), 2 % 2 =
   // T0 (its first), T1 (its second, then it ends); the bytes run out and the fair policy runs T0.
   EXPECT_FALSE(h.run({1, 0, 1, 2, 1}).failed());
