@@ -9,12 +9,8 @@
 #include "fuzz/sha1.h"
 #include "fuzz/sim/chooser.h"
 
-#if defined(__has_include)
-#if __has_include(<sanitizer/common_interface_defs.h>)
-#include <sanitizer/common_interface_defs.h>
-#define SEMFUZZ_DEATH_CALLBACK 1
-#endif
-#endif
+// Provided by every sanitizer runtime; weak, so that builds without one link (it is null there).
+extern "C" [[gnu::weak]] void __sanitizer_set_death_callback(void (*callback)());
 
 namespace semfuzz {
 namespace {
@@ -42,7 +38,6 @@ std::string write_artifact(const std::string& prefix, const std::vector<std::uin
   return std::fclose(f) == 0 && ok ? name : "";
 }
 
-#if SEMFUZZ_DEATH_CALLBACK
 void on_sanitizer_death() {
   if (g_running.record == nullptr || g_running.prefix == nullptr) return;
   const std::string name =
@@ -50,7 +45,6 @@ void on_sanitizer_death() {
   std::fprintf(stderr, "%s: seed %" PRIu64 ": sanitizer report -> %s\n", g_running.file->c_str(),
                g_running.seed, name.empty() ? "(artifact not written)" : name.c_str());
 }
-#endif
 
 }  // namespace
 
@@ -69,9 +63,8 @@ run_result run_random_schedule(const program& prog, std::uint64_t seed,
 
 int random_schedules_main(const std::vector<std::filesystem::path>& files, int schedules,
                           std::uint64_t seed, const std::string& artifact_prefix) {
-#if SEMFUZZ_DEATH_CALLBACK
-  __sanitizer_set_death_callback(&on_sanitizer_death);
-#endif
+  if (&__sanitizer_set_death_callback != nullptr)
+    __sanitizer_set_death_callback(&on_sanitizer_death);
   g_running.prefix = &artifact_prefix;
   long runs = 0, failed = 0;
   int status = 0;
