@@ -382,12 +382,12 @@ class program_runner final : public sim::observer {
   void on_futex_call(const sim::futex_call& call) override { check_futex_call(sched_, call); }
 
   void after_step(std::uint64_t steps) override {
-    check_step_bound(sched_, steps);
+    if (!check_step_bound(sched_, steps)) return;  // runaway
     if (owner_parked_ && peers_in_final_release()) {
       owner_parked_ = false;
       sched_.unpark(0);
     }
-    if (sched_.failed() || !sem_) return;
+    if (!sem_) return;
     const std::int64_t avail = available_now();
     std::int64_t low = ledger(), high = ledger();
     for (std::size_t i = 0; i < ctx_.size(); ++i) {

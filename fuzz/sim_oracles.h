@@ -19,10 +19,13 @@ inline constexpr std::uint64_t kMaxSteps = 200'000;
 
 void check_futex_call(sim::scheduler& sched, const sim::futex_call& call);
 
+// Returns false when it failed the run.
 void fail_runaway(sim::scheduler& sched);
-inline void check_step_bound(sim::scheduler& sched, std::uint64_t steps) {
-  if (steps > kMaxSteps) [[unlikely]]
-    fail_runaway(sched);
+inline bool check_step_bound(sim::scheduler& sched, std::uint64_t steps) {
+  if (steps <= kMaxSteps) [[likely]]
+    return true;
+  fail_runaway(sched);
+  return false;
 }
 
 }  // namespace semfuzz

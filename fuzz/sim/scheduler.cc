@@ -206,6 +206,10 @@ vtime scheduler::read_clock() {
   return now_;
 }
 
+void scheduler::point() {
+  if (simulating()) host_.yield_to_host();
+}
+
 void scheduler::register_word(const void* address, std::size_t bytes) {
   words_.push_back(word_info{address, bytes, next_word_id_++});
 }

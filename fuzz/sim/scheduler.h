@@ -143,9 +143,7 @@ class scheduler {
   // ---- For the simulated platform (called from fibers, or from harness code between steps,
   // ---- where they do not yield).
   // A scheduling point: the running fiber hands control back to the scheduler.
-  void point() {
-    if (simulating()) host_.yield_to_host();
-  }
+  void point();
   // Whether a simulated thread is running its own code (not the scheduler or harness code).
   bool simulating() const { return running_ >= 0 && !quiet_; }
   // Harness code inside a simulated thread (an oracle reading available()): no scheduling
