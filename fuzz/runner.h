@@ -50,11 +50,7 @@ class program_runner final : public sim::observer {
   program_runner(const program& prog, sim::scheduler& sched, bool trace)
       : prog_(prog), sched_(sched), trace_(trace), ctx_(prog.threads.size()) {}
 
-  run_result run(const std::uint8_t* choices, std::size_t size) {
-    sim::byte_stream_chooser bytes(choices, size);
-    return run(bytes);
-  }
-
+  // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
   run_result run(sim::chooser& choose) {
     sim::scheduler::scope scope(sched_);
     sem_ = std::make_unique<Sem>(prog_.initial);
@@ -117,10 +113,7 @@ class program_runner final : public sim::observer {
   // T0's ending in destroy mode: once every other thread is in (or past) its final release, take
   // every token there will be, then delete the semaphore while those releases may be unwinding.
   void owner_destroys() {
-    if (!peers_in_final_release()) {
-      owner_parked_ = true;
-      sched_.park();  // until after_step unparks it
-    }
+    if (!peers_in_final_release()) sched_.park();  // until after_step unparks it
     const std::int64_t all = ledger() + releasing_now();
     if (!valid(all)) return;
     operation last;
@@ -383,10 +376,7 @@ class program_runner final : public sim::observer {
 
   void after_step(std::uint64_t steps) override {
     if (!check_step_bound(sched_, steps)) return;  // runaway
-    if (owner_parked_ && peers_in_final_release()) {
-      owner_parked_ = false;
-      sched_.unpark(0);
-    }
+    if (sched_.any_parked() && peers_in_final_release()) sched_.unpark(0);
     if (!sem_) return;
     const std::int64_t avail = available_now();
     std::int64_t low = ledger(), high = ledger();
@@ -450,7 +440,6 @@ class program_runner final : public sim::observer {
   std::vector<thread_ctx> ctx_;
   std::unique_ptr<Sem> sem_;
   bool destroyed_ = false;
-  bool owner_parked_ = false;
   std::int64_t released_ = 0;
   std::int64_t acquired_ = 0;
 };

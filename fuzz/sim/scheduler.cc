@@ -67,6 +67,7 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   steps_ = 0;
   wait_seq_ = 0;
   sleeping_ = 0;
+  parked_ = 0;
   hash_ = kFnvOffset;
   verdict_ = verdict{};
   while (static_cast<int>(fibers_.size()) < threads) {
@@ -335,11 +336,15 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
   return woken;
 }
 
-void scheduler::park() { block(wait_kind::parked, nullptr, 0, kNoDeadline); }
+void scheduler::park() {
+  ++parked_;
+  block(wait_kind::parked, nullptr, 0, kNoDeadline);
+}
 
 void scheduler::unpark(int thread) {
   thread_state& t = threads_[thread];
   if (t.state == run_state::blocked && t.kind == wait_kind::parked) {
+    --parked_;
     make_runnable(t, futex_status::woken);
   }
 }

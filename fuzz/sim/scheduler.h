@@ -189,6 +189,7 @@ class scheduler {
   // return). unpark of a thread that is not parked does nothing. No scheduling point.
   void park();
   void unpark(int thread);
+  bool any_parked() const { return parked_ > 0; }
 
   // Records the first violation (the observer's judgement); the run stops at the next scheduling
   // point (the calling fiber, if any, is abandoned there, after its temporaries are gone) or after
@@ -246,6 +247,7 @@ class scheduler {
   std::uint64_t steps_ = 0;
   std::uint64_t wait_seq_ = 0;
   int sleeping_ = 0;  // threads blocked in a futex or condition-variable wait
+  int parked_ = 0;
   std::uint64_t hash_ = 0;
   bool trace_ = false;
   bool quiet_ = false;

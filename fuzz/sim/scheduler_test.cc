@@ -284,13 +284,18 @@ TEST(Scheduler, ParkedThreadsWaitForUnpark) {
     h.sched.park();
     order.push_back(self);
   });
+  bool was_parked = false;
   h.bodies.push_back([&](int self) {
     w.load();
     order.push_back(self);
+    was_parked = h.sched.any_parked();
     h.sched.unpark(0);
+    h.sched.unpark(0);  // no longer parked: nothing happens
   });
   EXPECT_FALSE(h.run({}).failed());
   EXPECT_EQ(order, (std::vector<int>{1, 0}));
+  EXPECT_TRUE(was_parked);
+  EXPECT_FALSE(h.sched.any_parked());
   EXPECT_EQ(h.sched.sleeping_threads(), 0);
 }
 
