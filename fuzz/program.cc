@@ -12,13 +12,7 @@ namespace {
 constexpr std::int64_t kMax = internal::kMaxTokens;
 constexpr std::int64_t kMs = 1'000'000;  // nanoseconds
 
-// Operation byte pair, v1:
-//   opcode bits 0-2  kind: 0 acquire, 1 release, 2 try_acquire, 3 try_acquire(n, ms),
-//                          4 try_acquire_for, 5 try_acquire_until, 6 available, 7 release
-//          bits 3-5  timeout class (see kMsTimeouts / kNsTimeouts)
-//          bits 6-7  count class: 0-1 small n = arg % 5; 2 near or past max():
-//                    arg odd: max() - ((arg >> 1) & 7), even: max() + 1 + ((arg >> 1) & 7);
-//                    3 negative: -1 - (arg & 7)
+// The operation byte pair (opcode, argument) of format v1: fuzz/FORMAT.md, "Program bytes".
 constexpr op_kind kKinds[8] = {op_kind::acquire,         op_kind::release,
                                op_kind::try_acquire,     op_kind::try_acquire_ms,
                                op_kind::try_acquire_for, op_kind::try_acquire_until,

@@ -1,21 +1,10 @@
 // The fuzz input format: a byte string decodes into a program (which semaphore algorithm, the
 // initial tokens, 1..6 threads each running a short list of operations, and whether the owner
 // destroys the semaphore after its last acquire) followed by the choice stream that drives the
-// scheduler. Decoding is total: every byte string is a valid input; a short one decodes to a
-// smaller program and an empty choice stream.
+// scheduler. Decoding is total: every byte string is a valid input.
 //
-// Format v1 (byte by byte; a missing byte reads as 0 where a count is expected, which ends the
-// program):
-//   [0] header    bits 0-1 algorithm (0 split64, 1 word32, 2 condvar, 3 split64)
-//                 bits 2-4 threads - 1, taken modulo 6 (so 1..6)
-//                 bit  5   the owner (thread 0) destroys the semaphore after its last acquire
-//                 bits 6-7 format version; only v1 exists, other values decode as v1
-//   [1] initial   < 0xF8: initial tokens = byte % 8;  >= 0xF8: max() - (byte & 7)
-//   per thread:   one count byte: ops = byte % 8; in destroy mode bit 3 + 1 is the token count
-//                 of the release every non-owner thread ends with
-//                 then 2 bytes per operation: an opcode byte and an argument byte (the mapping
-//                 is documented at decode_operation in program.cc)
-//   the rest      the choice stream (see fuzz/sim/scheduler.h)
+// The format, byte by byte and versioned, is specified in fuzz/FORMAT.md (one place; pinned by
+// the golden tests it names). This header is the program's data model and the decoder's API.
 #ifndef SEMFUZZ_FUZZ_PROGRAM_H_
 #define SEMFUZZ_FUZZ_PROGRAM_H_
 

@@ -31,6 +31,7 @@
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/internal/limits.h"
 #include "semfuzz/semaphore.h"
@@ -52,14 +53,15 @@ class program_runner final : public sim::observer {
         ctx_(prog.threads.size()),
         ledger_(prog.initial) {}
 
-  run_result run(const std::uint8_t* choices, std::size_t size) {
+  // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
+  run_result run(sim::chooser& choose) {
     sim::scheduler::scope scope(sched_);
     sem_ = std::make_unique<Sem>(prog_.initial);
     sim::reset_states();
     if (trace_) std::fprintf(stderr, "%s", describe(prog_).c_str());
     run_result r;
     r.outcome = sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body, this,
-                           choices, size, this, trace_);
+                           choose, this, trace_);
     sem_.reset();
     r.trace_hash = sched_.trace_hash();
     return r;
@@ -100,11 +102,10 @@ class program_runner final : public sim::observer {
     ctx_[t].finished = true;
   }
 
-  // T0's ending in destroy mode (the protocol: fuzz/contract.h). The scheduler parks T0 in a
-  // harness wait until harness_wait_over() says its peers are in their final releases.
+  // T0's ending in destroy mode (the protocol: fuzz/contract.h). T0 parks until after_step()
+  // sees its peers in their final releases.
   void owner_destroys() {
-    if (!peers_in_final_release())
-      sched_.block(sim::wait_kind::harness, nullptr, 0, sim::kNoDeadline);
+    if (!peers_in_final_release()) sched_.park();  // until after_step unparks it
     operation last;
     if (!contract::owner_last_acquire(ledger_.tokens() + releasing_now(), last)) return;
     if (!execute(0, last)) return;
@@ -225,7 +226,11 @@ class program_runner final : public sim::observer {
     }
   }
 
-  void after_step() override {
+  void on_futex_call(const sim::futex_call& call) override { check_futex_call(sched_, call); }
+
+  void after_step(std::uint64_t steps) override {
+    if (!check_step_bound(sched_, steps)) return;  // runaway
+    if (sched_.any_parked() && peers_in_final_release()) sched_.unpark(0);
     if (!sem_) return;
     const std::int64_t avail = available_now();
     std::int64_t low = ledger_.tokens(), high = low;
@@ -283,8 +288,6 @@ class program_runner final : public sim::observer {
                                            " = " + std::to_string(ledger_.tokens()));
     }
   }
-
-  bool harness_wait_over(int t) override { return t == 0 && peers_in_final_release(); }
 
   const program& prog_;
   sim::scheduler& sched_;

@@ -17,13 +17,18 @@ sim::scheduler& shared_scheduler() {
 
 }  // namespace
 
+run_result run_schedule_program(const program& prog, sim::chooser& choose, bool trace) {
+  return contract::visit_algorithm(
+      prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
+        using sem = basic_semaphore<A, sim::sim_platform>;
+        return program_runner<sem>(prog, shared_scheduler(), trace).run(choose);
+      });
+}
+
 run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace) {
   const decoded_input in = decode(data, size);
-  return contract::visit_algorithm(in.prog.algo, [&]<template <class> class A>(
-                                                     contract::algorithm_tag<A>) {
-    using sem = basic_semaphore<A, sim::sim_platform>;
-    return program_runner<sem>(in.prog, shared_scheduler(), trace).run(in.choices, in.choice_size);
-  });
+  sim::byte_stream_chooser bytes(in.choices, in.choice_size);
+  return run_schedule_program(in.prog, bytes, trace);
 }
 
 }  // namespace semfuzz

@@ -10,8 +10,12 @@
 
 namespace semfuzz {
 
-// Decodes and runs one input. trace: print the program and every step to stderr.
+// Decodes and runs one input (its choice bytes decide the schedule). trace: print the program
+// and every step to stderr.
 run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace);
+
+// Runs a program with `choose` deciding the schedule.
+run_result run_schedule_program(const program& prog, sim::chooser& choose, bool trace);
 
 }  // namespace semfuzz
 

@@ -2,6 +2,10 @@
 // and every file in every directory given, several times each (-runs=N, default 3), and prints
 // the throughput. Other libFuzzer-style flags are accepted and ignored. Exit status 0 when all
 // pass; a failing input aborts with its verdict, like under libFuzzer.
+//
+// -random_schedules=N [-random_seed=S] [-artifact_prefix=P]: instead, runs each file's program
+// under N seeded-random schedules (fuzz/random_schedules.h); the schedule target only, the
+// others exit 2.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -16,6 +20,14 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+
+namespace semfuzz {
+// Defined by the schedule target (fuzz/random_schedules.cc); weak, so that the other targets
+// link without it.
+[[gnu::weak]] int random_schedules_main(const std::vector<std::filesystem::path>& files,
+                                        int schedules, std::uint64_t seed,
+                                        const std::string& artifact_prefix);
+}  // namespace semfuzz
 
 namespace {
 
@@ -41,18 +53,28 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: %s [-runs=N] FILE|DIR...\n  replays each input N times (default 3); this "
-                 "build has no fuzzing engine\n",
-                 argv[0]);
+                 "build has no fuzzing engine\n"
+                 "       %s -random_schedules=N [-random_seed=S] [-artifact_prefix=P] FILE...\n"
+                 "  runs each input's program under N seeded-random schedules (schedule target)\n",
+                 argv[0], argv[0]);
     return 2;
   }
-  const auto started = std::chrono::steady_clock::now();
-  bool ok = true;
-  int files = 0;
+  int random_schedules = 0;
+  std::uint64_t random_seed = 1;
+  std::string artifact_prefix;
+  std::vector<std::filesystem::path> paths;
   for (int i = 1; i < argc; ++i) {
     const std::filesystem::path arg(argv[i]);
-    if (arg.c_str()[0] == '-') {  // libFuzzer-style flags: -runs=N counts, the rest are ignored
-      if (std::strncmp(argv[i], "-runs=", 6) == 0)
+    if (arg.c_str()[0] == '-') {  // libFuzzer-style flags: these count, the rest are ignored
+      if (std::strncmp(argv[i], "-runs=", 6) == 0) {
         g_repetitions = std::max(1, std::atoi(argv[i] + 6));
+      } else if (std::strncmp(argv[i], "-random_schedules=", 18) == 0) {
+        random_schedules = std::atoi(argv[i] + 18);
+      } else if (std::strncmp(argv[i], "-random_seed=", 13) == 0) {
+        random_seed = std::strtoull(argv[i] + 13, nullptr, 10);
+      } else if (std::strncmp(argv[i], "-artifact_prefix=", 17) == 0) {
+        artifact_prefix = argv[i] + 17;
+      }
       continue;
     }
     std::error_code ec;
@@ -65,12 +87,25 @@ int main(int argc, char** argv) {
         }
       }
       std::sort(entries.begin(), entries.end());
-      for (const auto& p : entries) ok &= replay_file(p), ++files;
+      paths.insert(paths.end(), entries.begin(), entries.end());
     } else {
-      ok &= replay_file(arg);
-      ++files;
+      paths.push_back(arg);
     }
   }
+  if (random_schedules > 0) {
+    if (&semfuzz::random_schedules_main == nullptr) {
+      std::fprintf(stderr,
+                   "semfuzz: -random_schedules needs the schedule target's replay binary "
+                   "(schedule_replay); %s runs its inputs on real threads or one thread\n",
+                   argv[0]);
+      return 2;
+    }
+    return semfuzz::random_schedules_main(paths, random_schedules, random_seed, artifact_prefix);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  bool ok = true;
+  for (const auto& p : paths) ok &= replay_file(p);
+  const int files = static_cast<int>(paths.size());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double execs = static_cast<double>(files) * g_repetitions;

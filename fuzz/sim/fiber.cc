@@ -40,6 +40,9 @@
 #if SEMFUZZ_ASM_SWITCH
 // semfuzz_switch_stack(save, next): saves the callee-saved registers, MXCSR and the x87 control
 // word on the current stack, stores the stack pointer in *save, and resumes the stack `next`.
+// It leaves through `pop; jmp *` rather than `ret`: a ret to another stack's return address
+// always misses the CPU's return-stack predictor (about 5 ns per switch here; Boost.Context's
+// jump_fcontext does the same).
 // A fresh stack is laid out by prepare_stack() so that the first switch "returns" into
 // semfuzz_fiber_trampoline with r12 = argument and r13 = entry function.
 extern "C" void semfuzz_switch_stack(void** save, void* next);
@@ -70,7 +73,8 @@ semfuzz_switch_stack:
   popq %r12
   popq %rbx
   popq %rbp
-  ret
+  popq %rcx
+  jmpq *%rcx
   .cfi_endproc
   .size semfuzz_switch_stack,.-semfuzz_switch_stack
 

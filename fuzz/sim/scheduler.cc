@@ -16,9 +16,6 @@ enum class run_state : std::uint8_t { runnable, blocked, done };
 constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
 constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
 
-// Choice bytes at or above this value are actions on sleepers or on the clock, not picks.
-constexpr std::uint8_t kActionBase = 0xF0;
-
 }  // namespace
 
 struct scheduler::thread_state {
@@ -53,14 +50,14 @@ void scheduler::mix(std::uint64_t v) {
   hash_ ^= hash_ >> 29;
 }
 
-verdict scheduler::run(int threads, body_fn body, void* arg, const std::uint8_t* choices,
-                       std::size_t size, observer* obs, bool trace) {
+verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, observer* obs,
+                       bool trace) {
   threads = std::clamp(threads, 0, kMaxThreads);
   body_ = body;
   body_arg_ = arg;
-  choices_ = choices;
-  choice_size_ = size;
-  choice_pos_ = 0;
+  chooser_ = &choose;
+  auto* stream = dynamic_cast<byte_stream_chooser*>(&choose);
+  bytes_ = stream ? &stream->stream() : nullptr;
   obs_ = obs;
   trace_ = trace;
   now_ = kStartTime;
@@ -69,6 +66,8 @@ verdict scheduler::run(int threads, body_fn body, void* arg, const std::uint8_t*
   last_ = 0;
   steps_ = 0;
   wait_seq_ = 0;
+  sleeping_ = 0;
+  parked_ = 0;
   hash_ = kFnvOffset;
   verdict_ = verdict{};
   while (static_cast<int>(fibers_.size()) < threads) {
@@ -89,18 +88,6 @@ void scheduler::fiber_body(void* arg) {
   t->owner->body_(t->owner->body_arg_, t->id);
 }
 
-bool scheduler::next_choice(std::uint8_t* byte) {
-  if (choice_pos_ >= choice_size_) return false;
-  *byte = choices_[choice_pos_++];
-  return true;
-}
-
-int scheduler::pick_index(int count) {
-  std::uint8_t b;
-  if (count <= 1 || !next_choice(&b)) return 0;
-  return b % count;
-}
-
 vtime scheduler::earliest_deadline() const {
   vtime best = kNoDeadline;
   for (const thread_state& t : threads_) {
@@ -110,6 +97,7 @@ vtime scheduler::earliest_deadline() const {
 }
 
 void scheduler::make_runnable(thread_state& t, futex_status result) {
+  sleeping_ -= t.sleeping();
   t.state = run_state::runnable;
   t.result = result;
   t.kind = wait_kind::none;
@@ -143,18 +131,14 @@ bool scheduler::advance_time(vtime to) {
 
 void scheduler::schedule_loop() {
   int runnable[kMaxThreads];
-  thread_state* sleepers[kMaxThreads];
+  int sleepers[kMaxThreads];
   while (!failed()) {
     int n_runnable = 0, n_sleepers = 0;
     bool timers = false;
-    for (thread_state& t : threads_) {
-      if (t.state == run_state::blocked && t.kind == wait_kind::harness &&
-          obs_->harness_wait_over(t.id)) {
-        make_runnable(t, futex_status::woken);
-      }
+    for (const thread_state& t : threads_) {
       if (t.state == run_state::runnable) runnable[n_runnable++] = t.id;
       if (t.sleeping()) {
-        sleepers[n_sleepers++] = &t;
+        sleepers[n_sleepers++] = t.id;
         timers |= t.deadline != kNoDeadline;
       }
     }
@@ -167,26 +151,16 @@ void scheduler::schedule_loop() {
       continue;
     }
     int pick = -1;
-    std::uint8_t b;
-    if ((n_runnable > 1 || n_sleepers > 0) && next_choice(&b)) {
-      if (b >= kActionBase) {
-        const int action = b - kActionBase;
-        if (action < 8 && n_sleepers > 0) {  // a spurious return, or EINTR
-          thread_state& s = *sleepers[action % n_sleepers];
-          const bool eintr = (action & 1) != 0 && s.kind == wait_kind::futex;
-          if (trace_)
-            std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
-          mix(0x5b00 + s.id * 2 + eintr);
-          make_runnable(s, eintr ? futex_status::interrupted : futex_status::woken);
-        } else if (action < 12 && timers) {
-          advance_time(earliest_deadline());
-        } else {
-          static constexpr vtime kBumps[4] = {100'000, 1'000'000, 10'000'000, 100'000'000};
-          advance_time(std::min(now_, kNoDeadline - 1 - kBumps[3]) + kBumps[action & 3]);
-        }
+    step_choice c;
+    const step_options options{runnable, n_runnable, sleepers, n_sleepers, timers};
+    if ((n_runnable > 1 || n_sleepers > 0) &&
+        (bytes_ ? bytes_->step(options, &c) : chooser_->choose_step(options, &c))) {
+      if (c.kind == step_kind::run) {
+        pick = c.thread;
+      } else {
+        act(c);
         continue;
       }
-      pick = runnable[b % n_runnable];
     } else {  // the fair policy: keep the last thread, else the next one round-robin
       for (int k = 0; k < kMaxThreads && pick < 0; ++k) {
         const int id = (last_ + k) % static_cast<int>(threads_.size());
@@ -198,23 +172,32 @@ void scheduler::schedule_loop() {
     host_.resume(*fibers_[pick]);
     running_ = -1;
     if (fibers_[pick]->finished()) threads_[pick].state = run_state::done;
-    if (++steps_ > kMaxSteps && !failed()) {
-      fail(verdict_kind::runaway,
-           "more than " + std::to_string(kMaxSteps) + " steps: a livelock or unbounded retry");
-    }
-    if (!failed()) obs_->after_step();
+    ++steps_;
+    if (!failed()) obs_->after_step(steps_);
   }
 }
 
-int scheduler::sleeping_threads() const {
-  int n = 0;
-  for (const thread_state& t : threads_) n += t.sleeping();
-  return n;
-}
-
-void scheduler::point() {
-  if (!simulating()) return;
-  host_.yield_to_host();
+void scheduler::act(const step_choice& c) {
+  switch (c.kind) {
+    case step_kind::spurious:
+    case step_kind::interrupt: {
+      thread_state& s = threads_[c.thread];
+      const bool eintr = c.kind == step_kind::interrupt && s.kind == wait_kind::futex;
+      if (trace_)
+        std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
+      mix(0x5b00 + s.id * 2 + eintr);
+      make_runnable(s, eintr ? futex_status::interrupted : futex_status::woken);
+      return;
+    }
+    case step_kind::fire_timer:
+      advance_time(earliest_deadline());
+      return;
+    case step_kind::advance_clock:
+      advance_time(std::min(now_, kNoDeadline - 1 - kClockBumps[3]) + c.advance);
+      return;
+    case step_kind::run:
+      return;
+  }
 }
 
 vtime scheduler::read_clock() {
@@ -222,6 +205,10 @@ vtime scheduler::read_clock() {
   if (simulating()) obs_->on_clock_read(running_, now_);
   event(ev::clock, nullptr, static_cast<std::uint64_t>(now_));
   return now_;
+}
+
+void scheduler::point() {
+  if (simulating()) host_.yield_to_host();
 }
 
 void scheduler::register_word(const void* address, std::size_t bytes) {
@@ -259,12 +246,14 @@ futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uin
   point();
   const word_info* w = find_word(word);
   const auto offset = w ? static_cast<const char*>(word) - static_cast<const char*>(w->address) : 0;
-  if (w == nullptr || offset % width != 0 || offset + width > w->bytes || width != 4) {
-    fail(verdict_kind::futex_misuse, "T" + std::to_string(running_) + " futex wait on " +
-                                         name_of(word) + " (width " + std::to_string(width) +
-                                         "), which is not an aligned 32-bit word of a live atomic");
-    return futex_status::woken;
-  }
+  futex_call call;
+  call.thread = running_;
+  call.word = word;
+  call.width = width;
+  call.supported = w != nullptr && width == sizeof(std::uint32_t) && offset % width == 0 &&
+                   offset + width <= w->bytes;
+  obs_->on_futex_call(call);
+  if (!call.supported || failed()) return futex_status::woken;
   std::uint32_t value;
   std::memcpy(&value, word, sizeof value);
   event(ev::futex_wait, word, value, expected, static_cast<std::uint64_t>(deadline));
@@ -284,16 +273,21 @@ void scheduler::futex_wake(const void* word, std::size_t width, int count) {
 }
 
 void scheduler::wake_futex(const void* word, std::size_t width, int count) {
+  futex_call call;
+  call.thread = running_;
+  call.wake = true;
+  call.word = word;
+  call.width = width;
   for (const thread_state& t : threads_) {
     if (t.state == run_state::blocked && t.kind == wait_kind::futex && t.key == word &&
         t.width != width) {
-      fail(verdict_kind::futex_misuse,
-           "T" + std::to_string(running_) + " wakes " + name_of(word) + " as a " +
-               std::to_string(width * 8) + "-bit futex, but T" + std::to_string(t.id) +
-               " sleeps on it as a " + std::to_string(t.width * 8) + "-bit one");
-      return;
+      call.other_width_sleeper = t.id;
+      call.other_width = t.width;
+      break;
     }
   }
+  obs_->on_futex_call(call);
+  if (failed()) return;
   const int woken = wake_key(wait_kind::futex, word, width, count);
   event(ev::futex_wake, word, static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(woken));
 }
@@ -310,6 +304,7 @@ futex_status scheduler::block(wait_kind kind, const void* key, std::size_t width
   t.width = width;
   t.deadline = deadline;
   t.seq = wait_seq_++;
+  sleeping_ += t.sleeping();
   host_.yield_to_host();
   return t.result;
 }
@@ -326,8 +321,11 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
             [](const thread_state* a, const thread_state* b) { return a->seq < b->seq; });
   int woken = 0;
   while (woken < count && n > 0) {
-    // FIFO by default; with several candidates and fewer wakes, the input picks.
-    const int i = (count - woken < n) ? pick_index(n) : 0;
+    // FIFO by default; with several candidates and fewer wakes, the chooser picks.
+    int i = 0;
+    if (count - woken < n && !(bytes_ ? bytes_->waiter(n, &i) : chooser_->choose_waiter(n, &i))) {
+      i = 0;
+    }
     if (trace_) std::fprintf(stderr, "       T%d woken\n", queue[i]->id);
     mix(0x3a4e + queue[i]->id);
     make_runnable(*queue[i], futex_status::woken);
@@ -336,6 +334,19 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
     ++woken;
   }
   return woken;
+}
+
+void scheduler::park() {
+  ++parked_;
+  block(wait_kind::parked, nullptr, 0, kNoDeadline);
+}
+
+void scheduler::unpark(int thread) {
+  thread_state& t = threads_[thread];
+  if (t.state == run_state::blocked && t.kind == wait_kind::parked) {
+    --parked_;
+    make_runnable(t, futex_status::woken);
+  }
 }
 
 void scheduler::fail(verdict_kind kind, std::string message) {

@@ -3,22 +3,26 @@
 // Simulated threads are fibers on one OS thread; exactly one runs at a time. Every atomic
 // operation, futex call, clock read and mutex / condition-variable operation of the simulated
 // platform first calls point(): the running fiber hands control back to the scheduler, which asks
-// the choice stream (the fuzzer's bytes) which runnable thread performs its next step. So a step
-// is one shared-memory event plus the thread-local work up to the next one.
+// its chooser (fuzz/sim/chooser.h: the fuzzer's bytes, a seeded random source or a recording)
+// which runnable thread performs its next step. So a step is one shared-memory event plus the
+// thread-local work up to the next one.
 //
-// The choice stream also decides, whenever someone sleeps, whether virtual time jumps to the next
+// The chooser also decides, whenever someone sleeps, whether virtual time jumps to the next
 // deadline, whether a sleeper wakes spuriously or with EINTR, and which sleepers a wake releases.
-// When the stream is exhausted a fixed fair policy finishes the run: the last thread keeps running
-// until it blocks or ends, then the next runnable one in round-robin order; when nothing is
-// runnable, time jumps to the earliest deadline. Same bytes, same run.
+// Where it has no opinion (the fuzzer's bytes ran out) a fixed fair policy decides: the last
+// thread keeps running until it blocks or ends, then the next runnable one in round-robin order;
+// when nothing is runnable, time jumps to the earliest deadline. Same decisions, same run.
 //
-// Virtual time only moves when the choice stream says so or when nothing is runnable.
+// Virtual time only moves when the chooser says so or when nothing is runnable.
 //
 // Futex model (like the kernel's): a wait atomically compares the 32-bit word and fails with
 // value_changed on mismatch; sleepers queue per (address, width); wakes release up to n
-// sleepers of the same key; a deadline is absolute. Waiting on memory that is not a live
-// simulated atomic, a misaligned word, or waking a word whose sleepers use another width is
-// reported as futex misuse.
+// sleepers of the same key; a deadline is absolute. The model supports waits on aligned 32-bit
+// words inside live simulated atomics; any other wait returns woken at once without touching
+// memory. Every futex call is reported to the observer with what the model knows about it.
+//
+// The scheduler judges nothing: it reports events to its observer (the harness), which decides
+// what is a violation and may stop the run with fail().
 //
 // Synchronisation: none; a scheduler and everything it runs live on one OS thread.
 #ifndef SEMFUZZ_FUZZ_SIM_SCHEDULER_H_
@@ -30,14 +34,14 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/sim/chooser.h"
 #include "fuzz/sim/fiber.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/platform/platform.h"
 
 namespace semfuzz::sim {
 
-// Virtual nanoseconds since the simulated clock's epoch. Runs start at kStartTime.
-using vtime = std::int64_t;
+// Runs start at kStartTime (virtual nanoseconds, fuzz/sim/chooser.h).
 inline constexpr vtime kStartTime = 1'000'000'000;  // 1 s, so "before the start" exists
 inline constexpr vtime kNoDeadline = INT64_MAX;
 
@@ -64,10 +68,27 @@ enum class ev : std::uint8_t {
 const char* event_name(ev e);
 
 // What a simulated thread is waiting for, when blocked.
-enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, harness };
+// parked: by the thread itself (park), until another party unparks it.
+enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked };
+
+// A futex call as the model sees it, reported before the model acts on it.
+struct futex_call {
+  int thread = -1;
+  bool wake = false;  // false: a wait
+  const void* word = nullptr;
+  std::size_t width = 0;  // bytes
+  // wait: whether the model supports it (an aligned 32-bit word inside a live simulated
+  // atomic); an unsupported wait returns woken at once.
+  bool supported = true;
+  // wake: a thread sleeping on the same address with another width (the model does not wake
+  // it), or -1, and that width.
+  int other_width_sleeper = -1;
+  std::size_t other_width = 0;
+};
 
 // Callbacks from the scheduler to the harness that checks oracles. All run on the scheduler's
-// side (no fiber is mid-step), except on_clock_read / on_wait, which run in the calling fiber.
+// side (no fiber is mid-step), except on_clock_read, on_wait and on_futex_call, which run in the
+// calling fiber.
 class observer {
  public:
   virtual ~observer() = default;
@@ -75,19 +96,18 @@ class observer {
   // A thread is about to sleep in a futex or condition-variable wait; deadline == kNoDeadline
   // means none. Mutex waits are not reported.
   virtual void on_wait(int thread, vtime deadline) = 0;
-  virtual void after_step() = 0;
+  // Every futex wait and wake, in the calling fiber, before the model acts on it.
+  virtual void on_futex_call(const futex_call& call) = 0;
+  // A step ended; `steps` have run so far. Not called once the run has failed.
+  virtual void after_step(std::uint64_t steps) = 0;
   // Nothing is runnable. Called before time advances or the run ends.
   virtual void at_quiescence() = 0;
-  // Whether a thread blocked in a harness wait may continue now.
-  virtual bool harness_wait_over(int thread) = 0;
 };
 
 class scheduler {
  public:
-  // The stack size of each simulated thread, and the step bound that turns a livelock into a
-  // "runaway" verdict.
+  // The stack size of each simulated thread.
   static constexpr std::size_t kStackBytes = 256 * 1024;
-  static constexpr std::uint64_t kMaxSteps = 200'000;
   static constexpr int kMaxThreads = 8;
 
   scheduler();
@@ -115,15 +135,14 @@ class scheduler {
 
   using body_fn = void (*)(void* arg, int thread);
 
-  // Runs `threads` simulated threads, thread i executing body(arg, i), under the choices in
-  // [choices, choices + size) (not copied; must outlive the call). Returns the first violation,
-  // if any. `trace` prints every step to stderr. Requires a scope on this scheduler.
-  verdict run(int threads, body_fn body, void* arg, const std::uint8_t* choices, std::size_t size,
-              observer* obs, bool trace);
+  // Runs `threads` simulated threads, thread i executing body(arg, i), with `choose` deciding
+  // the schedule. Returns the first violation the observer reported, if any. `trace` prints every
+  // step to stderr. Requires a scope on this scheduler.
+  verdict run(int threads, body_fn body, void* arg, chooser& choose, observer* obs, bool trace);
 
   // ---- For the simulated platform (called from fibers, or from harness code between steps,
   // ---- where they do not yield).
-  // A scheduling point: `what` describes the event about to happen (trace only).
+  // A scheduling point: the running fiber hands control back to the scheduler.
   void point();
   // Whether a simulated thread is running its own code (not the scheduler or harness code).
   bool simulating() const { return running_ >= 0 && !quiet_; }
@@ -131,8 +150,10 @@ class scheduler {
   // points, no events, no mutexes, for the lifetime of the section.
   class harness_section {
    public:
-    explicit harness_section(scheduler& s) : s_(s), outer_(s.quiet_) { s.quiet_ = true; }
-    ~harness_section() { s_.quiet_ = outer_; }
+    [[gnu::always_inline]] explicit harness_section(scheduler& s) : s_(s), outer_(s.quiet_) {
+      s.quiet_ = true;
+    }
+    [[gnu::always_inline]] ~harness_section() { s_.quiet_ = outer_; }
     harness_section(const harness_section&) = delete;
     harness_section& operator=(const harness_section&) = delete;
 
@@ -164,8 +185,15 @@ class scheduler {
   // Wakes up to count threads blocked on (kind, key); returns how many.
   int wake_key(wait_kind kind, const void* key, std::size_t width, int count);
 
-  // Records the first violation; the run stops at the next scheduling point (the calling
-  // fiber, if any, is abandoned there, after its temporaries are gone) or after the current step.
+  // Blocks the running thread until unpark(thread) (not a sleeper: no timeout, no spurious
+  // return). unpark of a thread that is not parked does nothing. No scheduling point.
+  void park();
+  void unpark(int thread);
+  bool any_parked() const { return parked_ > 0; }
+
+  // Records the first violation (the observer's judgement); the run stops at the next scheduling
+  // point (the calling fiber, if any, is abandoned there, after its temporaries are gone) or after
+  // the current step.
   void fail(verdict_kind kind, std::string message);
   bool failed() const { return verdict_.failed(); }
 
@@ -182,10 +210,7 @@ class scheduler {
   // The event of the last step (or of the last event before it blocked), and how many threads
   // sleep in a futex or condition-variable wait: the scheduler's part of the abstract state.
   ev last_event() const { return last_event_; }
-  int sleeping_threads() const;
-
-  // Number of choice bytes consumed so far.
-  std::size_t choices_used() const { return choice_pos_; }
+  int sleeping_threads() const { return sleeping_; }
 
  private:
   struct thread_state;
@@ -196,10 +221,9 @@ class scheduler {
   };
 
   static void fiber_body(void* arg);
-  bool next_choice(std::uint8_t* byte);
-  int pick_index(int count);  // consumes a choice when count > 1
   void schedule_loop();
-  bool advance_time(vtime to);  // fires the timers due at `to`; false if none
+  void act(const step_choice& c);  // a step_choice other than run
+  bool advance_time(vtime to);     // fires the timers due at `to`; false if none
   vtime earliest_deadline() const;
   void make_runnable(thread_state& t, futex_status result);
   void mix(std::uint64_t v);
@@ -214,15 +238,16 @@ class scheduler {
   int next_word_id_ = 0;
   body_fn body_ = nullptr;
   void* body_arg_ = nullptr;
-  const std::uint8_t* choices_ = nullptr;
-  std::size_t choice_size_ = 0;
-  std::size_t choice_pos_ = 0;
+  chooser* chooser_ = nullptr;
+  choice_bytes* bytes_ = nullptr;  // chooser_'s bytes, when it is the fuzzer's (a direct call)
   observer* obs_ = nullptr;
   vtime now_ = kStartTime;
   int running_ = -1;
   int last_ = 0;
   std::uint64_t steps_ = 0;
   std::uint64_t wait_seq_ = 0;
+  int sleeping_ = 0;  // threads blocked in a futex or condition-variable wait
+  int parked_ = 0;
   std::uint64_t hash_ = 0;
   bool trace_ = false;
   bool quiet_ = false;

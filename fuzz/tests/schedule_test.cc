@@ -31,7 +31,8 @@ using namespace builder;
 template <class Sem>
 verdict run_with(const program& p, const std::vector<std::uint8_t>& choices = {}) {
   static sim::scheduler sched;
-  return program_runner<Sem>(p, sched, false).run(choices.data(), choices.size()).outcome;
+  sim::byte_stream_chooser bytes(choices.data(), choices.size());
+  return program_runner<Sem>(p, sched, false).run(bytes).outcome;
 }
 
 // The same program on all three real algorithms must pass.

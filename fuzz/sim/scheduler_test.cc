@@ -1,0 +1,432 @@
+// Tests of the deterministic scheduler, its futex model and its choosers, driven directly (no
+// semaphore, no oracles): simulated threads are small lambdas over sim_platform atomics.
+// FUTEX_WAIT_BITSET is not modelled (the platform seam has no bitset wait), so it has no test.
+#include "fuzz/sim/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fuzz/sim/chooser.h"
+#include "fuzz/sim/sim_platform.h"
+#include "fuzz/sim_oracles.h"
+
+namespace semfuzz::sim {
+namespace {
+
+// Records what the scheduler reports; judges nothing unless `judge` is set.
+struct recorder final : observer {
+  std::vector<futex_call> futex_calls;
+  std::vector<std::string> log;
+  int quiescences = 0;
+  std::uint64_t steps = 0;
+  scheduler* judge = nullptr;  // when set: the harness's oracles judge (fuzz/sim_oracles.h)
+
+  void on_clock_read(int, vtime) override {}
+  void on_wait(int thread, vtime deadline) override {
+    log.push_back(
+        "T" + std::to_string(thread) + " waits " +
+        (deadline == kNoDeadline ? std::string("forever") : std::to_string(deadline - kStartTime)));
+  }
+  void on_futex_call(const futex_call& call) override {
+    futex_calls.push_back(call);
+    if (judge) check_futex_call(*judge, call);
+  }
+  void after_step(std::uint64_t n) override {
+    steps = n;
+    if (judge) check_step_bound(*judge, n);
+  }
+  void at_quiescence() override { ++quiescences; }
+};
+
+using body = std::function<void(int)>;
+
+struct harness {
+  scheduler sched;
+  recorder obs;
+  std::vector<body> bodies;
+
+  static void run_body(void* self, int t) { static_cast<harness*>(self)->bodies[t](t); }
+  verdict run(chooser& c) {
+    return sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false);
+  }
+  verdict run(std::vector<std::uint8_t> bytes) {
+    byte_stream_chooser c(bytes.data(), bytes.size());
+    return run(c);
+  }
+};
+
+using word = sim_atomic<std::uint32_t>;
+// The futex addresses of simulated atomics (their value is their first member).
+const std::uint32_t* addr32(const void* atomic) {
+  return static_cast<const std::uint32_t*>(atomic);
+}
+const std::uint64_t* addr64(const void* atomic) {
+  return static_cast<const std::uint64_t*>(atomic);
+}
+
+// Two threads, each `atomics` times: an atomic fetch_add (a scheduling point before it), then
+// its id appended to `order`.
+void add_counters(harness& h, word& w, std::vector<int>& order, int atomics) {
+  for (int t = 0; t < 2; ++t) {
+    h.bodies.push_back([&w, &order, atomics](int self) {
+      for (int i = 0; i < atomics; ++i) {
+        w.fetch_add(1);
+        order.push_back(self);
+      }
+    });
+  }
+}
+
+TEST(Scheduler, FairPolicyRunsEachThreadUntilItEnds) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  std::vector<int> order;
+  add_counters(h, w, order, 3);
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(order, (std::vector<int>{0, 0, 0, 1, 1, 1}));
+  EXPECT_EQ(h.obs.steps, 8u);  // three atomics and the end of each body
+}
+
+TEST(Scheduler, ChoiceBytesPickAmongRunnableThreads) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  std::vector<int> order;
+  add_counters(h, w, order, 2);
+  // Steps: T1 to its first point, T0 to its first point, then T1 (its first fetch_add), 2 % 2 =
+  // T0 (its first), T1 (its second, then it ends); the bytes run out and the fair policy runs T0.
+  EXPECT_FALSE(h.run({1, 0, 1, 2, 1}).failed());
+  EXPECT_EQ(order, (std::vector<int>{1, 0, 1, 0}));
+}
+
+TEST(Scheduler, FutexWaitSleepsUntilWoken) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  futex_status got = futex_status::timed_out;
+  h.bodies.push_back([&](int) { got = sim_platform::futex_wait(addr32(&w), 0, nullptr); });
+  h.bodies.push_back([&](int) {
+    w.store(1);
+    sim_platform::futex_wake(addr32(&w), 1);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(got, futex_status::woken);
+  EXPECT_EQ(h.obs.log, (std::vector<std::string>{"T0 waits forever"}));
+  ASSERT_EQ(h.obs.futex_calls.size(), 2u);
+  EXPECT_TRUE(h.obs.futex_calls[0].supported);
+  EXPECT_TRUE(h.obs.futex_calls[1].wake);
+}
+
+TEST(Scheduler, FutexWaitOnAChangedValueReturnsAtOnce) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(7);
+  futex_status got = futex_status::woken;
+  h.bodies.push_back([&](int) { got = sim_platform::futex_wait(addr32(&w), 6, nullptr); });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(got, futex_status::value_changed);  // EAGAIN
+  EXPECT_TRUE(h.obs.log.empty());               // it never slept
+}
+
+TEST(Scheduler, DeadlinesAdvanceVirtualTimeWhenNothingElseCanRun) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  futex_status got = futex_status::woken;
+  vtime woke_at = 0;
+  h.bodies.push_back([&](int) {
+    const sim_clock::time_point deadline{sim_clock::duration(kStartTime + 5'000)};
+    got = sim_platform::futex_wait(addr32(&w), 0, &deadline);
+    woke_at = sim_clock::now().time_since_epoch().count();
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(got, futex_status::timed_out);
+  EXPECT_EQ(woke_at, kStartTime + 5'000);
+  EXPECT_EQ(h.obs.quiescences, 2);  // before time moves, and at the end
+}
+
+TEST(Scheduler, APastDeadlineTimesOutWithoutSleeping) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  futex_status got = futex_status::woken;
+  h.bodies.push_back([&](int) {
+    const sim_clock::time_point deadline{sim_clock::duration(kStartTime)};
+    got = sim_platform::futex_wait(addr32(&w), 0, &deadline);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(got, futex_status::timed_out);
+  EXPECT_TRUE(h.obs.log.empty());
+}
+
+TEST(Scheduler, ActionBytesWakeSleepersSpuriouslyOrWithEintr) {
+  for (const auto& [byte, want] : {std::pair<std::uint8_t, futex_status>{0xF0, futex_status::woken},
+                                   {0xF1, futex_status::interrupted}}) {
+    harness h;
+    scheduler::scope scope(h.sched);
+    word w(0), other(0);
+    futex_status got = futex_status::timed_out;
+    h.bodies.push_back([&](int) { got = sim_platform::futex_wait(addr32(&w), 0, nullptr); });
+    h.bodies.push_back([&](int) { other.load(); });
+    // T0 reaches its wait (one step), sleeps (a second), then the action byte wakes it.
+    EXPECT_FALSE(h.run({0, 0, byte}).failed());
+    EXPECT_EQ(got, want) << int(byte);
+  }
+}
+
+TEST(Scheduler, ClockBytesFireTimersOrBumpTheClock) {
+  for (const auto& [byte, want] :
+       {std::pair<std::uint8_t, vtime>{0xF8, 1'000'000'000}, {0xFC, kClockBumps[0]}}) {
+    harness h;
+    scheduler::scope scope(h.sched);
+    word w(0), other(0);
+    vtime woke_at = 0;
+    h.bodies.push_back([&](int) {
+      const sim_clock::time_point deadline{sim_clock::duration(kStartTime + 1'000'000'000)};
+      sim_platform::futex_wait(addr32(&w), 0, &deadline);
+    });
+    h.bodies.push_back([&](int) {
+      other.load();
+      woke_at = sim_clock::now().time_since_epoch().count() - kStartTime;
+    });
+    // T0 to its wait, T0 sleeps; the action; then T1 runs (fair policy) and reads the clock.
+    EXPECT_FALSE(h.run({0, 0, byte}).failed());
+    EXPECT_EQ(woke_at, want) << int(byte);
+  }
+}
+
+TEST(Scheduler, WakeReleasesTheWaiterTheChooserPicks) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  std::vector<int> woken;
+  for (int t = 0; t < 3; ++t) {
+    h.bodies.push_back([&](int self) {
+      sim_platform::futex_wait(addr32(&w), 0, nullptr);
+      woken.push_back(self);
+    });
+  }
+  h.bodies.push_back([&](int) { sim_platform::futex_wake(addr32(&w), 1); });
+  // T0, T1, T2 each go to sleep in order (two steps each; byte 0 is the first runnable thread),
+  // T3 wakes one: waiter byte 2 picks the third to arrive. Nothing wakes the other two.
+  EXPECT_FALSE(h.run({0, 0, 0, 0, 0, 0, 0, 0, 2}).failed());
+  EXPECT_EQ(woken, (std::vector<int>{2}));
+}
+
+TEST(Scheduler, WakeOfTheWrongWidthIsReportedAndWakesNobody) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  sim_atomic<std::uint64_t> w(0);
+  bool returned = false;
+  h.bodies.push_back([&](int) {
+    sim_platform::futex_wait(reinterpret_cast<const std::uint32_t*>(&w), 0, nullptr);
+    returned = true;
+  });
+  h.bodies.push_back([&](int) { sim_platform::futex_wake(addr64(&w), 1); });
+  EXPECT_FALSE(h.run({}).failed());  // this observer judges nothing
+  EXPECT_FALSE(returned);
+  ASSERT_EQ(h.obs.futex_calls.size(), 2u);
+  EXPECT_EQ(h.obs.futex_calls[1].other_width_sleeper, 0);
+  EXPECT_EQ(h.obs.futex_calls[1].other_width, 4u);
+  EXPECT_EQ(h.obs.futex_calls[1].width, 8u);
+}
+
+TEST(Scheduler, UnsupportedWaitsReturnAtOnceAndAreReported) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  std::uint32_t plain = 0;  // not a simulated atomic
+  sim_atomic<std::uint64_t> wide(0);
+  std::vector<futex_status> got;
+  h.bodies.push_back([&](int) {
+    got.push_back(sim_platform::futex_wait(&plain, 0, nullptr));
+    got.push_back(sim_platform::futex_wait(addr64(&wide), 0, nullptr));  // 64-bit wait
+    got.push_back(sim_platform::futex_wait(
+        reinterpret_cast<const std::uint32_t*>(reinterpret_cast<const char*>(&wide) + 2), 0,
+        nullptr));  // misaligned
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(got, std::vector<futex_status>(3, futex_status::woken));
+  ASSERT_EQ(h.obs.futex_calls.size(), 3u);
+  for (const futex_call& c : h.obs.futex_calls) EXPECT_FALSE(c.supported);
+}
+
+TEST(Scheduler, WakeTwoWakesBothHalvesInOneStep) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  sim_atomic<std::uint64_t> w(0);
+  const auto* low = reinterpret_cast<const std::uint32_t*>(&w);
+  const auto* high = low + 1;
+  std::vector<int> woken;
+  h.bodies.push_back([&](int self) {
+    sim_platform::futex_wait(low, 0, nullptr);
+    woken.push_back(self);
+  });
+  h.bodies.push_back([&](int self) {
+    sim_platform::futex_wait(high, 0, nullptr);
+    woken.push_back(self);
+  });
+  h.bodies.push_back([&](int) { sim_platform::futex_wake_two(low, 1, high, 1); });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(woken.size(), 2u);
+  EXPECT_EQ(h.obs.futex_calls.size(), 4u);  // two waits, one report per word of the wake
+}
+
+TEST(Scheduler, ParkedThreadsWaitForUnpark) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  std::vector<int> order;
+  h.bodies.push_back([&](int self) {
+    h.sched.park();
+    order.push_back(self);
+  });
+  bool was_parked = false;
+  h.bodies.push_back([&](int self) {
+    w.load();
+    order.push_back(self);
+    was_parked = h.sched.any_parked();
+    h.sched.unpark(0);
+    h.sched.unpark(0);  // no longer parked: nothing happens
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(order, (std::vector<int>{1, 0}));
+  EXPECT_TRUE(was_parked);
+  EXPECT_FALSE(h.sched.any_parked());
+  EXPECT_EQ(h.sched.sleeping_threads(), 0);
+}
+
+TEST(Scheduler, ObserverJudgesMisuseAndRunaway) {
+  {
+    harness h;
+    scheduler::scope scope(h.sched);
+    h.obs.judge = &h.sched;
+    std::uint32_t plain = 0;
+    h.bodies.push_back([&](int) { sim_platform::futex_wait(&plain, 0, nullptr); });
+    EXPECT_EQ(h.run({}).kind, verdict_kind::futex_misuse);
+  }
+  {
+    harness h;
+    scheduler::scope scope(h.sched);
+    h.obs.judge = &h.sched;
+    word w(0);
+    h.bodies.push_back([&](int) {
+      for (;;) w.load();
+    });
+    const verdict v = h.run({});
+    EXPECT_EQ(v.kind, verdict_kind::runaway);
+    EXPECT_EQ(h.obs.steps, kMaxSteps + 1);
+  }
+}
+
+// ---- Choosers
+
+// A program with blocking, timers and contention, for whole-run chooser tests: three threads
+// pass one token around through a futex word with timed and untimed waits.
+struct token_ring {
+  harness h;
+  scheduler::scope scope{h.sched};
+  word w{1};
+  token_ring() {
+    for (int t = 0; t < 3; ++t) {
+      h.bodies.push_back([this](int self) {
+        for (int i = 0; i < 3; ++i) {
+          std::uint32_t v = w.load();
+          while (v == 0 || !w.compare_exchange_strong(v, v - 1)) {
+            const sim_clock::time_point deadline(
+                sim_clock::duration(sim_clock::now().time_since_epoch().count() + 1'000'000));
+            sim_platform::futex_wait(addr32(&w), 0, self == 2 ? &deadline : nullptr);
+            v = w.load();
+          }
+          w.fetch_add(1);
+          sim_platform::futex_wake(addr32(&w), 1);
+        }
+      });
+    }
+  }
+  std::uint64_t run(chooser& c) {
+    EXPECT_FALSE(h.run(c).failed());
+    return h.sched.trace_hash();
+  }
+};
+
+TEST(Choosers, RandomChooserIsDeterministicPerSeed) {
+  std::vector<std::uint64_t> hashes;
+  for (std::uint64_t seed : {1, 2, 3, 1}) {
+    token_ring ring;
+    random_chooser r(seed);
+    recording_chooser rec(r);
+    hashes.push_back(ring.run(rec));
+    EXPECT_GT(rec.decisions().size(), 10u);
+  }
+  EXPECT_EQ(hashes[0], hashes[3]);
+  EXPECT_NE(hashes[0], hashes[1]);
+  EXPECT_NE(hashes[1], hashes[2]);
+}
+
+TEST(Choosers, RecordedAndEncodedRandomRunsReplayExactly) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    std::vector<decision> decisions;
+    std::vector<std::uint8_t> bytes;
+    std::uint64_t original;
+    {
+      token_ring ring;
+      random_chooser r(seed);
+      recording_chooser rec(r);
+      original = ring.run(rec);
+      ASSERT_TRUE(rec.encodable());
+      decisions = rec.decisions();
+      bytes = rec.bytes();
+    }
+    {
+      token_ring ring;
+      recorded_chooser replay(decisions);
+      EXPECT_EQ(ring.run(replay), original) << seed;
+      EXPECT_FALSE(replay.diverged());
+      EXPECT_TRUE(replay.exhausted());
+    }
+    {
+      token_ring ring;
+      byte_stream_chooser stream(bytes.data(), bytes.size());
+      EXPECT_EQ(ring.run(stream), original) << seed;
+      EXPECT_EQ(stream.used(), bytes.size());
+    }
+  }
+}
+
+TEST(Choosers, EveryDecodedByteEncodesBackToTheSameStep) {
+  const int ids[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+  for (int runnable = 1; runnable <= 4; ++runnable) {
+    for (int sleepers = 0; sleepers + runnable <= 8; ++sleepers) {
+      for (bool timers : {false, true}) {
+        if (timers && sleepers == 0) continue;
+        const step_options o{ids, runnable, ids + runnable, sleepers, timers};
+        for (int b = 0; b < 256; ++b) {
+          const step_choice c = decode_step(static_cast<std::uint8_t>(b), o);
+          const int e = encode_step(c, o);
+          ASSERT_GE(e, 0) << b;
+          const step_choice again = decode_step(static_cast<std::uint8_t>(e), o);
+          EXPECT_TRUE(again.kind == c.kind && again.thread == c.thread &&
+                      again.advance == c.advance)
+              << runnable << " " << sleepers << " " << b;
+        }
+      }
+    }
+  }
+}
+
+TEST(Choosers, SomeStepsHaveNoByte) {
+  const int ids[3] = {0, 1, 2};
+  const step_options two_sleepers{ids, 1, ids + 1, 2, false};
+  // Actions 0xF0..0xF7 wake sleeper a % 2 with EINTR when a is odd: sleeper 0 never gets EINTR.
+  EXPECT_EQ(encode_step(step_choice{step_kind::interrupt, 1, 0}, two_sleepers), -1);
+  EXPECT_EQ(encode_step(step_choice{step_kind::interrupt, 2, 0}, two_sleepers), 0xF1);
+  EXPECT_EQ(encode_step(step_choice{step_kind::fire_timer, 0, 0}, two_sleepers), -1);  // no timer
+  EXPECT_EQ(encode_step(step_choice{step_kind::run, 1, 0}, two_sleepers), -1);  // not runnable
+}
+
+}  // namespace
+}  // namespace semfuzz::sim
