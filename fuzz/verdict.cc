@@ -1,7 +1,12 @@
 #include "fuzz/verdict.h"
 
-#include <cstdio>
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 namespace semfuzz {
 
@@ -24,9 +29,51 @@ const char* verdict_name(verdict_kind kind) {
 
 namespace {
 
+// Text for stderr gathered in a fixed buffer and written with write(2): no stdio lock, no
+// allocation, so it works whatever the other threads hold, and in a signal handler. A text of up
+// to PIPE_BUF bytes goes out in one write, which a pipe does not interleave with other writers'.
+class stderr_text {
+ public:
+  stderr_text() = default;
+  stderr_text(const stderr_text&) = delete;
+  stderr_text& operator=(const stderr_text&) = delete;
+
+  stderr_text& operator<<(const char* s) { return append(s, std::strlen(s)); }
+  stderr_text& operator<<(const std::string& s) { return append(s.data(), s.size()); }
+
+  void flush() {
+    const char* p = buf_;
+    while (used_ > 0) {
+      const ssize_t n = ::write(STDERR_FILENO, p, used_);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // stderr is gone: nothing else to tell it
+      p += n;
+      used_ -= static_cast<std::size_t>(n);
+    }
+    used_ = 0;
+  }
+
+ private:
+  stderr_text& append(const char* s, std::size_t n) {
+    while (n > 0) {
+      if (used_ == sizeof buf_) flush();
+      const std::size_t k = std::min(n, sizeof buf_ - used_);
+      std::memcpy(buf_ + used_, s, k);
+      used_ += k;
+      s += k;
+      n -= k;
+    }
+    return *this;
+  }
+
+  char buf_[PIPE_BUF];
+  std::size_t used_ = 0;
+};
+
 [[noreturn]] void die(const verdict& v) {
-  std::fprintf(stderr, "semfuzz: VERDICT %s: %s\n", verdict_name(v.kind), v.message.c_str());
-  std::fflush(stderr);
+  stderr_text line;
+  line << "semfuzz: VERDICT " << verdict_name(v.kind) << ": " << v.message << "\n";
+  line.flush();
   std::abort();
 }
 

@@ -50,7 +50,11 @@ struct verdict {
 };
 
 // Prints "semfuzz: VERDICT <name>: <message>" to stderr and aborts, from a function of its own
-// per kind. Returns only when v passed.
+// per kind (oracle_<name>, the frame that names the finding in the abort's stack). Returns only
+// when v passed. The way out is async-signal-safe: the line is written with write(2) from a fixed
+// buffer (one write for a line of up to PIPE_BUF bytes), then abort(). Under libFuzzer the abort
+// reaches its crash handler, which prints the stack and writes the crash-<sha1> artifact; a TSan
+// build needs fuzz/tsan_options.cc for that handler to finish.
 void report_and_abort(const verdict& v);
 
 }  // namespace semfuzz

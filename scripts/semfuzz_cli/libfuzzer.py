@@ -66,9 +66,8 @@ def run_libfuzzer(t: Target, seconds: int, corpus_dirs: list[Path], artifacts: P
     scratch = log.parent / "tmp"
     scratch.mkdir(exist_ok=True)
     started = time.monotonic()
-    # The backstop for a hang libFuzzer's -timeout misses: its alarm handler can deadlock
-    # (under TSan it allocates inside a signal handler, which TSan reports and then blocks on).
-    # SIGKILL, since such a process never gets to handle SIGTERM.
+    # The backstop for a hang libFuzzer's -timeout misses (its alarm handler deadlocked in TSan
+    # builds before fuzz/tsan_options.cc). SIGKILL, since such a process may never handle SIGTERM.
     backstop = started + seconds + FUZZ_OVERRUN_S
     hung = False
     with open(log, "w") as log_file:
