@@ -16,6 +16,7 @@ from typing import Optional
 from .builds import build, config, ensure_packages, no_aslr_prefix
 from .common import (Failure, ROOT, check_output_file, data_dir, files_in, markdown_table,
                      print_table, rel, say)
+from .common import machine as machine_info
 from .targets import DEFAULT_TARGET, LIBFUZZER_LIMITS, TARGETS, classify, sanitizer_env, target
 
 
@@ -46,6 +47,7 @@ BENCH_CASES = {
     "oversub_6c1p": ("oversubscribed: 1 producer + 6 consumers", "rate"),
 }
 BENCH_REPETITIONS = {"quick": 7, "full": 11}
+BENCH_BINARY_TIMEOUT_S = 3600
 # Replays of the whole seed corpus: (the default target, the others: real threads are slower).
 HARNESS_RUNS = {"quick": (40, 1), "full": (200, 5)}
 HARNESS_TIME_LIMIT_S = {"quick": 15, "full": 300}  # per replay binary
@@ -117,8 +119,11 @@ def run_bench_binary(binary: Path, quick: bool, threads: int) -> dict:
     command += [f"--semfuzz_threads={threads}"] if threads else []
     say(f"running {rel(binary)}: {BENCH_REPETITIONS[mode]} repetitions of each case, interleaved "
         f"at random ({'about a minute' if quick else 'a few minutes'})")
-    result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                            errors="replace")
+    try:  # the binary's stall watchdog ends a stalled case; this is the backstop
+        result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                                errors="replace", timeout=BENCH_BINARY_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise Failure(f"{rel(binary)} ran past {BENCH_BINARY_TIMEOUT_S} s; killed")
     if result.returncode != 0:
         raise Failure(f"{rel(binary)} failed (exit {result.returncode})")
     try:
@@ -211,10 +216,12 @@ BENCH_LEGEND = (
     "x sem_t: the median divided by glibc sem_t's in the same run. For ns rows lower is better "
     "(pairs: CPU time\nper pair; ping-pong: wall time per round trip); for items/s rows higher is "
     "better.\nfutex syscalls: on pair rows and the 100k row, semfuzz's own futex_syscall_count() "
-    "delta (split64\nand word32 only), over the whole timed loop; on threaded rows the same per "
-    "round trip or item\n(/op, all threads). The 100k row's median and the release(n) rows count "
-    "every futex call of the\nmeasured thread with a seccomp trap, any library (n/a where seccomp "
-    "is unavailable).")
+    "delta (split64\nand word32 only), over the whole timed loop; on threaded rows every futex "
+    "call of every thread of\nthe case per round trip or item (/op), any library, trapped with "
+    "seccomp in an untimed second pass\n(the JSON's own_futex_syscalls_per_op: semfuzz's own count "
+    "in the timed pass). The 100k row's\nmedian and the release(n) rows count every futex call "
+    "of the measured thread the same way (n/a\nwhere seccomp is unavailable). A threaded case "
+    "still running after the binary's stall limit is\nreported as stalled.")
 
 
 def corpus_sample(corpus: Path, dest: Path, size: int = HARNESS_SAMPLE) -> Path:
@@ -359,7 +366,7 @@ def cmd_bench(args) -> int:
     if args.json:
         check_output_file(args.json, "--json")
     started, date = time.monotonic(), datetime.datetime.now().astimezone()
-    machine = machine()
+    machine = machine_info()
     command = "scripts/semfuzz bench" + (" --quick" if args.quick else "") + (
         " --scaling" if args.scaling else "")
     say(f"{date:%Y-%m-%d %H:%M %Z}: {machine['nproc']} CPUs, "
@@ -374,6 +381,7 @@ def cmd_bench(args) -> int:
     if not build(cfg, [binary.name]) or not binary.exists():
         raise Failure(f"could not build {rel(binary)} (preset {cfg.name})")
     data = run_bench_binary(binary, args.quick, machine["nproc"] if args.scaling else 0)
+    machine["load_average_after"] = machine_info()["load_average"]  # the benchmarks' own run
     rows = bench_rows(data)
     table = bench_table(rows)
 
@@ -399,7 +407,9 @@ def cmd_bench(args) -> int:
         say()
         print_table(scaling_rows)
     elapsed = time.monotonic() - started
-    say(f"\nsemfuzz bench: {len(rows)} rows in {elapsed:.0f} s; command: {command}")
+    say(f"\nsemfuzz bench: {len(rows)} rows in {elapsed:.0f} s; command: {command}; load average "
+        f"{' '.join(map(str, machine['load_average']))} before, "
+        f"{' '.join(map(str, machine['load_average_after']))} after the benchmarks")
     if args.json:
         report = {"date": date.isoformat(timespec="seconds"),
                   "command": command, "machine": machine, "seconds": round(elapsed),

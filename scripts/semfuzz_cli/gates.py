@@ -1,6 +1,7 @@
 """`test`'s cheap gates, run before any build: every tracked C++ file is formatted as the
-repository's .clang-format says (clang-format 14, `--dry-run -Werror`), and every tracked Python
-file compiles (`py_compile`). Each offending file is one line."""
+repository's .clang-format says (clang-format 14, `--dry-run -Werror`), every tracked Python
+file compiles (`py_compile`) and passes pyflakes (undefined names, unused imports: the mistakes a
+verb that no test runs would otherwise hide until a user runs it). Each problem is one line."""
 
 from __future__ import annotations
 
@@ -89,4 +90,28 @@ def python_problems(root: Path = ROOT) -> list[str]:
                 line = getattr(detail, "lineno", None)
                 problems.append(f"{name}" + (f":{line}" if line else "") + ": does not compile: "
                                 + str(getattr(detail, "msg", detail)))
+    return problems
+
+
+PYFLAKES_PACKAGES = ("pyflakes3",)
+PYFLAKES_MESSAGE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:\d+:)? (?P<message>.+)$",
+                              re.MULTILINE)
+
+
+def pyflakes_problems(root: Path = ROOT, tool: str = "") -> list[str]:
+    """One line per pyflakes message about a tracked Python file."""
+    files = python_files(root)
+    if not files:
+        return []
+    if not tool:
+        ensure(PYFLAKES_PACKAGES, "pyflakes gate")
+        tool = shutil.which("pyflakes3") or ""
+        if not tool:
+            raise Failure(f"pyflakes is not installed (apt-get install {' '.join(PYFLAKES_PACKAGES)})")
+    result = subprocess.run([tool, *files], cwd=root, capture_output=True, text=True,
+                            errors="replace")
+    problems = [f"{m['file']}:{m['line']}: {m['message']}"
+                for m in PYFLAKES_MESSAGE.finditer(result.stdout)]
+    if result.returncode != 0 and not problems:
+        raise Failure(f"pyflakes failed: {(result.stderr or result.stdout).strip()[-200:]}")
     return problems

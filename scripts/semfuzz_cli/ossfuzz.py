@@ -350,7 +350,7 @@ def check_target(fuzzer: Path, sanitizer: str, engine: str, env: dict) -> list:
                                     f"(exit {merge.returncode}):\n"
                                     + output_tail(merge.stdout, 15))
                 else:
-                    notes.append(f"seed corpus replayed into .profraw")
+                    notes.append("seed corpus replayed into .profraw")
     return problems + ["; ".join(notes)]
 
 

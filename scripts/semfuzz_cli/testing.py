@@ -9,7 +9,7 @@ from typing import Optional
 
 from .builds import build, config, configure, ctest, ensure_packages
 from .common import Failure, files_in, new_run_dir, rel, say
-from .gates import format_problems, python_problems
+from .gates import format_problems, pyflakes_problems, python_problems
 from .libfuzzer import run_libfuzzer
 from .mutants import check_mutant_reproducers
 from .ossfuzz import OSS_FUZZ_CHECK_SANITIZERS, OSS_FUZZ_CHECK_WORK, oss_fuzz_check
@@ -63,15 +63,16 @@ def cmd_test(args) -> int:
 
 
 def run_gates() -> tuple[int, int]:
-    """The cheap checks first: formatting of C++ files, compiling Python files. Returns
-    (passed, failed), one test each."""
+    """The cheap checks first: formatting of C++ files, compiling and pyflakes of Python files.
+    Returns (passed, failed), one test each."""
     passed = failed = 0
-    for name, check in (("clang-format", format_problems), ("py_compile", python_problems)):
+    for name, check in (("clang-format", format_problems), ("py_compile", python_problems),
+                        ("pyflakes", pyflakes_problems)):
         try:
             problems = check()
         except Failure as error:
             problems = [str(error)]
-        say(f"== {name}: " + (f"{len(problems)} file(s) FAILED" if problems else "ok"))
+        say(f"== {name}: " + (f"{len(problems)} problem(s) FAILED" if problems else "ok"))
         for problem in problems:
             say("  " + problem)
         passed, failed = passed + (not problems), failed + bool(problems)

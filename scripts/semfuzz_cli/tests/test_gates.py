@@ -1,4 +1,4 @@
-"""The format and py_compile gates of `test`, on a throw-away git repository."""
+"""The format, py_compile and pyflakes gates of `test`, on a throw-away git repository."""
 
 import shutil
 import subprocess
@@ -43,7 +43,18 @@ class GatesTest(unittest.TestCase):
         self.assertEqual(sorted(p.split(":")[0] for p in problems), ["bad.py", "tool"])
         self.assertTrue(all("does not compile" in p for p in problems))
 
-    def test_the_repository_passes_both_gates(self):
+    @unittest.skipUnless(shutil.which("pyflakes3"), "pyflakes3 is not installed")
+    def test_pyflakes_names_an_undefined_name(self):
+        self.commit({"ok.py": "import os\nprint(os.sep)\n",
+                     "bad.py": "def f():\n    machine = machine()\n    return machine\n"})
+        problems = gates.pyflakes_problems(self.root, shutil.which("pyflakes3"))
+        self.assertEqual(len(problems), 1, problems)
+        self.assertTrue(problems[0].startswith("bad.py:2: "), problems)
+        self.assertIn("machine", problems[0])
+
+    def test_the_repository_passes_the_gates(self):
         self.assertEqual(gates.python_problems(ROOT), [])
+        if shutil.which("pyflakes3"):
+            self.assertEqual(gates.pyflakes_problems(ROOT, shutil.which("pyflakes3")), [])
         if shutil.which("clang-format-14"):
             self.assertEqual(gates.format_problems(ROOT, shutil.which("clang-format-14")), [])
