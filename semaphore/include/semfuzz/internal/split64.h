@@ -36,10 +36,11 @@
 //   least the low word's sleepers. Raising L keeps it; a sleeper can join only while L is set; a
 //   release keeps L when R > n, and clears it only when R <= n, deciding to wake R, which is at
 //   least the number of sleepers (every sleeper is registered); a wake of k takes k sleepers, or
-//   all of them. Liveness: take the last release. If it left L set, it woke n (R > n) threads,
-//   or all there were; each woken one takes a token or raises L again and sleeps with 0 tokens.
-//   A sleeper that finds the tokens gone sleeps again with L set, so it is woken by the next
-//   release: while L is set every release wakes.
+//   all of them. Liveness: while L is set, a release of n wakes n low sleepers, or all of them
+//   if fewer sleep; if it lowers L, it wakes every registered waiter. Each woken one takes a
+//   token, or finds none (another thread took it) and sleeps again only after raising L and
+//   only while the count is 0. So every token a release adds while single-token waiters sleep
+//   comes with a woken sleeper to take it, unless another thread takes it first.
 //   High word. A multi-token waiter sleeps only while the high word equals its snapshot, which
 //   had too few tokens and H set; the sequence changes with every release, so an unchanged high
 //   word means no release happened (barring exactly k * 65536 releases while one waiter is
