@@ -161,7 +161,9 @@ class split64_core {
     do {
       if (n > kMaxTokens - tokens(prev)) throw_release_overflow(tokens(prev), n);
       next = ((prev + n) & ~kSequenceMask) | ((prev + kOneRelease) & kSequenceMask);
-      next &= waiters(prev) <= n ? ~(kLowSleeper | kHighSleeper) : ~kHighSleeper;
+      if ((prev & (kLowSleeper | kHighSleeper)) != 0) {  // (a branch: cheaper when uncontended)
+        next &= waiters(prev) <= n ? ~(kLowSleeper | kHighSleeper) : ~kHighSleeper;
+      }
     } while (!state_.compare_exchange_weak(prev, next, std::memory_order_release,
                                            std::memory_order_relaxed));
     const std::uint32_t registered = waiters(prev);
