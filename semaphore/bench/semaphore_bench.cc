@@ -21,226 +21,43 @@
 //                    calls of the releasing thread, see syscall_counter.h); time meaningless
 //   syscalls_100k    100,000 uncontended pair_1to0 iterations on a counted thread: counter
 //                    `syscalls` (every futex call, any library)
-// Counters `futex_syscalls` (semfuzz's own futex_syscall_count() delta over the whole timed loop;
-// expect 0 for the uncontended cases) appear on split64 and word32, and on the threaded cases
-// `futex_syscalls_per_op` (per round trip or item). It counts every thread of the process: on
-// wake_* it includes woken threads that go back to sleep, which is why `wake_syscalls` counts
-// the releasing thread alone.
+// Counter `futex_syscalls` (semfuzz's own futex_syscall_count() delta over the whole timed loop;
+// expect 0 for the uncontended cases) appears on split64 and word32; it counts every thread of the
+// process: on wake_* it includes woken threads that go back to sleep, which is why
+// `wake_syscalls` counts the releasing thread alone. The threaded cases (threaded_cases.h) report
+// `futex_syscalls_per_op` for every implementation (every futex call of every thread of the case,
+// trapped and counted in an untimed second pass) and, for split64 and word32,
+// `own_futex_syscalls_per_op` (their own count during the timed pass).
 //
 // Flags besides Google Benchmark's own: --semfuzz_quick (shorter runs), --semfuzz_threads=N (add
 // contended_tN), --semfuzz_pin (pin the two-thread cases to CPUs 0 and 1; threads are unpinned
-// by default). Single-thread cases are best read by CPU time, which other load barely changes;
-// threaded ones by wall (manual) time.
+// by default), --semfuzz_case_timeout=S (seconds a threaded run may take before the stall
+// watchdog rescues it and the case reports "stalled"; default 30). Single-thread cases are best
+// read by CPU time, which other load barely changes; threaded ones by wall (manual) time.
 #include <benchmark/benchmark.h>
-#include <pthread.h>
-#include <sched.h>
-#include <semaphore.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <climits>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
-#include <mutex>
-#include <semaphore>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common.h"
 #include "semfuzz/semaphore.h"
+#include "stall_watchdog.h"
 #include "syscall_counter.h"
+#include "threaded_cases.h"
 
 namespace {
 
-using std::chrono::steady_clock;
-
-// ---------------------------------------------------------------------------------------------
-// The implementations, behind one interface: acquire(), try_acquire(), try_acquire_1s(),
-// release(n).
-
-template <class S>
-struct ours {
-  explicit ours(int initial) : s(initial) {}
-  void acquire() { s.acquire(); }
-  bool try_acquire() { return s.try_acquire(); }
-  bool try_acquire_1s() { return s.try_acquire_for(std::chrono::seconds(1)); }
-  void release(int n = 1) { s.release(n); }
-  S s;
-};
-
-struct glibc_sem {
-  explicit glibc_sem(int initial) { sem_init(&s, 0, static_cast<unsigned>(initial)); }
-  ~glibc_sem() { sem_destroy(&s); }
-  void acquire() {
-    while (sem_wait(&s) != 0) {
-    }
-  }
-  bool try_acquire() { return sem_trywait(&s) == 0; }
-  bool try_acquire_1s() {  // sem_t takes an absolute deadline: the clock read is the API's cost
-    timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += 1;
-    for (;;) {
-      if (sem_clockwait(&s, CLOCK_MONOTONIC, &deadline) == 0) return true;
-      if (errno != EINTR) return false;
-    }
-  }
-  void release(int n = 1) {
-    for (int i = 0; i < n; ++i) sem_post(&s);
-  }
-  sem_t s;
-};
-
-struct std_counting {
-  explicit std_counting(int initial) : s(initial) {}
-  void acquire() { s.acquire(); }
-  bool try_acquire() { return s.try_acquire(); }
-  bool try_acquire_1s() { return s.try_acquire_for(std::chrono::seconds(1)); }
-  void release(int n = 1) { s.release(n); }
-  std::counting_semaphore<INT_MAX> s;
-};
-
-// The textbook semaphore: a count under a mutex, one condition variable, notify after unlocking
-// (notify_one for one token, notify_all for more).
-struct mutex_cv {
-  explicit mutex_cv(int initial) : count(initial) {}
-  void acquire() {
-    std::unique_lock<std::mutex> lock(m);
-    cv.wait(lock, [&] { return count > 0; });
-    --count;
-  }
-  bool try_acquire() {
-    std::lock_guard<std::mutex> lock(m);
-    if (count == 0) return false;
-    --count;
-    return true;
-  }
-  bool try_acquire_1s() {
-    std::unique_lock<std::mutex> lock(m);
-    if (!cv.wait_for(lock, std::chrono::seconds(1), [&] { return count > 0; })) return false;
-    --count;
-    return true;
-  }
-  void release(int n = 1) {
-    {
-      std::lock_guard<std::mutex> lock(m);
-      count += n;
-    }
-    if (n == 1) {
-      cv.notify_one();
-    } else {
-      cv.notify_all();
-    }
-  }
-  std::mutex m;
-  std::condition_variable cv;
-  long count;
-};
-
-// Which implementations count their own futex calls (semfuzz::futex_syscall_count()).
-template <class I>
-constexpr bool kCountsOwnFutexCalls = false;
-template <>
-constexpr bool kCountsOwnFutexCalls<ours<semfuzz::split64_semaphore>> = true;
-template <>
-constexpr bool kCountsOwnFutexCalls<ours<semfuzz::word32_semaphore>> = true;
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-bool g_quick = false;
-
-double pair_min_time() { return g_quick ? 0.05 : 0.1; }
-double threaded_min_time() { return g_quick ? 0.1 : 0.3; }
-
-// --semfuzz_pin: pin the two threads of pingpong and pc_ring* to CPUs 0 and 1 (as the anchors in
-// shared/reference/semaphores.md section 5 were measured). Off by default: on a machine that other
-// work shares, a pinned thread waits for its one CPU and the figures measure the other load.
-bool g_pin = false;
-
-// Pins the calling thread to one CPU (modulo the CPUs there are) if g_pin; false if not pinned.
-bool pin_to(unsigned cpu) {
-  if (!g_pin) return false;
-  const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu % cpus, &set);
-  return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
-}
-
-// Restores the calling thread's CPU mask when it goes out of scope.
-class affinity_guard {
- public:
-  affinity_guard() {
-    saved_ok_ = pthread_getaffinity_np(pthread_self(), sizeof saved_, &saved_) == 0;
-  }
-  ~affinity_guard() {
-    if (saved_ok_) pthread_setaffinity_np(pthread_self(), sizeof saved_, &saved_);
-  }
-  affinity_guard(const affinity_guard&) = delete;
-  affinity_guard& operator=(const affinity_guard&) = delete;
-
- private:
-  cpu_set_t saved_;
-  bool saved_ok_ = false;
-};
-
-// Partners arrive and wait; the main thread opens the gate once all of them run and only then
-// starts the clock, so that thread creation and start-up latency are not timed.
-class start_gate {
- public:
-  explicit start_gate(int partners) : partners_(partners) {}
-  void arrive_and_wait() {
-    ready_.fetch_add(1, std::memory_order_relaxed);
-    while (!go_.load(std::memory_order_acquire)) std::this_thread::yield();
-  }
-  void open() {
-    while (ready_.load(std::memory_order_relaxed) < partners_) std::this_thread::yield();
-    go_.store(true, std::memory_order_release);
-  }
-
- private:
-  const int partners_;
-  std::atomic<int> ready_{0};
-  std::atomic<bool> go_{false};
-};
-
-double seconds_since(steady_clock::time_point start) {
-  return std::chrono::duration<double>(steady_clock::now() - start).count();
-}
-
-template <class I>
-std::uint64_t own_futex_calls() {
-  if constexpr (kCountsOwnFutexCalls<I>) {
-    return semfuzz::futex_syscall_count();
-  } else {
-    return 0;
-  }
-}
-
-template <class I>
-void report_own_futex_calls(benchmark::State& state, std::uint64_t before) {
-  if constexpr (kCountsOwnFutexCalls<I>) {
-    state.counters["futex_syscalls"] = static_cast<double>(semfuzz::futex_syscall_count() - before);
-  }
-}
-
-// Threaded cases: semfuzz's own futex calls (all threads) per iteration (round trip or item).
-template <class I>
-void report_own_futex_calls_per_op(benchmark::State& state, std::uint64_t before,
-                                   benchmark::IterationCount ops) {
-  if constexpr (kCountsOwnFutexCalls<I>) {
-    const auto calls = static_cast<double>(semfuzz::futex_syscall_count() - before);
-    state.counters["futex_syscalls_per_op"] = ops > 0 ? calls / static_cast<double>(ops) : 0;
-  }
-}
+using namespace semfuzz_bench;
 
 // ---------------------------------------------------------------------------------------------
 // Uncontended cases (one thread)
@@ -300,120 +117,6 @@ void bm_syscalls_100k(benchmark::State& state) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Threaded cases: the main thread runs the benchmark loop, partners run the same number of
-// iterations; time (manual) runs from the start signal until every partner has finished.
-
-template <class I>
-void bm_pingpong(benchmark::State& state) {
-  affinity_guard restore;
-  I ping(0), pong(0);
-  const auto n = state.max_iterations;
-  start_gate gate(1);
-  std::thread partner([&] {
-    pin_to(1);
-    gate.arrive_and_wait();
-    for (benchmark::IterationCount i = 0; i < n; ++i) {
-      ping.acquire();
-      pong.release();
-    }
-  });
-  pin_to(0);
-  const std::uint64_t before = own_futex_calls<I>();
-  gate.open();
-  const auto start = steady_clock::now();
-  for (auto _ : state) {
-    ping.release();
-    pong.acquire();
-  }
-  partner.join();
-  state.SetIterationTime(seconds_since(start));
-  report_own_futex_calls_per_op<I>(state, before, state.iterations());
-}
-
-template <class I>
-void bm_pc_ring(benchmark::State& state, int slots) {
-  affinity_guard restore;
-  I free_slots(slots), full_slots(0);
-  std::vector<std::uint64_t> ring(static_cast<std::size_t>(slots));
-  const auto n = state.max_iterations;
-  start_gate gate(1);
-  std::uint64_t sum = 0;
-  std::thread consumer([&] {
-    pin_to(1);
-    gate.arrive_and_wait();
-    for (benchmark::IterationCount i = 0; i < n; ++i) {
-      full_slots.acquire();
-      sum += ring[static_cast<std::size_t>(i % slots)];
-      free_slots.release();
-    }
-  });
-  pin_to(0);
-  const std::uint64_t before = own_futex_calls<I>();
-  gate.open();
-  const auto start = steady_clock::now();
-  std::uint64_t next = 0;
-  for (auto _ : state) {
-    free_slots.acquire();
-    ring[static_cast<std::size_t>(next % static_cast<std::uint64_t>(slots))] = next;
-    ++next;
-    full_slots.release();
-  }
-  consumer.join();
-  state.SetIterationTime(seconds_since(start));
-  state.SetItemsProcessed(state.iterations());
-  report_own_futex_calls_per_op<I>(state, before, state.iterations());
-  if (sum != next * (next - 1) / 2) state.SkipWithError("the consumer saw wrong items");
-}
-
-// `producers` producers (the main thread and producers - 1 more) each put max_iterations items;
-// `consumers` consumers take them until each takes one of the `consumers` extra "stop" tokens
-// released at the end. Only the semaphores are shared (no payload), so any counts are valid.
-template <class I>
-void bm_mpmc(benchmark::State& state, int producers, int consumers, int slots) {
-  I free_slots(slots), full_slots(0);
-  const auto n = state.max_iterations;
-  const auto total = static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(producers);
-  start_gate gate(consumers + producers - 1);
-  std::atomic<std::uint64_t> taken{0};
-  std::vector<std::thread> threads;
-  for (int c = 0; c < consumers; ++c) {
-    threads.emplace_back([&] {
-      gate.arrive_and_wait();
-      for (;;) {
-        full_slots.acquire();
-        if (taken.fetch_add(1, std::memory_order_relaxed) >= total) return;  // a stop token
-        free_slots.release();
-      }
-    });
-  }
-  std::vector<std::thread> other_producers;
-  for (int p = 1; p < producers; ++p) {
-    other_producers.emplace_back([&] {
-      gate.arrive_and_wait();
-      for (benchmark::IterationCount i = 0; i < n; ++i) {
-        free_slots.acquire();
-        full_slots.release();
-      }
-    });
-  }
-  const std::uint64_t before = own_futex_calls<I>();
-  gate.open();
-  const auto start = steady_clock::now();
-  for (auto _ : state) {
-    free_slots.acquire();
-    full_slots.release();
-  }
-  for (auto& t : other_producers) t.join();
-  full_slots.release(consumers);
-  for (auto& t : threads) t.join();
-  // The time of one iteration is that of one item: the wall time over all producers' items.
-  // Google Benchmark divides items by that manual time, so items/s is right with iterations.
-  state.SetIterationTime(seconds_since(start) / producers);
-  state.SetItemsProcessed(state.iterations());
-  report_own_futex_calls_per_op<I>(state, before, state.iterations() * producers);
-}
-
-// ---------------------------------------------------------------------------------------------
 // release(n) with k sleepers
 
 long this_tid() { return static_cast<long>(syscall(SYS_gettid)); }
@@ -450,9 +153,10 @@ struct wake_result {
 };
 
 template <class I>
-wake_result wake_trial(int n, int k) {
+wake_result wake_trial(const std::string& name, int n, int k) {
   wake_result result;
   I s(0);
+  stall_watchdog::guard watch(name, [&] { flood(s, k); });
   std::atomic<int> started{0}, acquired{0};
   std::atomic<bool> done{false};
   std::vector<long> tids(static_cast<std::size_t>(k), 0);
@@ -506,9 +210,9 @@ wake_result wake_trial(int n, int k) {
 }
 
 template <class I>
-void bm_wake(benchmark::State& state, int n, int k) {
+void bm_wake(benchmark::State& state, const std::string& name, int n, int k) {
   wake_result r;
-  for (auto _ : state) r = wake_trial<I>(n, k);
+  for (auto _ : state) r = wake_trial<I>(name, n, k);
   if (!r.ok) state.SkipWithError("the release did not let exactly min(n, k) sleepers through");
   state.counters["woken"] = r.woken;
   if (r.syscalls >= 0) state.counters["wake_syscalls"] = static_cast<double>(r.syscalls);
@@ -554,20 +258,23 @@ void register_all(int contended_threads) {
         ->Iterations(1);
   });
   for_each_impl([&]<class I>(const char* impl) {
-    benchmark::RegisterBenchmark(name("pingpong", impl).c_str(), bm_pingpong<I>)
+    benchmark::RegisterBenchmark(name("pingpong", impl).c_str(), bm_threaded<pingpong_case, I>,
+                                 name("pingpong", impl))
         ->UseManualTime()
         ->MinTime(threaded_min_time());
   });
   for (int slots : {64, 4096}) {
     for_each_impl([&]<class I>(const char* impl) {
-      benchmark::RegisterBenchmark(name("pc_ring" + std::to_string(slots), impl).c_str(),
-                                   bm_pc_ring<I>, slots)
+      const std::string test = name("pc_ring" + std::to_string(slots), impl);
+      benchmark::RegisterBenchmark(test.c_str(), bm_threaded<pc_ring_case, I, int>, test, slots)
           ->UseManualTime()
           ->MinTime(threaded_min_time());
     });
   }
   for_each_impl([&]<class I>(const char* impl) {
-    benchmark::RegisterBenchmark(name("oversub_6c1p", impl).c_str(), bm_mpmc<I>, 1, 6, 64)
+    benchmark::RegisterBenchmark(name("oversub_6c1p", impl).c_str(),
+                                 bm_threaded<mpmc_case, I, int, int, int>,
+                                 name("oversub_6c1p", impl), 1, 6, 64)
         ->UseManualTime()
         ->MinTime(threaded_min_time());
   });
@@ -575,8 +282,9 @@ void register_all(int contended_threads) {
     const int producers = contended_threads / 2;
     const std::string test = "contended_t" + std::to_string(contended_threads);
     for_each_impl([&]<class I>(const char* impl) {
-      benchmark::RegisterBenchmark(name(test, impl).c_str(), bm_mpmc<I>, producers,
-                                   contended_threads - producers, 64)
+      benchmark::RegisterBenchmark(name(test, impl).c_str(),
+                                   bm_threaded<mpmc_case, I, int, int, int>, name(test, impl),
+                                   producers, contended_threads - producers, 64)
           ->UseManualTime()
           ->MinTime(threaded_min_time());
     });
@@ -588,7 +296,8 @@ void register_all(int contended_threads) {
     const int n = wake.first, k = wake.second;
     const std::string test = "wake_n" + std::to_string(n) + "_k" + std::to_string(k);
     for_each_impl([&]<class I>(const char* impl) {
-      benchmark::RegisterBenchmark(name(test, impl).c_str(), bm_wake<I>, n, k)->Iterations(1);
+      benchmark::RegisterBenchmark(name(test, impl).c_str(), bm_wake<I>, name(test, impl), n, k)
+          ->Iterations(1);
     });
   }
 }
@@ -597,6 +306,7 @@ void register_all(int contended_threads) {
 
 int main(int argc, char** argv) {
   int contended_threads = 0;
+  double case_timeout_s = 30;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--semfuzz_quick") == 0) {
@@ -605,6 +315,8 @@ int main(int argc, char** argv) {
       g_pin = true;
     } else if (std::strncmp(argv[i], "--semfuzz_threads=", 18) == 0) {
       contended_threads = std::atoi(argv[i] + 18);
+    } else if (std::strncmp(argv[i], "--semfuzz_case_timeout=", 23) == 0) {
+      case_timeout_s = std::max(0.1, std::atof(argv[i] + 23));
     } else {
       argv[kept++] = argv[i];
     }
@@ -613,6 +325,7 @@ int main(int argc, char** argv) {
   // glibc runs std::mutex and pthread mutexes without atomic instructions while the process has
   // never had a second thread; a semaphore is for multithreaded programs, so measure them there.
   std::thread([] {}).join();
+  stall_watchdog::start(case_timeout_s);
   register_all(contended_threads);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -1,5 +1,6 @@
 #include "syscall_counter.h"
 
+#include <atomic>
 #include <optional>
 #include <thread>
 
@@ -44,11 +45,11 @@ semfuzz_bench_syscall_return:
 namespace semfuzz_bench {
 namespace {
 
-thread_local std::uint64_t t_trapped = 0;  // futex calls trapped on this thread
+std::atomic<std::uint64_t> g_trapped{0};  // futex calls trapped on any thread (lock-free)
 
 void on_sigsys(int, siginfo_t* info, void* context) {
   greg_t* r = static_cast<ucontext_t*>(context)->uc_mcontext.gregs;
-  ++t_trapped;
+  g_trapped.fetch_add(1, std::memory_order_relaxed);
   r[REG_RAX] = semfuzz_bench_syscall6(info->si_syscall, r[REG_RDI], r[REG_RSI], r[REG_RDX],
                                       r[REG_R10], r[REG_R8], r[REG_R9]);
 }
@@ -97,9 +98,9 @@ std::optional<std::uint64_t> run_counted(const std::function<void()>& fn) {
   // The filter stays with the thread until it exits, so every count gets a thread of its own.
   std::thread counted([&] {
     if (!trap_futex_calls_of_this_thread()) return;
-    const std::uint64_t before = t_trapped;
+    const std::uint64_t before = g_trapped.load(std::memory_order_relaxed);
     fn();
-    result = t_trapped - before;
+    result = g_trapped.load(std::memory_order_relaxed) - before;
   });
   counted.join();
   return result;

@@ -5,8 +5,9 @@
 // deadline. It is built on Linux futexes after Qt's QSemaphore, with a portable fallback:
 //
 //   semfuzz::split64_semaphore  Qt's 64-bit split-word layout (Linux), with an ABA-free high
-//                               word: waiters are counted, a release wakes up to n single-token
-//                               sleepers and every multi-token one, in one syscall.
+//                               word and sleep flags: a release makes one syscall, waking up to
+//                               n single-token sleepers and every multi-token one, only while a
+//                               sleeper may still lack a wake.
 //   semfuzz::word32_semaphore   Qt's 32-bit single-word layout (Linux): a needs-wake bit; a
 //                               release after contention wakes every sleeper.
 //   semfuzz::condvar_semaphore  a mutex + condition variable, for any platform.
