@@ -97,13 +97,8 @@ namespace {
 std::size_t page_size() { return static_cast<std::size_t>(sysconf(_SC_PAGESIZE)); }
 }  // namespace
 
-struct fiber::impl {
-  char* mapping = nullptr;  // guard page + stack
-  std::size_t mapping_bytes = 0;
-  char* stack = nullptr;  // lowest usable address
-  std::size_t stack_bytes = 0;
-  body_fn body = nullptr;
-  void* arg = nullptr;
+// What a switch saves and the sanitizers track, for a fiber and for the host alike.
+struct switch_state {
 #if SEMFUZZ_ASM_SWITCH
   void* sp = nullptr;
 #else
@@ -117,19 +112,19 @@ struct fiber::impl {
 #endif
 };
 
-struct fiber_host::impl {
-#if SEMFUZZ_ASM_SWITCH
-  void* sp = nullptr;
-#else
-  ucontext_t context;
-#endif
+struct fiber::impl : switch_state {
+  char* mapping = nullptr;  // guard page + stack
+  std::size_t mapping_bytes = 0;
+  char* stack = nullptr;  // lowest usable address
+  std::size_t stack_bytes = 0;
+  body_fn body = nullptr;
+  void* arg = nullptr;
+};
+
+struct fiber_host::impl : switch_state {
 #if SEMFUZZ_ASAN
-  void* fake_stack = nullptr;
   const void* stack_bottom = nullptr;
   std::size_t stack_size = 0;
-#endif
-#if SEMFUZZ_TSAN
-  void* tsan_fiber = nullptr;
 #endif
 };
 
