@@ -25,6 +25,10 @@ TARGETS = {
     "schedule": {"binary": "fuzz/schedule_fuzzer", "preset": "asan-fuzz",
                  "about": "semfuzz's algorithms on the simulated platform: input-driven schedule, "
                           "virtual time (the main target)"},
+    "schedule_production": {"binary": "fuzz/schedule_production_fuzzer", "preset": "asan-fuzz",
+                            "oss_fuzz": False,
+                            "about": "split64 / word32 with the production futex platform, "
+                                     "compiled instrumented: input-driven schedule (clang only)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
