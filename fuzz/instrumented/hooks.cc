@@ -153,58 +153,41 @@ using namespace semfuzz::instr;  // NOLINT: the hooks' definitions below are ext
 
 extern "C" {
 
-#define SEMFUZZ_TSAN_ATOMICS(N)                                                                    \
-  __tsan_atomic##N __tsan_atomic##N##_load(const volatile __tsan_atomic##N* a,                     \
-                                           __tsan_memory_order mo) {                               \
-    return load(a, mo);                                                                            \
-  }                                                                                                \
-  void __tsan_atomic##N##_store(volatile __tsan_atomic##N* a, __tsan_atomic##N v,                  \
-                                __tsan_memory_order mo) {                                          \
-    store(a, v, mo);                                                                               \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_exchange(volatile __tsan_atomic##N* a, __tsan_atomic##N v,   \
-                                               __tsan_memory_order mo) {                           \
-    return rmw<rmw_op::exchange>(a, v, mo);                                                        \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_fetch_add(volatile __tsan_atomic##N* a, __tsan_atomic##N v,  \
-                                                __tsan_memory_order mo) {                          \
-    return rmw<rmw_op::add>(a, v, mo);                                                             \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_fetch_sub(volatile __tsan_atomic##N* a, __tsan_atomic##N v,  \
-                                                __tsan_memory_order mo) {                          \
-    return rmw<rmw_op::sub>(a, v, mo);                                                             \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_fetch_and(volatile __tsan_atomic##N* a, __tsan_atomic##N v,  \
-                                                __tsan_memory_order mo) {                          \
-    return rmw<rmw_op::and_>(a, v, mo);                                                            \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_fetch_or(volatile __tsan_atomic##N* a, __tsan_atomic##N v,   \
-                                               __tsan_memory_order mo) {                           \
-    return rmw<rmw_op::or_>(a, v, mo);                                                             \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_fetch_xor(volatile __tsan_atomic##N* a, __tsan_atomic##N v,  \
-                                                __tsan_memory_order mo) {                          \
-    return rmw<rmw_op::xor_>(a, v, mo);                                                            \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_fetch_nand(volatile __tsan_atomic##N* a, __tsan_atomic##N v, \
-                                                 __tsan_memory_order mo) {                         \
-    return rmw<rmw_op::nand>(a, v, mo);                                                            \
-  }                                                                                                \
-  int __tsan_atomic##N##_compare_exchange_strong(                                                  \
-      volatile __tsan_atomic##N* a, __tsan_atomic##N* c, __tsan_atomic##N v,                       \
-      __tsan_memory_order mo, __tsan_memory_order fail_mo) {                                       \
-    return cas(a, c, v, mo, fail_mo);                                                              \
-  }                                                                                                \
-  int __tsan_atomic##N##_compare_exchange_weak(volatile __tsan_atomic##N* a, __tsan_atomic##N* c,  \
-                                               __tsan_atomic##N v, __tsan_memory_order mo,         \
-                                               __tsan_memory_order fail_mo) {                      \
-    return cas(a, c, v, mo, fail_mo);                                                              \
-  }                                                                                                \
-  __tsan_atomic##N __tsan_atomic##N##_compare_exchange_val(                                        \
-      volatile __tsan_atomic##N* a, __tsan_atomic##N c, __tsan_atomic##N v,                        \
-      __tsan_memory_order mo, __tsan_memory_order fail_mo) {                                       \
-    cas(a, &c, v, mo, fail_mo);                                                                    \
-    return c;                                                                                      \
+// __tsan_atomicN_<name>(a, v, mo): the read-modify-write <op> at width N.
+#define SEMFUZZ_TSAN_RMW(N, name, op)                                                          \
+  __tsan_atomic##N __tsan_atomic##N##_##name(volatile __tsan_atomic##N* a, __tsan_atomic##N v, \
+                                             __tsan_memory_order mo) {                         \
+    return rmw<rmw_op::op>(a, v, mo);                                                          \
+  }
+#define SEMFUZZ_TSAN_CAS(N, name)                                            \
+  int __tsan_atomic##N##_compare_exchange_##name(                            \
+      volatile __tsan_atomic##N* a, __tsan_atomic##N* c, __tsan_atomic##N v, \
+      __tsan_memory_order mo, __tsan_memory_order fail_mo) {                 \
+    return cas(a, c, v, mo, fail_mo);                                        \
+  }
+#define SEMFUZZ_TSAN_ATOMICS(N)                                                   \
+  __tsan_atomic##N __tsan_atomic##N##_load(const volatile __tsan_atomic##N* a,    \
+                                           __tsan_memory_order mo) {              \
+    return load(a, mo);                                                           \
+  }                                                                               \
+  void __tsan_atomic##N##_store(volatile __tsan_atomic##N* a, __tsan_atomic##N v, \
+                                __tsan_memory_order mo) {                         \
+    store(a, v, mo);                                                              \
+  }                                                                               \
+  SEMFUZZ_TSAN_RMW(N, exchange, exchange)                                         \
+  SEMFUZZ_TSAN_RMW(N, fetch_add, add)                                             \
+  SEMFUZZ_TSAN_RMW(N, fetch_sub, sub)                                             \
+  SEMFUZZ_TSAN_RMW(N, fetch_and, and_)                                            \
+  SEMFUZZ_TSAN_RMW(N, fetch_or, or_)                                              \
+  SEMFUZZ_TSAN_RMW(N, fetch_xor, xor_)                                            \
+  SEMFUZZ_TSAN_RMW(N, fetch_nand, nand)                                           \
+  SEMFUZZ_TSAN_CAS(N, strong)                                                     \
+  SEMFUZZ_TSAN_CAS(N, weak)                                                       \
+  __tsan_atomic##N __tsan_atomic##N##_compare_exchange_val(                       \
+      volatile __tsan_atomic##N* a, __tsan_atomic##N c, __tsan_atomic##N v,       \
+      __tsan_memory_order mo, __tsan_memory_order fail_mo) {                      \
+    cas(a, &c, v, mo, fail_mo);                                                   \
+    return c;                                                                     \
   }
 
 SEMFUZZ_TSAN_ATOMICS(8)
@@ -213,6 +196,8 @@ SEMFUZZ_TSAN_ATOMICS(32)
 SEMFUZZ_TSAN_ATOMICS(64)
 SEMFUZZ_TSAN_ATOMICS(128)
 #undef SEMFUZZ_TSAN_ATOMICS
+#undef SEMFUZZ_TSAN_CAS
+#undef SEMFUZZ_TSAN_RMW
 
 void __tsan_atomic_thread_fence(__tsan_memory_order mo) { fence(mo); }
 void __tsan_atomic_signal_fence(__tsan_memory_order) {}  // a compiler barrier: nothing to do
