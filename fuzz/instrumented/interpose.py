@@ -45,7 +45,8 @@ MODELLED = {
 
 # Library calls without OS or threading effects: memory and string functions, the C++ ABI
 # (exceptions, allocation, RTTI, unwinding), libstdc++'s / libc++'s exception throwers and
-# standard exception classes, error reporting on the way to abort(), and libFuzzer's coverage.
+# standard exception classes, error reporting on the way to abort(), and the coverage runtimes
+# (libFuzzer's, clang's source-based profile).
 PURE = re.compile("|".join([
     r"mem(cpy|move|set|cmp)", r"str(len|cmp|error)", r"__errno_location", r"abort",
     r"f?printf", r"fputs", r"fwrite", r"fflush", r"stderr", r"__stack_chk_fail",
@@ -57,7 +58,7 @@ PURE = re.compile("|".join([
     r"_ZNSt(3__1)?\d+(invalid_argument|overflow_error|logic_error|runtime_error|exception|"
     r"bad_alloc|length_error|out_of_range)\w*",
     r"_ZNK?St(7__cxx11|3__1)\d+basic_string\w*",
-    r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+",
+    r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
 ]))
 
 PREFIX = "semfuzz_instr."

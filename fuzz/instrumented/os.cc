@@ -13,7 +13,9 @@
 // Time: CLOCK_MONOTONIC (and _RAW, _COARSE, CLOCK_BOOTTIME) read the virtual clock (a scheduling
 // point, like the simulated clock); CLOCK_REALTIME (and _COARSE) is it plus kRealtimeOffsetNs.
 // sched_yield is a scheduling point; nanosleep and usleep block the thread in virtual time
-// until their deadline (the chooser may end the sleep early with EINTR).
+// until their deadline (the chooser may end the sleep early with EINTR). Such a sleeper is not
+// reported as a futex wait (no late-timeout or try-acquire rule applies to it), but at
+// quiescence the lost-wakeup oracle sees it as asleep inside its call.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
