@@ -3,7 +3,8 @@
 # deterministic scheduler controls production code. Included from fuzz/CMakeLists.txt.
 #
 # Needs clang (the hooks are clang's), and a harness without TSan (whose runtime defines the same
-# hooks); elsewhere the instrumented targets are skipped.
+# hooks); elsewhere, and in OSS-Fuzz builds (targets.py: "oss_fuzz": False), the instrumented
+# targets are skipped.
 if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   message(STATUS "Instrumented targets (schedule_production) skipped: they need clang, not "
                  "${CMAKE_CXX_COMPILER_ID}")
@@ -12,6 +13,11 @@ endif()
 if(SEMFUZZ_SANITIZER MATCHES "thread")
   message(STATUS "Instrumented targets (schedule_production) skipped under TSan: its runtime "
                  "defines the __tsan_* hooks that fuzz/instrumented/ supplies")
+  return()
+endif()
+if(SEMFUZZ_FUZZ_ENGINE STREQUAL "env")
+  message(STATUS "Instrumented targets (schedule_production) skipped in OSS-Fuzz builds "
+                 "(SEMFUZZ_FUZZ_ENGINE=env): not part of the OSS-Fuzz project yet")
   return()
 endif()
 find_package(Python3 REQUIRED COMPONENTS Interpreter)

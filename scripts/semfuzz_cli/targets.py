@@ -50,10 +50,12 @@ DEFAULT_TARGET = next(iter(TARGETS))
 
 def built_by(cfg: Config, name: str) -> bool:
     """Whether cfg's build defines target `name`: an instrumented one (fuzz/instrumented/) needs
-    clang and a harness without TSan (fuzz/instrumented/instrumented.cmake)."""
+    clang and a harness without TSan, and is left out of OSS-Fuzz builds
+    (fuzz/instrumented/instrumented.cmake)."""
     if not TARGETS[name].get("instrumented"):
         return True
-    return "clang" in cfg.cache.get("CMAKE_CXX_COMPILER", "") and "thread" not in cfg.sanitizers
+    return ("clang" in cfg.cache.get("CMAKE_CXX_COMPILER", "") and "thread" not in cfg.sanitizers
+            and cfg.cache.get("SEMFUZZ_FUZZ_ENGINE") != "env")
 
 REPLAY_WALL_LIMIT_S = 300  # a backstop only: -timeout below reports a hang first
 
