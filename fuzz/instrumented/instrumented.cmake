@@ -28,13 +28,13 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 
 # semfuzz_add_instrumented(NAME KEEP REGEX [OPTIONS flags...] SOURCES files...): compiles SOURCES
-# (the code under test; OPTIONS: extra compile flags) with the
-# -fsanitize=thread hooks instead of the build's sanitizers (clang refuses ASan and TSan on one
-# TU), with libFuzzer's coverage where the build fuzzes with libFuzzer, and joins them into
-# ${NAME}_OBJECT (a path: add it to a target's sources, with $<TARGET_OBJECTS:semfuzz_instr_runtime>)
-# and ${NAME}_STUBS (a generated source, likewise) through interpose.py, which fails the build
-# when the code needs a hook the runtime lacks. KEEP matches the mangled names the harness calls
-# (all other definitions are renamed apart from the harness's copies).
+# (the code under test; OPTIONS: extra compile flags) with the -fsanitize=thread hooks instead of
+# the build's sanitizers (clang refuses ASan and TSan on one TU), with libFuzzer's coverage where
+# the build fuzzes with libFuzzer, and joins them through interpose.py, which fails the build when
+# the code needs a hook the runtime lacks, into ${NAME}_OBJECT (an object file) and ${NAME}_STUBS
+# (a generated source): add both to a target's sources, with
+# $<TARGET_OBJECTS:semfuzz_instr_runtime>. KEEP matches the mangled names the harness calls (all
+# other definitions are renamed apart from the harness's copies).
 function(semfuzz_add_instrumented name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP" "OPTIONS;SOURCES")
   add_library(${name}_cut OBJECT ${arg_SOURCES})
