@@ -1,21 +1,11 @@
 #include "fuzz/schedule_target.h"
 
-#include <cstdio>
-#include <cstdlib>
-
 #include "fuzz/contract.h"
+#include "fuzz/schedule_entry.h"
 #include "fuzz/sim/sim_platform.h"
 #include "semfuzz/semaphore.h"
 
 namespace semfuzz {
-namespace {
-
-sim::scheduler& shared_scheduler() {
-  static sim::scheduler* s = new sim::scheduler;  // fibers reused across inputs
-  return *s;
-}
-
-}  // namespace
 
 run_result run_schedule_program(const program& prog, sim::chooser& choose, bool trace) {
   return contract::visit_algorithm(
@@ -26,25 +16,12 @@ run_result run_schedule_program(const program& prog, sim::chooser& choose, bool 
 }
 
 run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace) {
-  const decoded_input in = decode(data, size);
-  sim::byte_stream_chooser bytes(in.choices, in.choice_size);
-  return run_schedule_program(in.prog, bytes, trace);
+  return run_input(data, size, trace, run_schedule_program);
 }
 
 }  // namespace semfuzz
 
 // The libFuzzer entry point (also driven by fuzz/standalone_main.cc).
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const bool trace = [] {
-    const char* v = std::getenv("SEMFUZZ_TRACE");
-    return v != nullptr && *v != 0 && *v != '0';
-  }();
-  const semfuzz::run_result r = semfuzz::run_schedule_input(data, size, trace);
-  if (trace) {
-    std::fprintf(stderr, "semfuzz: verdict %s\n", semfuzz::verdict_name(r.outcome.kind));
-    std::fprintf(stderr, "semfuzz: trace-hash %016llx\n",
-                 static_cast<unsigned long long>(r.trace_hash));
-  }
-  semfuzz::report_and_abort(r.outcome);
-  return 0;
+  return semfuzz::fuzz_one_input(data, size, semfuzz::run_schedule_program);
 }

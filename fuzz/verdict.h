@@ -22,7 +22,11 @@ namespace semfuzz {
   X(bad_result, "bad-result", "an exception (or none) that the arguments do not call for")        \
   X(futex_misuse, "futex-misuse", "a futex wait/wake on foreign memory or with the wrong width")  \
   X(runaway, "runaway", "the step bound was hit: livelock or unbounded retrying")                 \
-  X(wasted_wake, "wasted-wake", "a futex wake while nobody can be registered (split64)")
+  X(wasted_wake, "wasted-wake", "a futex wake while nobody can be registered (split64)")          \
+  X(use_after_destroy, "use-after-destroy",                                                       \
+    "instrumented code touched the semaphore's bytes after the owner deleted it")                 \
+  X(unsupported_call, "unsupported-call",                                                         \
+    "instrumented code made a call the instrumentation runtime does not model")
 
 enum class verdict_kind {
   pass,

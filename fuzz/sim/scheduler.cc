@@ -36,9 +36,9 @@ struct scheduler::thread_state {
 
 const char* event_name(ev e) {
   static constexpr const char* kNames[] = {
-      "load",      "store",     "exchange",  "cas ok",  "cas fail",   "fetch_add",
-      "fetch_sub", "fetch_or",  "fetch_and", "clock",   "futex_wait", "futex_wake",
-      "lock",      "lock busy", "unlock",    "cv_wait", "cv_notify"};
+      "load",     "store",     "exchange",  "cas ok",     "cas fail",   "fetch_add", "fetch_sub",
+      "fetch_or", "fetch_and", "clock",     "futex_wait", "futex_wake", "lock",      "lock busy",
+      "unlock",   "cv_wait",   "cv_notify", "fetch_xor",  "fetch_nand", "fence"};
   return kNames[static_cast<int>(e)];
 }
 
@@ -267,12 +267,12 @@ futex_status scheduler::sleep(wait_kind kind, const void* key, std::size_t width
   return block(kind, key, width, deadline);
 }
 
-void scheduler::futex_wake(const void* word, std::size_t width, int count) {
+int scheduler::futex_wake(const void* word, std::size_t width, int count) {
   point();
-  wake_futex(word, width, count);
+  return wake_futex(word, width, count);
 }
 
-void scheduler::wake_futex(const void* word, std::size_t width, int count) {
+int scheduler::wake_futex(const void* word, std::size_t width, int count) {
   futex_call call;
   call.thread = running_;
   call.wake = true;
@@ -287,9 +287,10 @@ void scheduler::wake_futex(const void* word, std::size_t width, int count) {
     }
   }
   obs_->on_futex_call(call);
-  if (failed()) return;
+  if (failed()) return 0;
   const int woken = wake_key(wait_kind::futex, word, width, count);
   event(ev::futex_wake, word, static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(woken));
+  return woken;
 }
 
 futex_status scheduler::block(wait_kind kind, const void* key, std::size_t width, vtime deadline) {

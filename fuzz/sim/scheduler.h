@@ -64,6 +64,10 @@ enum class ev : std::uint8_t {
   unlock,
   cv_wait,
   cv_notify,
+  // Only from the instrumentation runtime (fuzz/instrumented/): operations sim_atomic lacks.
+  fetch_xor,
+  fetch_nand,
+  fence,
 };
 const char* event_name(ev e);
 
@@ -170,11 +174,11 @@ class scheduler {
   void unregister_word(const void* address);
 
   // The futex calls. futex_wait and futex_wake are scheduling points; wake_futex is not (for a
-  // call that wakes two words at once after one point).
+  // call that wakes two words at once after one point). The wakes return how many they woke.
   futex_status futex_wait(const void* word, std::size_t width, std::uint32_t expected,
                           vtime deadline);
-  void futex_wake(const void* word, std::size_t width, int count);
-  void wake_futex(const void* word, std::size_t width, int count);
+  int futex_wake(const void* word, std::size_t width, int count);
+  int wake_futex(const void* word, std::size_t width, int count);
 
   // Reports the wait to the observer, then blocks (see block). No scheduling point of its own.
   futex_status sleep(wait_kind kind, const void* key, std::size_t width, vtime deadline);

@@ -17,7 +17,8 @@ from .builds import build, config, ensure_packages, no_aslr_prefix
 from .common import (Failure, ROOT, check_output_file, data_dir, files_in, markdown_table,
                      print_table, rel, say)
 from .common import machine as machine_info
-from .targets import DEFAULT_TARGET, LIBFUZZER_LIMITS, TARGETS, classify, sanitizer_env, target
+from .targets import (DEFAULT_TARGET, LIBFUZZER_LIMITS, TARGETS, built_by, classify, sanitizer_env,
+                      target)
 
 
 BENCH_PRESET = "release"
@@ -262,7 +263,7 @@ def _harness_rows(quick: bool, env: dict, mode: str, limit: int, budget_end: Opt
     for preset in HARNESS_PRESETS:
         cfg = config(preset)
         replays = {name: cfg.build_dir / Path(TARGETS[name]["binary"]).parent / f"{name}_replay"
-                   for name in TARGETS}
+                   for name in TARGETS if built_by(cfg, name)}
         note = ""
         wanted = ([replays[DEFAULT_TARGET].name] if quick else [r.name for r in replays.values()])
         if not quick or preset == BENCH_PRESET:

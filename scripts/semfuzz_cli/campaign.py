@@ -27,10 +27,11 @@ MIN_FREE_MB = 200  # in runs/ and corpus/ before a run starts
 
 def list_targets() -> int:
     """`fuzz --list`: every target, and whether its binary exists in its preset's build."""
+    width = max(map(len, TARGETS))
     for name, spec in TARGETS.items():
         binary = config(spec["preset"]).build_dir / spec["binary"]
         state = "built" if binary.exists() else "not built yet (fuzzing it builds it)"
-        say(f"{name:14} {spec['preset']:10} {state:36} {spec.get('about', '')}")
+        say(f"{name:{width}} {spec['preset']:10} {state:36} {spec.get('about', '')}")
     return 0
 
 

@@ -25,6 +25,10 @@ TARGETS = {
     "schedule": {"binary": "fuzz/schedule_fuzzer", "preset": "asan-fuzz",
                  "about": "semfuzz's algorithms on the simulated platform: input-driven schedule, "
                           "virtual time (the main target)"},
+    "schedule_production": {"binary": "fuzz/schedule_production_fuzzer", "preset": "asan-fuzz",
+                            "oss_fuzz": False, "instrumented": True,
+                            "about": "split64 / word32 with the production futex platform, "
+                                     "compiled instrumented: input-driven schedule (clang only)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
@@ -42,6 +46,16 @@ TARGETS = {
             "about": "single-threaded API contract of every algorithm against a reference model"},
 }
 DEFAULT_TARGET = next(iter(TARGETS))
+
+
+def built_by(cfg: Config, name: str) -> bool:
+    """Whether cfg's build defines target `name`: an instrumented one (fuzz/instrumented/) needs
+    clang and a harness without TSan, and is left out of OSS-Fuzz builds
+    (fuzz/instrumented/instrumented.cmake)."""
+    if not TARGETS[name].get("instrumented"):
+        return True
+    return ("clang" in cfg.cache.get("CMAKE_CXX_COMPILER", "") and "thread" not in cfg.sanitizers
+            and cfg.cache.get("SEMFUZZ_FUZZ_ENGINE") != "env")
 
 REPLAY_WALL_LIMIT_S = 300  # a backstop only: -timeout below reports a hang first
 

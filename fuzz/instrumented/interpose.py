@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Links the code under test's instrumented objects into one object the harness can link.
+
+    interpose.py --nm NM --objcopy OBJCOPY --ld LD --out OBJ --stubs CC --keep REGEX
+                 --runtime RUNTIME_OBJ... --instrumented OBJ...
+
+1. `ld -r` joins the instrumented objects (compiled with -fsanitize=thread, fuzz/instrumented/).
+2. Every symbol they leave undefined is classified (`nm -u`):
+   - a `__tsan_*` hook: the runtime's objects must define it, else the build FAILS, naming it (the
+     compiler's list of hooks is the source of truth, not ours);
+   - an OS call the runtime models (MODELLED): renamed to the runtime's semfuzz_instr_* function,
+     which the runtime must define, else the build fails;
+   - a call into the runtime (what its objects define), or a library call with no OS or
+     threading effect (PURE): left alone;
+   - anything else (another libc call, another system call wrapper): renamed to a generated stub
+     (written to CC) that ends the run with an unsupported-call verdict naming it, so no call of
+     the code under test silently reaches the kernel.
+3. Every symbol the joined object defines, except the harness's entry points (--keep: a regular
+   expression over mangled names), is renamed
+   with a prefix, so that inline functions and template instances (weak, in COMDAT groups) never
+   merge with the harness's uninstrumented copies of the same name: each side keeps its own.
+The renames are done by `objcopy --redefine-syms` on the joined object, which is written to OBJ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+
+# Modelled calls: symbol -> the runtime's definition (fuzz/instrumented/os.cc).
+MODELLED = {
+    "syscall": "semfuzz_instr_syscall",
+    "clock_gettime": "semfuzz_instr_clock_gettime",
+    "sched_yield": "semfuzz_instr_sched_yield",
+    "nanosleep": "semfuzz_instr_nanosleep",
+    "usleep": "semfuzz_instr_usleep",
+    # std::chrono::{steady,system}_clock::now(), libstdc++ and libc++ (whose system_clock is µs)
+    "_ZNSt6chrono3_V212steady_clock3nowEv": "semfuzz_instr_steady_clock_now_ns",
+    "_ZNSt6chrono3_V212system_clock3nowEv": "semfuzz_instr_system_clock_now_ns",
+    "_ZNSt3__16chrono12steady_clock3nowEv": "semfuzz_instr_steady_clock_now_ns",
+    "_ZNSt3__16chrono12system_clock3nowEv": "semfuzz_instr_system_clock_now_us",
+}
+
+# Library calls without OS or threading effects: memory and string functions, the C++ ABI
+# (exceptions, allocation, RTTI, unwinding), libstdc++'s / libc++'s exception throwers and
+# standard exception classes, error reporting on the way to abort(), and the coverage runtimes
+# (libFuzzer's, clang's source-based profile).
+PURE = re.compile("|".join([
+    r"mem(cpy|move|set|cmp)", r"str(len|cmp|error)", r"__errno_location", r"abort",
+    r"f?printf", r"fputs", r"fwrite", r"fflush", r"stderr", r"__stack_chk_fail",
+    r"_Unwind_Resume", r"__g(cc|xx)_personality_v0", r"__dso_handle", r"_GLOBAL_OFFSET_TABLE_",
+    r"__cxa_(allocate_exception|free_exception|throw|begin_catch|end_catch|rethrow|"
+    r"call_unexpected|pure_virtual|atexit|guard_acquire|guard_release|guard_abort)",
+    r"_Zn[wa][mj].*", r"_Zd[la]Pv.*", r"_ZSt9terminatev", r"_ZT[IVS].*",
+    r"_ZSt\d+__throw_\w+", r"_ZNSt3__1\d+__throw_\w+",
+    r"_ZNSt(3__1)?\d+(invalid_argument|overflow_error|logic_error|runtime_error|exception|"
+    r"bad_alloc|length_error|out_of_range)\w*",
+    r"_ZNK?St(7__cxx11|3__1)\d+basic_string\w*",
+    r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
+]))
+
+PREFIX = "semfuzz_instr."
+
+
+def symbols(nm: str, obj: str, *flags: str) -> list[tuple[str, str]]:
+    out = subprocess.run([nm, *flags, obj], check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            rows.append((parts[-2], parts[-1]))  # (type, name)
+    return rows
+
+
+def demangle(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    out = subprocess.run(["c++filt"], input="\n".join(names), check=True, capture_output=True,
+                         text=True).stdout
+    return out.splitlines()
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    for flag in ("--nm", "--objcopy", "--ld", "--out", "--stubs", "--keep"):
+        p.add_argument(flag, required=True)
+    p.add_argument("--runtime", nargs="+", required=True)
+    p.add_argument("--instrumented", nargs="+", required=True)
+    a = p.parse_args()
+    keep = re.compile(a.keep)
+
+    joined = a.out + ".joined.o"
+    subprocess.run([a.ld, "-r", "-o", joined, *a.instrumented], check=True)
+
+    provided = set()
+    for obj in a.runtime:
+        provided |= {name for kind, name in symbols(a.nm, obj, "--defined-only") if kind.isupper()}
+
+    renames: dict[str, str] = {}
+    missing, unsupported = [], []
+    for _, name in symbols(a.nm, joined, "-u"):
+        if name.startswith("__tsan_"):
+            if name not in provided:
+                missing.append(name)
+        elif name in MODELLED:
+            if MODELLED[name] not in provided:
+                missing.append(f"{MODELLED[name]} (models {name})")
+            renames[name] = MODELLED[name]
+        elif name not in provided and not PURE.fullmatch(name):  # the runtime's own API is fine
+            unsupported.append(name)
+    if missing:
+        print("interpose.py: the instrumented code needs what fuzz/instrumented/ does not define: "
+              + ", ".join(sorted(missing)), file=sys.stderr)
+        return 1
+
+    for kind, name in symbols(a.nm, joined, "--defined-only"):
+        if (kind.isupper() or kind == "u") and not keep.fullmatch(name):
+            renames.setdefault(name, PREFIX + name)
+
+    stubs = ["// Generated by fuzz/instrumented/interpose.py: one stub per call of the code under",
+             "// test that the instrumentation runtime does not model (an unsupported-call verdict).",
+             '#include "fuzz/instrumented/runtime.h"', "", 'extern "C" {']
+    unsupported.sort()
+    for i, (name, readable) in enumerate(zip(unsupported, demangle(unsupported))):
+        stub = f"semfuzz_instr_unsupported_{i}"
+        renames[name] = stub
+        text = readable.replace("\\", "\\\\").replace('"', '\\"')
+        stubs.append(f'void {stub}() {{ semfuzz::instr::unsupported("%s", "{text}"); }}')
+    stubs.append("}")
+    with open(a.stubs, "w") as f:
+        f.write("\n".join(stubs) + "\n")
+
+    redefine = a.out + ".renames"
+    with open(redefine, "w") as f:
+        f.writelines(f"{old} {new}\n" for old, new in sorted(renames.items()))
+    subprocess.run([a.objcopy, f"--redefine-syms={redefine}", joined, a.out], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

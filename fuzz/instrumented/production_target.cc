@@ -1,0 +1,42 @@
+// The schedule_production target: semfuzz's split64 and word32 with the production platform
+// (linux_futex_platform, semaphore/src/linux_futex.cc), compiled instrumented
+// (fuzz/instrumented/production.h), on the same scheduler, input format and oracles as the
+// schedule target (fuzz/runner.h). Inputs whose program names the condvar algorithm do not apply
+// (its production platform is std::mutex / std::condition_variable, which the runtime does not
+// model): they pass without running.
+#include "fuzz/contract.h"
+#include "fuzz/instrumented/production.h"
+#include "fuzz/instrumented/runtime.h"
+#include "fuzz/runner.h"
+#include "fuzz/schedule_entry.h"
+
+namespace semfuzz {
+namespace {
+
+template <template <class> class A>
+constexpr bool kInstrumented = false;
+template <>
+constexpr bool kInstrumented<internal::split64_core> = true;
+template <>
+constexpr bool kInstrumented<internal::word32_core> = true;
+
+run_result run_production_program(const program& prog, sim::chooser& choose, bool trace) {
+  const run_result r = contract::visit_algorithm(
+      prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
+        if constexpr (kInstrumented<A>) {
+          using sem = instr::production_semaphore<A>;
+          return program_runner<sem>(prog, shared_scheduler(), trace).run(choose);
+        } else {
+          return run_result{};
+        }
+      });
+  instr::forget_destroyed();
+  return r;
+}
+
+}  // namespace
+}  // namespace semfuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return semfuzz::fuzz_one_input(data, size, semfuzz::run_production_program);
+}

@@ -1,0 +1,296 @@
+// Tests of the instrumentation runtime (fuzz/instrumented/runtime.h) through instrumented code
+// (probe.h): the hooks perform the real operations and are scheduling points, plain accesses are
+// not, use after destroy is seen, and the OS calls reach the futex model and virtual time, or end
+// the run with unsupported-call.
+#include "fuzz/instrumented/runtime.h"
+
+#include <gtest/gtest.h>
+#include <linux/futex.h>
+
+#include <cerrno>
+#include <climits>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "fuzz/instrumented/tests/probe.h"
+#include "fuzz/sim/chooser.h"
+#include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
+
+namespace semfuzz::instr {
+namespace {
+
+using sim::kStartTime;
+using sim::scheduler;
+namespace probe = instr_probe;
+
+struct counter final : sim::observer {
+  std::uint64_t steps = 0;
+  scheduler* judge = nullptr;
+  void on_clock_read(int, sim::vtime) override {}
+  void on_wait(int, sim::vtime) override {}
+  void on_futex_call(const sim::futex_call& call) override { check_futex_call(*judge, call); }
+  void after_step(std::uint64_t n) override { steps = n; }
+  void at_quiescence() override {}
+};
+
+// Simulated threads running lambdas inside a scheduler scope.
+struct harness {
+  scheduler sched;
+  scheduler::scope scope{sched};
+  counter obs;
+  std::vector<std::function<void(int)>> bodies;
+
+  harness() { obs.judge = &sched; }
+  ~harness() { forget_destroyed(); }
+  static void run_body(void* self, int t) { static_cast<harness*>(self)->bodies[t](t); }
+  verdict run(std::vector<std::uint8_t> bytes = {}) {
+    sim::byte_stream_chooser c(bytes.data(), bytes.size());
+    return sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false);
+  }
+};
+
+template <class T>
+void expect_real_atomics(std::uint64_t (*instrumented)(std::atomic<T>&)) {
+  std::atomic<T> reference{1};
+  const std::uint64_t want = probe::all_atomics(reference);
+  ASSERT_EQ(reference.load(), 6u);
+  std::atomic<T> outside{1};  // no simulation: the hooks only perform the operations
+  EXPECT_EQ(instrumented(outside), want);
+  EXPECT_EQ(outside.load(), 6u);
+
+  harness h;
+  std::atomic<T> inside{1};
+  std::uint64_t got = 0;
+  h.bodies.push_back([&](int) { got = instrumented(inside); });
+  EXPECT_FALSE(h.run().failed());
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(inside.load(), 6u);
+  EXPECT_EQ(h.obs.steps, 14u);  // 12 atomics + 1 fence are scheduling points, + the body's end
+}
+
+TEST(InstrumentedRuntime, AtomicsPerformTheRealOperationAtEveryWidth) {
+  expect_real_atomics<std::uint8_t>(probe::atomics8);
+  expect_real_atomics<std::uint16_t>(probe::atomics16);
+  expect_real_atomics<std::uint32_t>(probe::atomics32);
+  expect_real_atomics<std::uint64_t>(probe::atomics64);
+  alignas(16) unsigned __int128 wide = 5;
+  EXPECT_FALSE(probe::cas128(&wide, 4, 9));
+  EXPECT_TRUE(probe::cas128(&wide, 5, static_cast<unsigned __int128>(1) << 100));
+  EXPECT_EQ(wide, static_cast<unsigned __int128>(1) << 100);
+}
+
+TEST(InstrumentedRuntime, ChoiceBytesPickWhichAtomicRunsNext) {
+  // As Scheduler.ChoiceBytesPickAmongRunnableThreads with simulated atomics: the same bytes give
+  // the same interleaving of instrumented std::atomic operations.
+  harness h;
+  std::atomic<std::uint32_t> w{0};
+  std::vector<int> order;
+  for (int t = 0; t < 2; ++t) {
+    h.bodies.push_back([&](int self) {
+      for (int i = 0; i < 2; ++i) {
+        probe::add_one(w);
+        order.push_back(self);
+      }
+    });
+  }
+  EXPECT_FALSE(h.run({1, 0, 1, 2, 1}).failed());
+  EXPECT_EQ(order, (std::vector<int>{1, 0, 1, 0}));
+  EXPECT_EQ(w.load(), 4u);
+}
+
+TEST(InstrumentedRuntime, PlainAccessesAreNoSchedulingPoints) {
+  harness h;
+  alignas(16) unsigned char buffer[64] = {};
+  std::uint64_t sum = 0;
+  h.bodies.push_back([&](int) { sum = probe::plain(buffer); });
+  EXPECT_FALSE(h.run().failed());
+  EXPECT_EQ(sum, 41u);
+  EXPECT_EQ(h.obs.steps, 1u);
+}
+
+TEST(InstrumentedRuntime, AnAccessAfterDestroyFailsTheRun) {
+  harness h;
+  alignas(16) unsigned char buffer[64] = {};
+  object_created(buffer + 16, 8);
+  object_destroyed(buffer + 16, 8);
+  h.bodies.push_back([&](int) { probe::plain(buffer); });
+  const verdict v = h.run();
+  EXPECT_EQ(v.kind, verdict_kind::use_after_destroy);
+  EXPECT_NE(v.message.find("write of 4 bytes at offset 0"), std::string::npos) << v.message;
+
+  harness atomic;
+  std::atomic<std::uint32_t> gone{0};
+  object_created(&gone, sizeof gone);
+  object_destroyed(&gone, sizeof gone);
+  atomic.bodies.push_back([&](int) { probe::add_one(gone); });
+  EXPECT_EQ(atomic.run().kind, verdict_kind::use_after_destroy);
+  EXPECT_EQ(gone.load(), 0u);  // stopped before the access
+}
+
+// Sleeper T0 on `word` with op, until T1 (if any) runs `waker`.
+struct futex_case {
+  harness h;
+  std::uint32_t word = 0;
+  long rc = 0;
+  int err = 0;
+  sim::vtime woke_at = 0;
+  futex_case() { object_created(&word, sizeof word); }
+  void sleeper(int op, std::uint32_t expected, const timespec* timeout) {
+    h.bodies.push_back([=, this](int) {
+      rc = probe::futex(&word, op, expected, timeout, nullptr, FUTEX_BITSET_MATCH_ANY);
+      err = rc < 0 ? errno : 0;
+      woke_at = h.sched.now();
+    });
+  }
+};
+
+TEST(InstrumentedRuntime, FutexWaitAndWakeReachTheModel) {
+  for (int flag : {0, FUTEX_PRIVATE_FLAG}) {
+    for (int wait : {FUTEX_WAIT, FUTEX_WAIT_BITSET}) {
+      for (int wake : {FUTEX_WAKE, FUTEX_WAKE_BITSET}) {
+        futex_case c;
+        long woken = -1;
+        c.sleeper(wait | flag, 0, nullptr);
+        c.h.bodies.push_back([&](int) {
+          woken = probe::futex(&c.word, wake | flag, 1, nullptr, nullptr, FUTEX_BITSET_MATCH_ANY);
+        });
+        EXPECT_FALSE(c.h.run().failed());
+        EXPECT_EQ(c.rc, 0);
+        EXPECT_EQ(woken, 1);
+      }
+    }
+  }
+  futex_case changed;
+  changed.sleeper(FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 1, nullptr);
+  EXPECT_FALSE(changed.h.run().failed());
+  EXPECT_EQ(changed.err, EAGAIN);
+}
+
+TEST(InstrumentedRuntime, FutexDeadlinesRunOnVirtualTime) {
+  const sim::vtime ms = 1'000'000;
+  const timespec relative{0, 3 * ms};
+  const timespec monotonic{(kStartTime + 5 * ms) / 1'000'000'000,
+                           (kStartTime + 5 * ms) % 1'000'000'000};
+  const sim::vtime real = kStartTime + kRealtimeOffsetNs + 7 * ms;
+  const timespec realtime{real / 1'000'000'000, real % 1'000'000'000};
+  struct {
+    int op;
+    const timespec* t;
+    sim::vtime at;
+  } cases[] = {{FUTEX_WAIT, &relative, 3 * ms},
+               {FUTEX_WAIT_BITSET, &monotonic, 5 * ms},
+               {FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, &realtime, 7 * ms}};
+  for (const auto& k : cases) {
+    futex_case c;
+    c.sleeper(k.op | FUTEX_PRIVATE_FLAG, 0, k.t);
+    EXPECT_FALSE(c.h.run().failed());
+    EXPECT_EQ(c.err, ETIMEDOUT);
+    EXPECT_EQ(c.woke_at, kStartTime + k.at);
+  }
+  const timespec bad{0, 1'000'000'000};
+  futex_case invalid;
+  invalid.sleeper(FUTEX_WAIT_BITSET, 0, &bad);
+  EXPECT_FALSE(invalid.h.run().failed());
+  EXPECT_EQ(invalid.err, EINVAL);
+}
+
+TEST(InstrumentedRuntime, FutexWakeOpDoesTheKernelsOperationAndComparison) {
+  // semfuzz's encoding (linux_futex.cc): OR 0 into word2, wake word2's sleepers if it was != 0.
+  for (std::uint32_t second : {0u, 5u}) {
+    futex_case c;
+    std::uint32_t word2 = second;
+    object_created(&word2, sizeof word2);
+    long second_rc = 1;
+    c.sleeper(FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 0, nullptr);
+    c.h.bodies.push_back([&](int) {
+      second_rc =
+          probe::futex(&word2, FUTEX_WAIT_BITSET, second, nullptr, nullptr, FUTEX_BITSET_MATCH_ANY);
+    });
+    long woken = -1;
+    c.h.bodies.push_back([&](int) {
+      woken = probe::futex(&c.word, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 1,
+                           reinterpret_cast<const timespec*>(1L), &word2,
+                           FUTEX_OP(FUTEX_OP_OR, 0, FUTEX_OP_CMP_NE, 0));
+    });
+    c.h.run();
+    EXPECT_EQ(woken, second != 0 ? 2 : 1);
+    EXPECT_EQ(word2, second);
+  }
+  // SET with the shift flag and GE: *word2 = 1 << 4, wake word2 if old >= -1.
+  futex_case set;
+  std::uint32_t word2 = 3;
+  object_created(&word2, sizeof word2);
+  set.h.bodies.push_back([&](int) {
+    probe::futex(&set.word, FUTEX_WAKE_OP, 1, nullptr, &word2,
+                 FUTEX_OP(FUTEX_OP_SET | FUTEX_OP_OPARG_SHIFT, 4, FUTEX_OP_CMP_GE, 0xfff));
+  });
+  EXPECT_FALSE(set.h.run().failed());
+  EXPECT_EQ(word2, 16u);
+}
+
+verdict run_alone(const std::function<void()>& f) {
+  harness h;
+  h.bodies.push_back([&](int) { f(); });
+  return h.run();
+}
+
+TEST(InstrumentedRuntime, UnmodelledCallsEndTheRunNamingThem) {
+  struct {
+    std::function<void()> call;
+    const char* named;
+  } cases[] = {
+      {[] { probe::getpid_syscall(); }, "syscall(39)"},
+      {[] { probe::unmodelled_call(); }, "getppid"},
+      {[] {
+         timespec t;
+         probe::get_time(CLOCK_PROCESS_CPUTIME_ID, &t);
+       },
+       "clock_gettime(clock 2)"},
+      {[] {
+         std::uint32_t w = 0;
+         probe::futex(&w, FUTEX_WAKE_BITSET, 1, nullptr, nullptr, 1);
+       },
+       "bitset other than all ones"},
+      {[] {
+         std::uint32_t w = 0;
+         probe::futex(&w, FUTEX_REQUEUE, 1, nullptr, &w, 0);
+       },
+       "op 3"},
+  };
+  for (const auto& c : cases) {
+    const verdict v = run_alone(c.call);
+    EXPECT_EQ(v.kind, verdict_kind::unsupported_call) << c.named;
+    EXPECT_NE(v.message.find(c.named), std::string::npos) << v.message;
+  }
+}
+
+TEST(InstrumentedRuntime, ClocksAndSleepsRunOnVirtualTime) {
+  harness h;
+  timespec mono{}, real{};
+  sim::vtime steady = 0, system = 0, after_sleep = 0, after_usleep = 0;
+  int yield_rc = -1;
+  h.bodies.push_back([&](int) {
+    probe::get_time(CLOCK_MONOTONIC, &mono);
+    probe::get_time(CLOCK_REALTIME, &real);
+    steady = std::chrono::nanoseconds(probe::steady_now().time_since_epoch()).count();
+    system = std::chrono::nanoseconds(probe::system_now().time_since_epoch()).count();
+    yield_rc = probe::yield();
+    probe::sleep_ns(2'000'000);
+    after_sleep = h.sched.now();
+    probe::sleep_us(1000);
+    after_usleep = h.sched.now();
+  });
+  EXPECT_FALSE(h.run().failed());
+  EXPECT_EQ(mono.tv_sec * 1'000'000'000LL + mono.tv_nsec, kStartTime);
+  EXPECT_EQ(real.tv_sec * 1'000'000'000LL + real.tv_nsec, kStartTime + kRealtimeOffsetNs);
+  EXPECT_EQ(steady, kStartTime);
+  EXPECT_EQ(system, kStartTime + kRealtimeOffsetNs);
+  EXPECT_EQ(yield_rc, 0);
+  EXPECT_EQ(after_sleep, kStartTime + 2'000'000);
+  EXPECT_EQ(after_usleep, kStartTime + 3'000'000);
+}
+
+}  // namespace
+}  // namespace semfuzz::instr

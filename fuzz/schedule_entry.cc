@@ -1,0 +1,34 @@
+#include "fuzz/schedule_entry.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace semfuzz {
+
+sim::scheduler& shared_scheduler() {
+  static sim::scheduler* s = new sim::scheduler;  // fibers reused across inputs
+  return *s;
+}
+
+run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, program_run_fn run) {
+  const decoded_input in = decode(data, size);
+  sim::byte_stream_chooser bytes(in.choices, in.choice_size);
+  return run(in.prog, bytes, trace);
+}
+
+int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run) {
+  static const bool trace = [] {
+    const char* v = std::getenv("SEMFUZZ_TRACE");
+    return v != nullptr && *v != 0 && *v != '0';
+  }();
+  const run_result r = run_input(data, size, trace, run);
+  if (trace) {
+    std::fprintf(stderr, "semfuzz: verdict %s\n", verdict_name(r.outcome.kind));
+    std::fprintf(stderr, "semfuzz: trace-hash %016llx\n",
+                 static_cast<unsigned long long>(r.trace_hash));
+  }
+  report_and_abort(r.outcome);
+  return 0;
+}
+
+}  // namespace semfuzz

@@ -1,0 +1,33 @@
+// What every deterministic schedule target shares (fuzz/schedule_target.cc on the simulated
+// platform, fuzz/instrumented/production_target.cc on instrumented production code): the
+// scheduler, decoding an input into a program and its choice bytes, and the libFuzzer entry
+// point's body.
+#ifndef SEMFUZZ_FUZZ_SCHEDULE_ENTRY_H_
+#define SEMFUZZ_FUZZ_SCHEDULE_ENTRY_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/program.h"
+#include "fuzz/runner.h"
+#include "fuzz/sim/chooser.h"
+#include "fuzz/sim/scheduler.h"
+
+namespace semfuzz {
+
+// Runs a program with `choose` deciding the schedule; trace: print the program and every step.
+using program_run_fn = run_result (*)(const program& prog, sim::chooser& choose, bool trace);
+
+// The process's scheduler (its fibers are reused across inputs).
+sim::scheduler& shared_scheduler();
+
+// Decodes one input and runs its program with its choice bytes deciding the schedule.
+run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, program_run_fn run);
+
+// A libFuzzer entry point's body: runs the input (SEMFUZZ_TRACE=1: with the trace, then the
+// verdict and trace hash on stderr) and fails from the verdict's oracle function.
+int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run);
+
+}  // namespace semfuzz
+
+#endif  // SEMFUZZ_FUZZ_SCHEDULE_ENTRY_H_
