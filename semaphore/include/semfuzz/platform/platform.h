@@ -68,9 +68,16 @@ concept atomic_word = std::constructible_from<A, T> &&
   { a.fetch_and(v, o) } -> std::same_as<T>;
 };
 
-// P::clock: a steady clock.
+// P::clock: a steady clock (spelled out: libc++ 14 has no std::chrono::is_clock_v).
 template <class C>
-concept steady_clock_type = std::chrono::is_clock_v<C> && C::is_steady;
+concept steady_clock_type = requires {
+  typename C::rep;
+  typename C::period;
+  typename C::duration;
+  typename C::time_point;
+  { C::now() } -> std::same_as<typename C::time_point>;
+  requires C::is_steady;
+};
 
 // Everything but the futex: atomics of both word widths, the clock, a mutex and a condition
 // variable that waits with a deadline on that clock.
