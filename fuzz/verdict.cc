@@ -5,7 +5,7 @@
 
 namespace semfuzz {
 
-static_assert(kVerdictKinds == 10,
+static_assert(kVerdictKinds == 11,
               "a new verdict kind: add it to the README's verdict table (What semfuzz "
               "checks), then update this count");
 

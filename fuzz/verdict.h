@@ -22,7 +22,9 @@ namespace semfuzz {
   X(bad_result, "bad-result", "an exception (or none) that the arguments do not call for")        \
   X(futex_misuse, "futex-misuse", "a futex wait/wake on foreign memory or with the wrong width")  \
   X(runaway, "runaway", "the step bound was hit: livelock or unbounded retrying")                 \
-  X(wasted_wake, "wasted-wake", "a futex wake while nobody can be registered (split64)")
+  X(wasted_wake, "wasted-wake", "a futex wake while nobody can be registered (split64)")          \
+  X(data_race, "data-race",                                                                       \
+    "an acquire took tokens of a release that does not happen-before it (vector clocks)")
 
 enum class verdict_kind {
   pass,
