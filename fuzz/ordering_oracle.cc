@@ -131,7 +131,7 @@ void ordering_oracle::explain(std::size_t a0, mask acquires_reached, mask releas
     if ((acquires_reached >> b & 1) == 0) continue;
     taken += acquires_[b].c.op.n;
     if (b != a0) {
-      takers += ", " + who(acquires_[b].c) + " (returned at step " +
+      takers += " and " + who(acquires_[b].c) + " (returned at step " +
                 std::to_string(acquires_[b].c.step) + ")";
     }
   }
@@ -149,15 +149,18 @@ void ordering_oracle::explain(std::size_t a0, mask acquires_reached, mask releas
     if ((a.allowed >> r & 1) != 0 || rel.tokens == 0) continue;
     unordered += (unordered.empty() ? "" : "; ") + who(rel.c) + ", begun at step " +
                  std::to_string(rel.c.step) + " in T" + std::to_string(rel.c.thread) + "'s epoch " +
-                 std::to_string(rel.e) + ", of which T" + std::to_string(a.c.thread) +
-                 " knows only up to epoch " + std::to_string(a.now.at[rel.c.thread]);
+                 std::to_string(rel.e) + " (T" + std::to_string(a.c.thread) + " knows T" +
+                 std::to_string(rel.c.thread) + " only up to epoch " +
+                 std::to_string(a.now.at[rel.c.thread]) + ")";
   }
+  const bool several = !takers.empty();
   violation_ = who(a.c) + " returned at step " + std::to_string(a.c.step) +
-               " with tokens that no release ordered before it can have supplied: it" + takers +
-               " took " + std::to_string(taken) + " tokens, but what happens-before them (" +
-               std::to_string(releases_[0].tokens) + " initial" +
-               (suppliers.empty() ? "" : "; " + suppliers) + ") supplies " +
-               std::to_string(supplied) +
+               " holding tokens that no release ordered before it can have supplied: it" +
+               (several ? takers + ", which can take only from the same releases," : "") +
+               " took " + std::to_string(taken) + ", while the initial tokens (" +
+               std::to_string(releases_[0].tokens) + ") and the releases that happen-before " +
+               (several ? "them" : "it") + " (" + (suppliers.empty() ? "none" : suppliers) +
+               ") hold " + std::to_string(supplied) +
                ". Not ordered before it: " + (unordered.empty() ? std::string("none") : unordered);
 }
 

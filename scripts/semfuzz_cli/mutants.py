@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, config, ensure_packages, no_aslr_prefix
-from .common import (Failure, ROOT, check_output_file, files_in, markdown_table, new_run_dir,
-                     print_table, rel, say)
+from .common import (Failure, ROOT, check_output_file, files_in, machine as describe_machine,
+                     markdown_table, new_run_dir, print_table, rel, say)
 from .mutant_tree import (FINDING_LINE, MUTANT_KILL_AFTER_S, Mutant, MutantTree, all_mutants,
                           fuzz_tree, replay_tree)
 from .ossfuzz import libfuzzer_option_args
@@ -183,7 +183,7 @@ def cmd_mutants(args) -> int:
     mutants = all_mutants(args.only)
     env = sanitizer_env()
     run_dir = new_run_dir("mutants")
-    machine = machine()
+    machine = describe_machine()
     say(f"mutants: {len(mutants)}, each fuzzed from an empty corpus for up to {args.budget} s "
         f"with seeds 1..{args.seeds}, and stress-tested (fuzz/mutants/stress.cc) for as long; "
         f"{machine['nproc']} x {machine['cpu']}; logs in {rel(run_dir)}")
