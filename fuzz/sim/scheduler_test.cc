@@ -458,41 +458,39 @@ TEST(HappensBefore, AFutexWakeIsNoEdge) {
   EXPECT_FALSE(handoff_orders(std::memory_order_release, std::memory_order_relaxed));
 }
 
+// T0 publishes with a release store (the fair policy runs it to its end first); then T1's
+// compare-exchange `cas` fails on the word. Returns whether T1 then knows what T0 did.
+bool failed_cas_orders(const std::function<bool(word&)>& cas) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  bool ordered = false;
+  h.bodies.push_back([&](int) { w.store(1, std::memory_order_release); });
+  h.bodies.push_back([&](int) {
+    EXPECT_FALSE(cas(w));
+    ordered = h.sched.clocks().clock(1).knows(0, 1);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  return ordered;
+}
+
 TEST(HappensBefore, AFailedCompareExchangeUsesTheFailureOrder) {
-  for (const bool acquire_on_failure : {false, true}) {
-    harness h;
-    scheduler::scope scope(h.sched);
-    word w(0);
-    bool ordered = false;
-    // The fair policy runs T0 to its end, then T1.
-    h.bodies.push_back([&](int) { w.store(1, std::memory_order_release); });
-    h.bodies.push_back([&](int) {
-      std::uint32_t expected = 5;  // fails: the word is 1
-      const bool ok = w.compare_exchange_strong(
-          expected, 7, std::memory_order_acquire,
-          acquire_on_failure ? std::memory_order_acquire : std::memory_order_relaxed);
-      EXPECT_FALSE(ok);
-      ordered = h.sched.clocks().clock(1).knows(0, 1);
-    });
-    EXPECT_FALSE(h.run({}).failed());
-    EXPECT_EQ(ordered, acquire_on_failure);
+  for (const auto failure : {std::memory_order_relaxed, std::memory_order_acquire}) {
+    EXPECT_EQ(failed_cas_orders([failure](word& w) {
+                std::uint32_t expected = 5;  // fails: the word is 1
+                return w.compare_exchange_strong(expected, 7, std::memory_order_acquire, failure);
+              }),
+              failure == std::memory_order_acquire);
   }
 }
 
 TEST(HappensBefore, OneOrderCompareExchangeDerivesItsFailureOrder) {
   for (const auto order : {std::memory_order_acq_rel, std::memory_order_release}) {
-    harness h;
-    scheduler::scope scope(h.sched);
-    word w(0);
-    bool ordered = false;
-    h.bodies.push_back([&](int) { w.store(1, std::memory_order_release); });
-    h.bodies.push_back([&](int) {
-      std::uint32_t expected = 5;
-      EXPECT_FALSE(w.compare_exchange_weak(expected, 7, order));
-      ordered = h.sched.clocks().clock(1).knows(0, 1);
-    });
-    EXPECT_FALSE(h.run({}).failed());
-    EXPECT_EQ(ordered, order == std::memory_order_acq_rel);  // acquire, else relaxed
+    EXPECT_EQ(failed_cas_orders([order](word& w) {
+                std::uint32_t expected = 5;
+                return w.compare_exchange_weak(expected, 7, order);
+              }),
+              order == std::memory_order_acq_rel);  // acquire, else relaxed
   }
 }
 
