@@ -13,6 +13,9 @@
 //   lost-wakeup    at quiescence: no sleeper in an acquire whose request fits available().
 //   use after destroy  destroy mode (the owner-destroys protocol, fuzz/contract.h); ASan
 //                  reports any touch after T0's delete.
+//   data-race      the ordering promise (fuzz/ordering_oracle.h): each acquire's tokens can be
+//                  matched to releases that happen-before its return, by the scheduler's
+//                  happens-before clocks (when its order checking is on, the default).
 //   wasted-wake    split64 only (it counts its waiters, so it promises exact wakes): a release
 //                  whose futex wake comes although no other thread was in a call that may block
 //                  at any point of the release, so nobody can have been registered.
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "fuzz/contract.h"
+#include "fuzz/ordering_oracle.h"
 #include "fuzz/program.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
@@ -51,13 +55,15 @@ class program_runner final : public sim::observer {
         sched_(sched),
         trace_(trace),
         ctx_(prog.threads.size()),
-        ledger_(prog.initial) {}
+        ledger_(prog.initial),
+        ordered_(sched.order_checking()) {}
 
   // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
   run_result run(sim::chooser& choose) {
     sim::scheduler::scope scope(sched_);
     sem_ = std::make_unique<Sem>(prog_.initial);
     sim::reset_states();
+    promise_.reset(prog_.initial);
     if (trace_) std::fprintf(stderr, "%s", describe(prog_).c_str());
     run_result r;
     r.outcome = sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body, this,
@@ -149,6 +155,10 @@ class program_runner final : public sim::observer {
     c.blocking_overlap = false;
     c.in_op = true;
     if (trace_) note("T" + std::to_string(t) + " > " + describe(op));
+    const int release_id =
+        ordered_ && op.kind == op_kind::release && valid(op.n) && op.n > 0
+            ? promise_.release_begins({t, op, sched_.steps()}, sched_.clocks().now(t))
+            : -1;
     const contract::call_result r = contract::invoke(*sem_, op, contract::kUncapped, [&] {
       return sim::sim_clock::time_point(sim::sim_clock::duration(c.start));
     });
@@ -165,7 +175,16 @@ class program_runner final : public sim::observer {
                " made a futex wake, but no other thread was in a call that may block at "
                "any point of the release: nobody can have been registered");
     }
-    return ledger_.record(op, r.result);
+    const bool took = ledger_.record(op, r.result);
+    if (release_id >= 0 && r.result != contract::outcome::returned_true &&
+        !promise_.release_failed(release_id)) {
+      fail(verdict_kind::data_race, promise_.violation());
+    }
+    if (ordered_ && took && op.n > 0 &&
+        !promise_.acquired({t, op, sched_.steps()}, sched_.clocks().clock(t))) {
+      fail(verdict_kind::data_race, promise_.violation());
+    }
+    return took;
   }
 
   // The call's deadline (fuzz/contract.h: deadline_ns), from its first clock read if any.
@@ -296,6 +315,8 @@ class program_runner final : public sim::observer {
   std::unique_ptr<Sem> sem_;
   bool destroyed_ = false;
   contract::token_ledger<> ledger_;
+  const bool ordered_;  // the scheduler checks happens-before: check the ordering promise
+  ordering_oracle promise_;
 };
 
 static_assert(

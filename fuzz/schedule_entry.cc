@@ -2,11 +2,19 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace semfuzz {
 
+// SEMFUZZ_ORDER_CHECKING=0 switches the happens-before checker and the data-race oracle off
+// (fuzz/sim/happens_before.h; on by default), e.g. to measure what they cost.
 sim::scheduler& shared_scheduler() {
-  static sim::scheduler* s = new sim::scheduler;  // fibers reused across inputs
+  static sim::scheduler* s = [] {
+    auto* made = new sim::scheduler;  // fibers reused across inputs
+    const char* v = std::getenv("SEMFUZZ_ORDER_CHECKING");
+    made->set_order_checking(v == nullptr || std::strcmp(v, "0") != 0);
+    return made;
+  }();
   return *s;
 }
 

@@ -23,6 +23,8 @@ namespace semfuzz {
   X(futex_misuse, "futex-misuse", "a futex wait/wake on foreign memory or with the wrong width")  \
   X(runaway, "runaway", "the step bound was hit: livelock or unbounded retrying")                 \
   X(wasted_wake, "wasted-wake", "a futex wake while nobody can be registered (split64)")          \
+  X(data_race, "data-race",                                                                       \
+    "an acquire took tokens of a release that does not happen-before it (vector clocks)")         \
   X(use_after_destroy, "use-after-destroy",                                                       \
     "instrumented code touched the semaphore's bytes after the owner deleted it")                 \
   X(unsupported_call, "unsupported-call",                                                         \

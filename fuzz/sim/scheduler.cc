@@ -70,6 +70,7 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   parked_ = 0;
   hash_ = kFnvOffset;
   verdict_ = verdict{};
+  hb_.reset(threads);
   while (static_cast<int>(fibers_.size()) < threads) {
     fibers_.push_back(std::make_unique<fiber>(kStackBytes));
   }
@@ -213,6 +214,7 @@ void scheduler::point() {
 
 void scheduler::register_word(const void* address, std::size_t bytes) {
   words_.push_back(word_info{address, bytes, next_word_id_++});
+  hb_.forget(address);
 }
 
 void scheduler::unregister_word(const void* address) {

@@ -36,6 +36,7 @@
 
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/fiber.h"
+#include "fuzz/sim/happens_before.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/platform/platform.h"
 
@@ -113,6 +114,7 @@ class scheduler {
   // The stack size of each simulated thread.
   static constexpr std::size_t kStackBytes = 256 * 1024;
   static constexpr int kMaxThreads = 8;
+  static_assert(kMaxThreads <= kClockThreads, "a vector clock covers every simulated thread");
 
   scheduler();
   ~scheduler();
@@ -167,6 +169,17 @@ class scheduler {
   };
   int running_thread() const { return running_; }
   vtime now() const { return now_; }
+  // Steps completed so far (the first column of the trace).
+  std::uint64_t steps() const { return steps_; }
+
+  // The happens-before checker (fuzz/sim/happens_before.h), fed by the simulated platform; on
+  // unless switched off (then a run keeps no clocks, and clocks() says nothing).
+  void set_order_checking(bool on) { order_checking_ = on; }
+  bool order_checking() const { return order_checking_; }
+  // For an access of the running simulated thread: the checker, or nullptr when it is off or no
+  // simulated thread runs its own code (harness code reads no clocks, joins none).
+  happens_before* ordering() { return order_checking_ && simulating() ? &hb_ : nullptr; }
+  const happens_before& clocks() const { return hb_; }
   vtime read_clock();  // a scheduling point, then the time, reported to the observer
 
   // Registry of simulated atomics: the memory a futex may wait on.
@@ -255,6 +268,8 @@ class scheduler {
   std::uint64_t hash_ = 0;
   bool trace_ = false;
   bool quiet_ = false;
+  bool order_checking_ = true;
+  happens_before hb_;
   ev last_event_ = ev::load;
   verdict verdict_;
 };

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -426,6 +427,129 @@ TEST(Choosers, SomeStepsHaveNoByte) {
   EXPECT_EQ(encode_step(step_choice{step_kind::interrupt, 2, 0}, two_sleepers), 0xF1);
   EXPECT_EQ(encode_step(step_choice{step_kind::fire_timer, 0, 0}, two_sleepers), -1);  // no timer
   EXPECT_EQ(encode_step(step_choice{step_kind::run, 1, 0}, two_sleepers), -1);  // not runnable
+}
+
+// ---- The happens-before checker fed by the simulated platform (its rules: happens_before_test).
+// T1 writes, then publishes with `store_order`; T0 waits for it (sleeping on the futex while the
+// word is 0), reads it with `load_order`, and records whether it knows what T1 did before.
+bool handoff_orders(std::memory_order store_order, std::memory_order load_order) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  epoch before = 0;
+  bool ordered = false;
+  h.bodies.push_back([&](int) {
+    while (w.load(load_order) == 0) sim_platform::futex_wait(addr32(&w), 0, nullptr);
+    ordered = h.sched.clocks().clock(0).knows(1, before);
+  });
+  h.bodies.push_back([&](int) {
+    before = h.sched.clocks().now(1);
+    w.store(1, store_order);
+    sim_platform::futex_wake(addr32(&w), 1);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  return ordered;
+}
+
+TEST(HappensBefore, AFutexWakeIsNoEdge) {
+  EXPECT_TRUE(handoff_orders(std::memory_order_release, std::memory_order_acquire));
+  // T0 slept on the futex and T1's wake ended the wait: still no edge without release/acquire.
+  EXPECT_FALSE(handoff_orders(std::memory_order_relaxed, std::memory_order_acquire));
+  EXPECT_FALSE(handoff_orders(std::memory_order_release, std::memory_order_relaxed));
+}
+
+// T0 publishes with a release store (the fair policy runs it to its end first); then T1's
+// compare-exchange `cas` fails on the word. Returns whether T1 then knows what T0 did.
+bool failed_cas_orders(const std::function<bool(word&)>& cas) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  bool ordered = false;
+  h.bodies.push_back([&](int) { w.store(1, std::memory_order_release); });
+  h.bodies.push_back([&](int) {
+    EXPECT_FALSE(cas(w));
+    ordered = h.sched.clocks().clock(1).knows(0, 1);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  return ordered;
+}
+
+TEST(HappensBefore, AFailedCompareExchangeUsesTheFailureOrder) {
+  for (const auto failure : {std::memory_order_relaxed, std::memory_order_acquire}) {
+    EXPECT_EQ(failed_cas_orders([failure](word& w) {
+                std::uint32_t expected = 5;  // fails: the word is 1
+                return w.compare_exchange_strong(expected, 7, std::memory_order_acquire, failure);
+              }),
+              failure == std::memory_order_acquire);
+  }
+}
+
+TEST(HappensBefore, OneOrderCompareExchangeDerivesItsFailureOrder) {
+  for (const auto order : {std::memory_order_acq_rel, std::memory_order_release}) {
+    EXPECT_EQ(failed_cas_orders([order](word& w) {
+                std::uint32_t expected = 5;
+                return w.compare_exchange_weak(expected, 7, order);
+              }),
+              order == std::memory_order_acq_rel);  // acquire, else relaxed
+  }
+}
+
+TEST(HappensBefore, MutexAndConditionVariableOrderThroughTheMutex) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  sim_mutex m;
+  sim_condition_variable cv;
+  bool ready = false;  // guarded by m
+  epoch before = 0;
+  bool ordered = false;
+  h.bodies.push_back([&](int) {
+    std::unique_lock<sim_mutex> lock(m);
+    while (!ready) cv.wait(lock);
+    ordered = h.sched.clocks().clock(0).knows(1, before);
+  });
+  h.bodies.push_back([&](int) {
+    before = h.sched.clocks().now(1);
+    std::lock_guard<sim_mutex> lock(m);
+    ready = true;
+    cv.notify_one();
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_TRUE(ordered);
+}
+
+TEST(HappensBefore, AFenceAfterARelaxedLoadAcquires) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  word w(0);
+  bool before_fence = true, after_fence = false;
+  h.bodies.push_back([&](int) {
+    sim_platform::thread_fence(std::memory_order_release);
+    w.store(1, std::memory_order_relaxed);
+  });
+  h.bodies.push_back([&](int) {
+    EXPECT_EQ(w.load(std::memory_order_relaxed), 1u);
+    before_fence = h.sched.clocks().clock(1).knows(0, 1);
+    sim_platform::thread_fence(std::memory_order_acquire);
+    after_fence = h.sched.clocks().clock(1).knows(0, 1);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_FALSE(before_fence);
+  EXPECT_TRUE(after_fence);
+}
+
+TEST(HappensBefore, SwitchedOffKeepsNoClocks) {
+  harness h;
+  h.sched.set_order_checking(false);
+  scheduler::scope scope(h.sched);
+  word w(0);
+  bool ordered = true;
+  h.bodies.push_back([&](int) { w.store(1, std::memory_order_release); });
+  h.bodies.push_back([&](int) {
+    w.load(std::memory_order_acquire);
+    ordered = h.sched.clocks().clock(1).knows(0, 1);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_FALSE(ordered);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // The simulated platform: the semaphore's platform seam (semfuzz/platform/platform.h) routed
 // through the deterministic scheduler. Every atomic operation, futex call, clock read, mutex and
-// condition-variable operation is a scheduling point; atomics are sequentially consistent
-// (whatever memory_order is passed); time is virtual.
+// condition-variable operation is a scheduling point; time is virtual. Atomics behave
+// sequentially consistently (every load reads the latest store), but the memory order each
+// operation asks for goes to the scheduler's happens-before checker
+// (fuzz/sim/happens_before.h), with the mutex's unlock -> lock edges, so a release or acquire
+// that is missing shows in the clocks.
 //
 // Objects of this platform must live inside a scheduler::scope. Used from the scheduler's side
 // (between steps, e.g. by an oracle reading available()), operations do not yield and mutexes
@@ -65,24 +68,32 @@ class sim_atomic {
   sim_atomic(const sim_atomic&) = delete;
   sim_atomic& operator=(const sim_atomic&) = delete;
 
-  T load(std::memory_order = std::memory_order_seq_cst) const {
+  T load(std::memory_order order = std::memory_order_seq_cst) const {
     scheduler& s = step();
+    if (happens_before* hb = s.ordering()) hb->load(s.running_thread(), this, order);
     s.event(ev::load, this, value_);
     return value_;
   }
-  void store(T v, std::memory_order = std::memory_order_seq_cst) {
+  void store(T v, std::memory_order order = std::memory_order_seq_cst) {
     scheduler& s = step();
+    if (happens_before* hb = s.ordering()) hb->store(s.running_thread(), this, order);
     s.event(ev::store, this, value_, v);
     value_ = v;
   }
-  T exchange(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw(ev::exchange, v, [](T, T x) { return x; });
+  T exchange(T v, std::memory_order order = std::memory_order_seq_cst) {
+    return rmw(ev::exchange, v, order, [](T, T x) { return x; });
   }
-  bool compare_exchange_strong(T& expected, T desired,
-                               std::memory_order = std::memory_order_seq_cst,
-                               std::memory_order = std::memory_order_seq_cst) {
+  bool compare_exchange_strong(T& expected, T desired, std::memory_order success,
+                               std::memory_order failure) {
     scheduler& s = step();
     const bool ok = value_ == expected;
+    if (happens_before* hb = s.ordering()) {
+      if (ok) {
+        hb->rmw(s.running_thread(), this, success);
+      } else {  // a failed compare-exchange is a load with the failure order
+        hb->load(s.running_thread(), this, failure);
+      }
+    }
     s.event(ok ? ev::cas_ok : ev::cas_fail, this, value_, expected, desired);
     if (ok) {
       value_ = desired;
@@ -91,24 +102,32 @@ class sim_atomic {
     }
     return ok;
   }
+  // The one-order form: the failure order is derived as std::atomic does.
+  bool compare_exchange_strong(T& expected, T desired,
+                               std::memory_order order = std::memory_order_seq_cst) {
+    return compare_exchange_strong(expected, desired, order, failure_order(order));
+  }
   // Never fails spuriously here: a spurious failure is indistinguishable from losing a race,
   // which the scheduler already explores.
+  bool compare_exchange_weak(T& expected, T desired, std::memory_order success,
+                             std::memory_order failure) {
+    return compare_exchange_strong(expected, desired, success, failure);
+  }
   bool compare_exchange_weak(T& expected, T desired,
-                             std::memory_order a = std::memory_order_seq_cst,
-                             std::memory_order b = std::memory_order_seq_cst) {
-    return compare_exchange_strong(expected, desired, a, b);
+                             std::memory_order order = std::memory_order_seq_cst) {
+    return compare_exchange_strong(expected, desired, order, failure_order(order));
   }
-  T fetch_add(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw(ev::fetch_add, v, [](T a, T x) { return static_cast<T>(a + x); });
+  T fetch_add(T v, std::memory_order order = std::memory_order_seq_cst) {
+    return rmw(ev::fetch_add, v, order, [](T a, T x) { return static_cast<T>(a + x); });
   }
-  T fetch_sub(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw(ev::fetch_sub, v, [](T a, T x) { return static_cast<T>(a - x); });
+  T fetch_sub(T v, std::memory_order order = std::memory_order_seq_cst) {
+    return rmw(ev::fetch_sub, v, order, [](T a, T x) { return static_cast<T>(a - x); });
   }
-  T fetch_or(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw(ev::fetch_or, v, [](T a, T x) { return static_cast<T>(a | x); });
+  T fetch_or(T v, std::memory_order order = std::memory_order_seq_cst) {
+    return rmw(ev::fetch_or, v, order, [](T a, T x) { return static_cast<T>(a | x); });
   }
-  T fetch_and(T v, std::memory_order = std::memory_order_seq_cst) {
-    return rmw(ev::fetch_and, v, [](T a, T x) { return static_cast<T>(a & x); });
+  T fetch_and(T v, std::memory_order order = std::memory_order_seq_cst) {
+    return rmw(ev::fetch_and, v, order, [](T a, T x) { return static_cast<T>(a & x); });
   }
 
  private:
@@ -117,9 +136,15 @@ class sim_atomic {
     s.point();
     return s;
   }
+  static constexpr std::memory_order failure_order(std::memory_order order) {
+    if (order == std::memory_order_acq_rel) return std::memory_order_acquire;
+    if (order == std::memory_order_release) return std::memory_order_relaxed;
+    return order;
+  }
   template <class F>
-  T rmw(ev what, T operand, F f) {
+  T rmw(ev what, T operand, std::memory_order order, F f) {
     scheduler& s = step();
+    if (happens_before* hb = s.ordering()) hb->rmw(s.running_thread(), this, order);
     const T old = value_;
     value_ = f(old, operand);
     s.event(what, this, old, operand, value_);
@@ -143,6 +168,7 @@ class sim_mutex {
       s->point();
       if (!locked_) {
         locked_ = true;
+        if (happens_before* hb = s->ordering()) hb->lock(s->running_thread(), this);
         s->event(ev::lock, nullptr);
         return;
       }
@@ -156,6 +182,7 @@ class sim_mutex {
     s->point();
     if (locked_) return false;
     locked_ = true;
+    if (happens_before* hb = s->ordering()) hb->lock(s->running_thread(), this);
     return true;
   }
   void unlock() {
@@ -167,6 +194,7 @@ class sim_mutex {
   // For sim_condition_variable: unlocks as part of the caller's step.
   void release(scheduler& s) {
     locked_ = false;
+    if (happens_before* hb = s.ordering()) hb->unlock(s.running_thread(), this);
     s.event(ev::unlock, nullptr);
     s.wake_key(wait_kind::mutex, this, 0, 1);
   }
@@ -224,6 +252,14 @@ struct sim_platform {
   using clock = sim_clock;
   using mutex = sim_mutex;
   using condition_variable = sim_condition_variable;
+
+  // std::atomic_thread_fence for code on the simulated platform (not part of the seam: the
+  // semaphore uses no fence). No scheduling point and no event (it touches no memory), only
+  // the happens-before checker's fence rule.
+  static void thread_fence(std::memory_order order) {
+    scheduler& s = detail::sched("fence");
+    if (happens_before* hb = s.ordering()) hb->fence(s.running_thread(), order);
+  }
 
   // Word is std::uint32_t for every correct algorithm; other widths reach the futex model so that
   // a wait/wake width mismatch is reported instead of failing to compile.

@@ -27,7 +27,8 @@ struct defects {
   bool wakes_as_64_bit = false;            // futex misuse (Qt B17)
   bool spins_instead_of_sleeping = false;  // runaway
   bool touches_after_release = false;      // use after destroy (Qt B14)
-  bool release_is_relaxed = false;         // data race on real threads (glibc BZ 14532)
+  bool release_is_relaxed = false;         // data race (glibc BZ 14532)
+  bool take_is_relaxed = false;            // data race: tokens taken without acquire
 };
 
 template <const defects& D>
@@ -40,8 +41,10 @@ struct core {
     bool try_acquire(std::uint32_t n) {
       std::uint64_t cur = word_.load(std::memory_order_relaxed);
       while (low(cur) >= n) {
-        if (word_.compare_exchange_strong(cur, cur - n, std::memory_order_acquire,
-                                          std::memory_order_relaxed)) {
+        if (word_.compare_exchange_strong(
+                cur, cur - n,
+                D.take_is_relaxed ? std::memory_order_relaxed : std::memory_order_acquire,
+                std::memory_order_relaxed)) {
           return true;
         }
       }

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <vector>
 
+#include "fuzz/ordering_oracle.h"
 #include "fuzz/program.h"
 #include "fuzz/program_builder.h"
 #include "fuzz/runner.h"
@@ -111,6 +112,70 @@ constexpr broken::defects kSpin{.spins_instead_of_sleeping = true};
 TEST(Oracles, Runaway) {
   const program p = make(0, {{op(op_kind::acquire, 1)}});
   EXPECT_VERDICT(run_with<broken::semaphore_with<kSpin>>(p), verdict_kind::runaway);
+}
+
+// The ordering promise (fuzz/ordering_oracle.h): a release that does not publish, or a take that
+// does not acquire, leaves the acquirer unordered after the releaser, with no other path (the
+// futex wake that ends T0's sleep is no edge).
+constexpr broken::defects kRelaxedRelease{.release_is_relaxed = true};
+constexpr broken::defects kRelaxedTake{.take_is_relaxed = true};
+TEST(Oracles, DataRace) {
+  const program released_first = make(0, {{rel(1)}, {acq(1)}});
+  for (const program& p : {kHandOff, released_first}) {
+    const verdict relaxed_release = run_with<broken::semaphore_with<kRelaxedRelease>>(p);
+    EXPECT_VERDICT(relaxed_release, verdict_kind::data_race);
+    EXPECT_NE(relaxed_release.message.find("Not ordered before it: T"), std::string::npos)
+        << relaxed_release.message;
+    EXPECT_VERDICT(run_with<broken::semaphore_with<kRelaxedTake>>(p), verdict_kind::data_race);
+    expect_correct_algorithms_pass(p);
+  }
+  // Initial tokens need no release: everyone may take them.
+  const program initial_only = make(2, {{acq(1)}, {acq(1)}});
+  EXPECT_VERDICT(run_with<broken::semaphore_with<kRelaxedTake>>(initial_only), verdict_kind::pass);
+}
+
+// The matching itself: tokens are fungible, so an acquire may use any release it happens-after,
+// and an earlier acquire's choice is moved when a later one needs it.
+sim::vclock knowing(std::initializer_list<std::pair<int, sim::epoch>> known) {
+  sim::vclock c;
+  for (const auto& [thread, e] : known) c.at[thread] = e;
+  return c;
+}
+ordering_oracle::call at(int thread, operation o, std::uint64_t step) { return {thread, o, step}; }
+
+TEST(OrderingOracle, MovesAnEarlierChoiceToMakeRoom) {
+  ordering_oracle o;
+  o.reset(0);
+  o.release_begins(at(1, rel(1), 1), 1);
+  o.release_begins(at(2, rel(1), 2), 1);
+  // T4 happens-after both releases, returns first and is routed to T1's token; T3 happens-after
+  // T1's only: T4 must move to T2's token.
+  EXPECT_TRUE(o.acquired(at(4, acq(1), 3), knowing({{1, 1}, {2, 1}})));
+  EXPECT_TRUE(o.acquired(at(3, acq(1), 4), knowing({{1, 1}})));
+  // A third acquire that happens-after T1's release only: nothing left for it.
+  EXPECT_FALSE(o.acquired(at(5, acq(1), 5), knowing({{1, 1}})));
+  EXPECT_NE(o.violation().find("T5 acquire(1) returned at step 5"), std::string::npos)
+      << o.violation();
+  EXPECT_NE(o.violation().find("T2 release(1), begun at step 2"), std::string::npos)
+      << o.violation();
+}
+
+TEST(OrderingOracle, InitialTokensNeedNoRelease) {
+  ordering_oracle o;
+  o.reset(2);
+  o.release_begins(at(1, rel(1), 1), 1);
+  EXPECT_TRUE(o.acquired(at(0, acq(2), 2), knowing({})));
+  EXPECT_FALSE(o.acquired(at(2, acq(1), 3), knowing({{1, 0}})));  // T1's release: not ordered
+}
+
+TEST(OrderingOracle, AReleaseThatThrewSuppliesNothing) {
+  ordering_oracle o;
+  o.reset(0);
+  const int id = o.release_begins(at(1, rel(2), 1), 1);
+  o.release_begins(at(1, rel(1), 3), 2);
+  EXPECT_TRUE(o.acquired(at(0, acq(1), 4), knowing({{1, 2}})));  // routed to the first release
+  EXPECT_TRUE(o.release_failed(id));                             // re-routed to the second
+  EXPECT_FALSE(o.acquired(at(2, acq(1), 5), knowing({{1, 2}})));
 }
 
 // Destroy mode: T1's final release(1) publishes its token; T0 takes it and deletes the semaphore
