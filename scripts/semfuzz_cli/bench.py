@@ -174,10 +174,12 @@ def _fill_row(row: dict, entry: dict) -> None:
         row["median"], row["unit"] = entry["real_time"] * scale, "ns"
         row["syscalls"] = entry.get("futex_syscalls_per_op")
         row["sleeps"] = entry.get("sleeps_per_op")
+        row["own_futex_syscalls_per_op"] = entry.get("own_futex_syscalls_per_op")
     elif metric == "rate":
         row["median"], row["unit"] = entry.get("items_per_second"), "items/s"
         row["syscalls"] = entry.get("futex_syscalls_per_op")
         row["sleeps"] = entry.get("sleeps_per_op")
+        row["own_futex_syscalls_per_op"] = entry.get("own_futex_syscalls_per_op")
     elif metric == "syscalls":
         row["median"], row["unit"] = entry.get("syscalls"), "syscalls"
         row["syscalls"] = entry.get("futex_syscalls")  # the library's own count, a cross-check
