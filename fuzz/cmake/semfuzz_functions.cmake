@@ -40,7 +40,7 @@ function(semfuzz_instrumented_unsupported out)
                "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER}")
   elseif(sanitizer MATCHES "thread")
     set(reason "this semfuzz harness was built with TSan (SEMFUZZ_SANITIZER=${sanitizer}), whose "
-               "runtime defines the __tsan_* hooks that the instrumentation runtime supplies; use "
+               "runtime defines the __tsan_* hooks that the instrumentation runtime supplies. Use "
                "a harness built with the asan-fuzz preset (ASan + UBSan)")
   elseif(engine STREQUAL "env")
     set(reason "not part of OSS-Fuzz builds (SEMFUZZ_FUZZ_ENGINE=env)")

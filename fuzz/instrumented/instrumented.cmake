@@ -54,14 +54,28 @@ if(SEMFUZZ_BUILD_TESTS)
                        PASS_REGULAR_EXPRESSION "does not define: .*__tsan_atomic64_fetch_nand")
 endif()
 
-# Bring your own semaphore, as the README walks through it (tests/byo_walkthrough.py): installs
-# this build's package to a temporary prefix, builds examples/ against it, replays its committed
-# finding, fuzzes it to the finding from an empty corpus (60 s at most; about 4 s here), and
-# checks that the fixed semaphore passes.
-if(SEMFUZZ_BUILD_TESTS AND SEMFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
-  add_test(NAME byo_walkthrough
-           COMMAND Python3::Interpreter -B ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/byo_walkthrough.py
-                   --build ${PROJECT_BINARY_DIR} --source ${PROJECT_SOURCE_DIR}
-                   --cxx ${CMAKE_CXX_COMPILER} --generator ${CMAKE_GENERATOR} --fuzz-seconds 60)
-  set_tests_properties(byo_walkthrough PROPERTIES TIMEOUT 600)
+# Bring your own semaphore (fuzz/instrumented/adapter.h), in builds on libstdc++ (a user's code and
+# the harness must share a standard library; atomic_ref::wait is header code only there).
+if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
+  # The function as this build's own: a header-only semaphore on the __atomic builtins,
+  # std::atomic_ref::wait and the futex (tests/atomic_wait_semaphore.h), a black box with
+  # multi-token calls; every input of corpus/schedule passes on it.
+  semfuzz_add_instrumented_target(byo_atomic_wait
+                                  ADAPTER instrumented/tests/atomic_wait_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::atomic_wait_semaphore)
+  add_test(NAME byo_atomic_wait_replay
+           COMMAND byo_atomic_wait_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+
+  # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
+  # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to
+  # the finding from an empty corpus (60 s at most; about 4 s here), and checks that the fixed
+  # semaphore passes the finding.
+  if(SEMFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
+    add_test(NAME byo_walkthrough
+             COMMAND Python3::Interpreter -B
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/byo_walkthrough.py
+                     --build ${PROJECT_BINARY_DIR} --source ${PROJECT_SOURCE_DIR}
+                     --cxx ${CMAKE_CXX_COMPILER} --generator ${CMAKE_GENERATOR} --fuzz-seconds 60)
+    set_tests_properties(byo_walkthrough PROPERTIES TIMEOUT 600)
+  endif()
 endif()
