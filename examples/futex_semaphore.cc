@@ -17,8 +17,8 @@ std::uint32_t* address(std::atomic<std::uint32_t>& word) {
 // Sleeps while *word == expected, until woken or `deadline` (nullptr: none). False: timed out.
 bool futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected,
                 const timespec* deadline) {
-  const long r = syscall(SYS_futex, address(word), FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
-                         expected, deadline, nullptr, FUTEX_BITSET_MATCH_ANY);
+  const long r = syscall(SYS_futex, address(word), FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
+                         deadline, nullptr, FUTEX_BITSET_MATCH_ANY);
   return r == 0 || errno != ETIMEDOUT;  // woken, changed (EAGAIN) or interrupted (EINTR)
 }
 

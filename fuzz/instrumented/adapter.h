@@ -66,8 +66,8 @@ namespace semfuzz::instr {
 
 // An adapter as described above: a fuzzable semaphore on the steady clock.
 template <class A>
-concept semaphore_adapter = contract::fuzzable_semaphore<A> &&
-    std::same_as<typename A::clock, std::chrono::steady_clock>;
+concept semaphore_adapter =
+    contract::fuzzable_semaphore<A> && std::same_as<typename A::clock, std::chrono::steady_clock>;
 
 // The harness's view of adapter A: the same API and capabilities, with every member defined in
 // adapter_bridge.cc, which is compiled instrumented with your code, so the harness (compiled with

@@ -49,7 +49,8 @@ class atomic_wait_semaphore {
     }
     const std::int64_t ns = deadline.time_since_epoch().count();
     if (ns < 0) return try_acquire(n);
-    const timespec at{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    const timespec at{static_cast<time_t>(ns / 1'000'000'000),
+                      static_cast<long>(ns % 1'000'000'000)};
     int c = __atomic_load_n(&count_, __ATOMIC_RELAXED);
     while (!take(n, c)) {
       if (syscall(SYS_futex, &count_, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, c, &at, nullptr,
@@ -64,8 +65,8 @@ class atomic_wait_semaphore {
   bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
     if (d <= std::chrono::nanoseconds::zero()) return try_acquire(n);
     const clock::time_point now = clock::now();
-    return try_acquire_until(n, d > clock::time_point::max() - now ? clock::time_point::max()
-                                                                   : now + d);
+    return try_acquire_until(
+        n, d > clock::time_point::max() - now ? clock::time_point::max() : now + d);
   }
   bool try_acquire(std::int64_t n, int ms) {
     if (ms >= 0) return try_acquire_for(n, std::chrono::milliseconds(ms));
@@ -85,8 +86,8 @@ class atomic_wait_semaphore {
   // Takes n tokens if c, the count last seen, has them; c receives the count seen.
   bool take(std::int64_t n, int& c) {
     while (c >= n) {
-      if (__atomic_compare_exchange_n(&count_, &c, c - static_cast<int>(n), true,
-                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+      if (__atomic_compare_exchange_n(&count_, &c, c - static_cast<int>(n), true, __ATOMIC_ACQUIRE,
+                                      __ATOMIC_RELAXED)) {
         return true;
       }
     }
