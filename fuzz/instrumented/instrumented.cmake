@@ -68,7 +68,7 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
 
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to
-  # the finding from an empty corpus (60 s at most; about 4 s here), and checks that the fixed
+  # the finding from an empty corpus (60 s at most; about 3 s here), and checks that the fixed
   # semaphore passes the finding.
   if(SEMFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
     add_test(NAME byo_walkthrough
