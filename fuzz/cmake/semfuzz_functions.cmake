@@ -73,7 +73,7 @@ function(semfuzz_fuzz_target name)
   target_link_libraries(${name}_replay PRIVATE semfuzz::sim)
 endfunction()
 
-# semfuzz_add_instrumented(NAME KEEP REGEX [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...]
+# semfuzz_add_instrumented(NAME [KEEP REGEX] [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...]
 #                          SOURCES files...): compiles SOURCES (the code under test; OPTIONS:
 # extra compile flags, INCLUDE_DIRECTORIES: its own include directories) into the object library
 # NAME_cut, with the -fsanitize=thread hooks instead of the build's sanitizers (clang refuses ASan
@@ -81,9 +81,13 @@ endfunction()
 # them through interpose.py, which fails the build when the code needs a hook the runtime lacks,
 # into ${NAME}_OBJECT (an object file) and ${NAME}_STUBS (a generated source): add both to a
 # target's sources, with $<TARGET_OBJECTS:semfuzz::instr_runtime>. KEEP matches the mangled names
-# the harness calls (all other definitions are renamed apart from the harness's copies).
+# the harness calls (all other definitions are renamed apart from the harness's copies); by
+# default, the members of semfuzz::instr::adapter_bridge (fuzz/instrumented/adapter.h).
 function(semfuzz_add_instrumented name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP" "OPTIONS;INCLUDE_DIRECTORIES;SOURCES")
+  if(NOT arg_KEEP)
+    set(arg_KEEP "_ZNK?7semfuzz5instr14adapter_bridgeI.*")
+  endif()
   set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
   get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
   if(NOT TARGET Python3::Interpreter)
@@ -160,9 +164,8 @@ function(semfuzz_add_instrumented_target name)
   set(adapter_defs "SEMFUZZ_ADAPTER_HEADER=\"${adapter}\"" "SEMFUZZ_ADAPTER_CLASS=${arg_ADAPTER_CLASS}")
 
   # The code under test: your sources, and the bridge through which the harness calls your
-  # adapter (every member of semfuzz::instr::adapter_bridge<ADAPTER_CLASS>, kept by name).
-  semfuzz_add_instrumented(${name} KEEP "_ZNK?7semfuzz5instr14adapter_bridgeI.*"
-                           OPTIONS ${arg_OPTIONS} INCLUDE_DIRECTORIES ${includes}
+  # adapter (semfuzz::instr::adapter_bridge<ADAPTER_CLASS>, whose members are kept by name).
+  semfuzz_add_instrumented(${name} OPTIONS ${arg_OPTIONS} INCLUDE_DIRECTORIES ${includes}
                            SOURCES ${arg_SOURCES} ${harness}/instrumented/adapter_bridge.cc)
   target_compile_definitions(${name}_cut PRIVATE ${adapter_defs})
 

@@ -23,10 +23,9 @@ if(NOT SEMFUZZ_BUILD_TARGETS)
 endif()
 
 # schedule_production: semfuzz's production semaphore (its linux_futex_platform and .cc files).
-semfuzz_add_instrumented(production KEEP "_ZNK?7semfuzz5instr20production_semaphore.*"
-                         SOURCES instrumented/production.cc
-                                 ${PROJECT_SOURCE_DIR}/semaphore/src/linux_futex.cc
-                                 ${PROJECT_SOURCE_DIR}/semaphore/src/errors.cc)
+semfuzz_add_instrumented(production SOURCES instrumented/production.cc
+                                            ${PROJECT_SOURCE_DIR}/semaphore/src/linux_futex.cc
+                                            ${PROJECT_SOURCE_DIR}/semaphore/src/errors.cc)
 semfuzz_fuzz_target(schedule_production instrumented/production_target.cc ${production_OBJECT}
                     ${production_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 
