@@ -6,6 +6,7 @@
 
 1. `cmake --install BUILD_DIR --prefix TMP/prefix`: the semfuzz package of this build;
 2. configures and builds examples/ against it (find_package(semfuzz CONFIG)), a separate project;
+   configured with g++ instead, it must stop with the reason (instrumented targets need clang);
 3. replays examples/findings/* with SEMFUZZ_TRACE=1: the planted bug's lost wakeup, with the
    trace that explains it, and the same trace hash on every replay;
 4. fuzzes from an empty corpus for at most S seconds (--fuzz-seconds, 0: skip) and must find a
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,6 +69,13 @@ def main() -> int:
         if "semfuzz package not found" in r.stdout:
             sys.exit("the example did not find the installed package:\n" + r.stdout)
         check(["cmake", "--build", example])
+
+        if shutil.which("g++"):  # the package refuses a compiler without clang's hooks, saying so
+            r = run(["cmake", "-S", a.source / "examples", "-B", tmp / "gcc", "-G", a.generator,
+                     "-DCMAKE_CXX_COMPILER=g++", f"-DCMAKE_PREFIX_PATH={prefix}"])
+            if r.returncode == 0 or "they need clang" not in r.stderr.replace("\n", " "):
+                sys.exit(f"configuring the example with g++ should fail, naming clang:\n{r.stderr}")
+            print("with g++ the configuration stops: instrumented targets need clang")
 
         hashes = set()
         for finding in findings:
