@@ -33,7 +33,9 @@
 //   try-acquire    judge() is told the least the count can have been during the call: the
 //                  ledger less what the other calls in flight may take; where strong_try ==
 //                  false, only for a call that no other call overlapped (else it knows nothing).
-//   timeouts, bad-result, use after destroy, futex misuse, runaway: as above (virtual time).
+//   timeouts, bad-result, use after destroy, futex misuse, runaway: as above (virtual time),
+//                  except that a deadline past the clock's range (the call's start + its
+//                  timeout overflows: undefined for the standard) is not judged early.
 //   Not checked: wasted-wake, conservation of available().
 // Destroy mode is kept where every peer still ends with its release after expansion and, for
 // single-token semaphores, T0's last acquire (one call per token) is at most kMaxSplitTakes.
@@ -187,21 +189,25 @@ class program_runner final : public sim::observer {
 
   // Black-box mode: the least count the semaphore can hold while thread t's call runs, by the
   // ledger: completed calls have counted, releases in flight may not have published yet, the
-  // other threads' takes in flight may have taken theirs already.
-  std::int64_t ledger_floor(std::size_t t) const {
-    std::int64_t floor = ledger_.tokens();
-    for (std::size_t i = 0; i < ctx_.size(); ++i) {
-      const thread_ctx& c = ctx_[i];
-      if (i != t && c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n)) floor -= c.op.n;
-    }
-    return floor;
+  // other threads' takes in flight may have taken theirs already. `taking`: taking_now().
+  std::int64_t ledger_floor(std::size_t t, std::int64_t taking) const {
+    const thread_ctx& c = ctx_[t];
+    const bool own = c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n);
+    return ledger_.tokens() - (taking - (own ? c.op.n : 0));
   }
 
-  bool any_other_in_op(std::size_t t) const {
-    for (std::size_t i = 0; i < ctx_.size(); ++i) {
-      if (i != t && ctx_[i].in_op) return true;
+  // Tokens of the takes in flight, and how many calls are in flight.
+  std::int64_t taking_now() const {
+    std::int64_t sum = 0;
+    for (const thread_ctx& c : ctx_) {
+      if (c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n)) sum += c.op.n;
     }
-    return false;
+    return sum;
+  }
+  int calls_in_flight() const {
+    int n = 0;
+    for (const thread_ctx& c : ctx_) n += c.in_op;
+    return n;
   }
 
   // available() read by the harness: no scheduling point, no event. Never for a Sem that cannot
@@ -218,10 +224,10 @@ class program_runner final : public sim::observer {
     c.op = op;
     c.start = sched_.now();
     c.first_clock = -1;
-    c.min_available = kCaps.counts ? available_now() : ledger_floor(t);
+    c.min_available = kCaps.counts ? available_now() : ledger_floor(t, taking_now());
     c.wait = contract::patience_at(op, c.start);
     c.blocking_overlap = false;
-    c.overlapped = any_other_in_op(t);
+    c.overlapped = calls_in_flight() > 0;
     c.in_op = true;
     if (trace_) note("T" + std::to_string(t) + " > " + describe(op));
     const int release_id =
@@ -282,7 +288,10 @@ class program_runner final : public sim::observer {
     contract::knowledge k;
     k.wait = c.wait;
     k.least_available = kCaps.strong_try || !c.overlapped ? c.min_available : -1;
-    k.deadline_passed = c.wait != patience::bounded || sched_.now() >= allowed_deadline(c);
+    // Black-box mode: a deadline past the clock's range (now + timeout overflows, which the
+    // standard leaves undefined) is not judged.
+    k.deadline_passed = c.wait != patience::bounded || sched_.now() >= allowed_deadline(c) ||
+                        (kBlackBox && allowed_deadline(c) == INT64_MAX);
     // std::overflow_error is possible only near max(): tokens (with releases still in flight),
     // plus blocked waiters in the split64 layout.
     const std::int64_t threads = static_cast<std::int64_t>(ctx_.size());
@@ -364,11 +373,13 @@ class program_runner final : public sim::observer {
 
   // after_step() for a Sem that cannot count: each call's floor and overlap (black-box mode).
   void after_black_box_step() {
+    const std::int64_t taking = taking_now();
+    const bool overlap = calls_in_flight() > 1;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       thread_ctx& c = ctx_[i];
       if (!c.in_op) continue;
-      c.min_available = std::min(c.min_available, ledger_floor(i));
-      c.overlapped |= any_other_in_op(i);
+      c.min_available = std::min(c.min_available, ledger_floor(i, taking));
+      c.overlapped |= overlap;
     }
     note_abstract_state(ledger_.tokens());
   }
@@ -409,15 +420,27 @@ class program_runner final : public sim::observer {
     }
   }
 
-  // at_quiescence() for a Sem that cannot count: the lost-wakeup oracle by the ledger.
+  // at_quiescence() for a Sem that cannot count: the lost-wakeup oracle by the ledger. A taker
+  // asleep in a timer wait (a poller: libstdc++'s timed waits sleep in steps of up to 64 ms)
+  // wakes by itself, so it is no lost wakeup; and when no sleeper's request fits, nothing but
+  // a call's deadline can change anything, so time jumps to the first deadline of a call in
+  // flight (none: the program is blocked for good, and the run ends) instead of letting the
+  // pollers look every 64 ms for up to 100 virtual years.
   void black_box_quiescence() {
     for (const thread_ctx& c : ctx_) {
       if (c.in_op && c.op.kind == op_kind::release) return;  // published or not: unknown
     }
     const std::int64_t tokens = ledger_.tokens();
+    bool polling = false, fits = false;
+    sim::vtime first_due = sim::kNoDeadline;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       const thread_ctx& c = ctx_[i];
-      if (c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n) && c.op.n <= tokens) {
+      if (!c.in_op || !contract::takes_tokens(c.op.kind) || !valid(c.op.n)) continue;
+      if (c.wait == patience::bounded) first_due = std::min(first_due, allowed_deadline(c));
+      if (sched_.waiting_in(static_cast<int>(i)) == sim::wait_kind::timer) {
+        polling = true;
+        fits |= c.op.n <= tokens;
+      } else if (c.op.n <= tokens) {
         fail(verdict_kind::lost_wakeup,
              "nothing can run, but T" + std::to_string(i) + " sleeps in " + describe(c.op) +
                  " while the ledger holds " + std::to_string(tokens) + " tokens (initial " +
@@ -427,6 +450,7 @@ class program_runner final : public sim::observer {
         return;
       }
     }
+    if (polling && !fits) sched_.idle_until(first_due);
   }
 
   const program& prog_;
