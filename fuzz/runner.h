@@ -197,6 +197,7 @@ class program_runner final : public sim::observer {
     c.blocking_overlap = false;
     c.overlapped = calls_in_flight() > 0;
     c.in_op = true;
+    if constexpr (!kCaps.counts) black_box_call_begins();
     if (trace_) note("T" + std::to_string(t) + " > " + describe(op));
     const int release_id =
         ordered_ && op.kind == op_kind::release && valid(op.n) && op.n > 0
@@ -313,7 +314,7 @@ class program_runner final : public sim::observer {
     if (sched_.any_parked() && peers_in_final_release()) sched_.unpark(0);
     if (!sem_) return;
     if constexpr (!kCaps.counts) {
-      after_black_box_step();
+      note_abstract_state(ledger_.tokens());
       return;
     }
     const std::int64_t avail = available_now();
@@ -341,8 +342,10 @@ class program_runner final : public sim::observer {
     }
   }
 
-  // after_step() for a Sem that cannot count: each call's floor and overlap (black-box mode).
-  void after_black_box_step() {
+  // Black-box mode, for a Sem that cannot count: a call has begun, so the calls in flight overlap
+  // and their floors may drop (a floor changes only when a call begins: when one ends, the ledger
+  // books what it took, or it took nothing).
+  void black_box_call_begins() {
     const std::int64_t taking = in_flight(true);
     const bool overlap = calls_in_flight() > 1;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
@@ -351,7 +354,6 @@ class program_runner final : public sim::observer {
       c.min_available = std::min(c.min_available, ledger_floor(i, taking));
       c.overlapped |= overlap;
     }
-    note_abstract_state(ledger_.tokens());
   }
 
   // Feeds the run's abstract state to the fuzzer's extra counters (fuzz/sim/feedback.h).
