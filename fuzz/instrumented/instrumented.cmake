@@ -96,3 +96,4 @@ if(SEMFUZZ_BUILD_TESTS)
   set_tests_properties(instrumented_missing_hook_fails PROPERTIES
                        PASS_REGULAR_EXPRESSION "does not define: .*__tsan_atomic64_fetch_nand")
 endif()
+include(instrumented/libcxx.cmake)
