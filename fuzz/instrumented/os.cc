@@ -13,10 +13,9 @@
 // Time: CLOCK_MONOTONIC (and _RAW, _COARSE, CLOCK_BOOTTIME) read the virtual clock (a scheduling
 // point, like the simulated clock); CLOCK_REALTIME (and _COARSE) is it plus kRealtimeOffsetNs.
 // sched_yield is a scheduling point; nanosleep and usleep block the thread in virtual time
-// until their deadline (the chooser may end the sleep early with EINTR). Such a sleeper is a
-// timer sleeper (sim::wait_kind::timer), not a futex wait: no late-timeout or try-acquire rule
-// applies to it, and since it wakes by itself it cannot lose a wakeup (the lost-wakeup oracle
-// passes over it; fuzz/runner.h).
+// until their deadline (the chooser may end the sleep early with EINTR). Such a sleeper is not
+// reported as a futex wait (no late-timeout or try-acquire rule applies to it), but at
+// quiescence the lost-wakeup oracle sees it as asleep inside its call.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -198,8 +197,9 @@ vtime realtime_now(const char* call) { return monotonic_now(call) + kRealtimeOff
 // Blocks the running thread until `deadline` (virtual ns); false if the chooser interrupted it.
 bool sleep_until(scheduler& s, vtime deadline) {
   s.point();
+  const int key = 0;  // a key nobody wakes
   while (s.now() < deadline) {
-    if (s.block(sim::wait_kind::timer, nullptr, 0, deadline) == futex_status::interrupted) {
+    if (s.block(sim::wait_kind::futex, &key, 0, deadline) == futex_status::interrupted) {
       return false;
     }
   }

@@ -30,8 +30,7 @@ struct scheduler::thread_state {
   futex_status result = futex_status::woken;
 
   bool sleeping() const {
-    return state == run_state::blocked &&
-           (kind == wait_kind::futex || kind == wait_kind::condvar || kind == wait_kind::timer);
+    return state == run_state::blocked && (kind == wait_kind::futex || kind == wait_kind::condvar);
   }
 };
 
@@ -69,8 +68,6 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   wait_seq_ = 0;
   sleeping_ = 0;
   parked_ = 0;
-  end_run_ = false;
-  skip_to_ = 0;
   hash_ = kFnvOffset;
   verdict_ = verdict{};
   hb_.reset(threads);
@@ -148,11 +145,10 @@ void scheduler::schedule_loop() {
     }
     if (n_runnable == 0) {
       obs_->at_quiescence();
-      if (failed() || end_run_) break;
+      if (failed()) break;
       const vtime next = earliest_deadline();
       if (next == kNoDeadline) break;  // finished, or blocked for good
-      advance_time(std::max(next, skip_to_));
-      skip_to_ = 0;
+      advance_time(next);
       continue;
     }
     int pick = -1;
@@ -187,8 +183,7 @@ void scheduler::act(const step_choice& c) {
     case step_kind::spurious:
     case step_kind::interrupt: {
       thread_state& s = threads_[c.thread];
-      const bool eintr = c.kind == step_kind::interrupt &&
-                         (s.kind == wait_kind::futex || s.kind == wait_kind::timer);
+      const bool eintr = c.kind == step_kind::interrupt && s.kind == wait_kind::futex;
       if (trace_)
         std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
       mix(0x5b00 + s.id * 2 + eintr);
@@ -342,11 +337,6 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
     ++woken;
   }
   return woken;
-}
-
-wait_kind scheduler::blocked_in(int thread) const {
-  const thread_state& t = threads_[thread];
-  return t.state == run_state::blocked ? t.kind : wait_kind::none;
 }
 
 void scheduler::park() {

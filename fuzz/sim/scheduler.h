@@ -74,9 +74,7 @@ const char* event_name(ev e);
 
 // What a simulated thread is waiting for, when blocked.
 // parked: by the thread itself (park), until another party unparks it.
-// timer: a sleep that only its deadline (or the chooser's EINTR) ends, e.g. nanosleep; a sleeper
-// like the futex and condvar ones (the chooser may wake it early; time advances to its deadline).
-enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked, timer };
+enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked };
 
 // A futex call as the model sees it, reported before the model acts on it.
 struct futex_call {
@@ -210,18 +208,6 @@ class scheduler {
   void unpark(int thread);
   bool any_parked() const { return parked_ > 0; }
 
-  // What `thread` is blocked in (none when it is runnable or done).
-  wait_kind blocked_in(int thread) const;
-
-  // For the observer's at_quiescence() only. end_run(): no thread can make progress any more
-  // (the observer knows it, e.g. every sleeper polls for tokens that will never come): the run
-  // ends as it does when every thread is blocked for good, without waiting out their deadlines.
-  // skip_time_to(t): instead of to the earliest deadline, time advances to t (when later), and
-  // every timer due by then fires, in order: for when the observer knows that the sleepers due
-  // earlier will only wake to sleep again.
-  void end_run() { end_run_ = true; }
-  void skip_time_to(vtime t) { skip_to_ = t; }
-
   // Records the first violation (the observer's judgement); the run stops at the next scheduling
   // point (the calling fiber, if any, is abandoned there, after its temporaries are gone) or after
   // the current step.
@@ -283,8 +269,6 @@ class scheduler {
   bool trace_ = false;
   bool quiet_ = false;
   bool order_checking_ = true;
-  bool end_run_ = false;  // end_run()
-  vtime skip_to_ = 0;     // skip_time_to()
   happens_before hb_;
   ev last_event_ = ev::load;
   verdict verdict_;
