@@ -189,12 +189,16 @@ class program_runner final : public sim::observer {
   // ledger: completed calls have counted, releases in flight may not have published yet, the
   // other threads' takes in flight may have taken theirs already.
   std::int64_t ledger_floor(std::size_t t) const {
-    std::int64_t floor = ledger_.tokens();
-    for (std::size_t i = 0; i < ctx_.size(); ++i) {
-      const thread_ctx& c = ctx_[i];
-      if (i != t && c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n)) floor -= c.op.n;
-    }
-    return floor;
+    return ledger_.tokens() - (takes_in_flight() - take_of(ctx_[t]));
+  }
+  // What a call in flight may have taken (its count, for a valid take), and all of them.
+  static std::int64_t take_of(const thread_ctx& c) {
+    return c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n) ? c.op.n : 0;
+  }
+  std::int64_t takes_in_flight() const {
+    std::int64_t sum = 0;
+    for (const thread_ctx& c : ctx_) sum += take_of(c);
+    return sum;
   }
 
   bool any_other_in_op(std::size_t t) const {
@@ -364,13 +368,15 @@ class program_runner final : public sim::observer {
 
   // after_step() for a Sem that cannot count: each call's floor and overlap (black-box mode).
   void after_black_box_step() {
-    for (std::size_t i = 0; i < ctx_.size(); ++i) {
-      thread_ctx& c = ctx_[i];
+    const std::int64_t tokens = ledger_.tokens(), taking = takes_in_flight();
+    int in_op = 0;
+    for (const thread_ctx& c : ctx_) in_op += c.in_op;
+    for (thread_ctx& c : ctx_) {
       if (!c.in_op) continue;
-      c.min_available = std::min(c.min_available, ledger_floor(i));
-      c.overlapped |= any_other_in_op(i);
+      c.min_available = std::min(c.min_available, tokens - (taking - take_of(c)));  // ledger_floor
+      c.overlapped |= in_op > 1;
     }
-    note_abstract_state(ledger_.tokens());
+    note_abstract_state(tokens);
   }
 
   // Feeds the run's abstract state to the fuzzer's extra counters (fuzz/sim/feedback.h).
@@ -409,15 +415,29 @@ class program_runner final : public sim::observer {
     }
   }
 
-  // at_quiescence() for a Sem that cannot count: the lost-wakeup oracle by the ledger.
+  // at_quiescence() for a Sem that cannot count: the lost-wakeup oracle by the ledger. A taker
+  // asleep in a timer wait (a poller: libstdc++'s timed waits sleep in steps of up to 64 ms)
+  // wakes by itself, so it is no lost wakeup; and when no sleeper's request fits, nothing but
+  // a call's deadline can change anything, so time jumps to the first deadline of a call in
+  // flight (none: the program is blocked for good, and the run ends) instead of letting the
+  // pollers look every 64 ms for up to 100 virtual years. (A futex sleeper polls too where its
+  // waits time out by themselves: libc++'s wait every 2 s, fuzz/instrumented/libcxx_sync.cc; so
+  // no timer wait is needed for the jump.)
   void black_box_quiescence() {
     for (const thread_ctx& c : ctx_) {
       if (c.in_op && c.op.kind == op_kind::release) return;  // published or not: unknown
     }
     const std::int64_t tokens = ledger_.tokens();
+    bool fits = false;
+    sim::vtime first_due = sim::kNoDeadline;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       const thread_ctx& c = ctx_[i];
-      if (c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n) && c.op.n <= tokens) {
+      if (!c.in_op || !contract::takes_tokens(c.op.kind) || !valid(c.op.n)) continue;
+      if (c.wait == patience::bounded) first_due = std::min(first_due, allowed_deadline(c));
+      const sim::wait_kind w = sched_.waiting_in(static_cast<int>(i));
+      if (w == sim::wait_kind::timer || (w == sim::wait_kind::futex && futex_waits_poll())) {
+        fits |= c.op.n <= tokens;
+      } else if (c.op.n <= tokens) {
         fail(verdict_kind::lost_wakeup,
              "nothing can run, but T" + std::to_string(i) + " sleeps in " + describe(c.op) +
                  " while the ledger holds " + std::to_string(tokens) + " tokens (initial " +
@@ -427,6 +447,15 @@ class program_runner final : public sim::observer {
         return;
       }
     }
+    if (!fits) sched_.idle_until(first_due);
+  }
+
+  // Whether a sleeper in a futex wait polls too: Sem::futex_waits_poll() where Sem says so (a
+  // semaphore whose futex waits all end by themselves, e.g. libc++ 14's after 2 s, may leave a
+  // lost wakeup to them; its target decides whether that is reported), else false.
+  static bool futex_waits_poll() {
+    if constexpr (requires { Sem::futex_waits_poll(); }) return Sem::futex_waits_poll();
+    return false;
   }
 
   const program& prog_;

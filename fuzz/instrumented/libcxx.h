@@ -23,6 +23,10 @@ extern "C" void* semfuzz_instr_libcxx_state(std::size_t* bytes);
 
 namespace semfuzz::instr {
 
+// The virtual time each steady_clock::now() of libc++ costs (libcxx_sync.cc explains why): the
+// time one iteration of its polling loops stands for.
+inline constexpr long kLibcxxClockReadNs = 8'000;
+
 // std::counting_semaphore<INT_MAX> of libc++ 14, with its own calls (single-token takes).
 class libcxx_semaphore {
  public:

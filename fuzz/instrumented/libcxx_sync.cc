@@ -24,12 +24,16 @@
 //   release, the platform increment release, the contention read of a notify seq_cst.
 // - sleep_for(d): nothing for d <= 0; else nanosleep, again with the time left after EINTR.
 //
-// Virtual time (this file's one addition): steady_clock::now() first sleeps kClockReadNs of
-// virtual time (a nanosleep: a timer sleep, fuzz/sim/scheduler.h), then reads the virtual clock.
-// libc++'s waits back off by elapsed time (std::__libcpp_thread_poll_with_backoff: poll, then
-// yield once 4 us have passed, then the futex wait above once 64 us have), and virtual time
-// stands still while a thread runs; so each clock read stands for the time one polling iteration
-// takes, and a poll loop reaches its futex wait, or its timeout, in a bounded number of steps.
+// Virtual time (this file's one addition): each steady_clock::now() spends kLibcxxClockReadNs
+// (8 us) of virtual time (runtime.h: spend_virtual_time; the clock advances for every thread, as
+// on one processor), then reads the virtual clock. libc++'s waits back off by elapsed time
+// (std::__libcpp_thread_poll_with_backoff: poll, then yield once 4 us have passed, then the futex
+// wait above once 64 us have; the timed ones sleep instead), and virtual time otherwise stands
+// still while a thread runs, so a lone waiter would poll forever. Each clock read stands for the
+// time one polling iteration takes. 8 us rather than the ~50 ns of a real clock read: an
+// iteration of the yield phase gives the processor away (sched_yield), and the phases then take
+// a few iterations each (one poll, seven yields, then the futex wait) instead of hundreds of
+// steps that test the same word.
 //
 // The table is one run's state, as it is one process's: libcxx_state() gives it to the harness,
 // which clears it and registers it with the scheduler (memory a futex may wait on) at the start
@@ -49,6 +53,7 @@
 #include <thread>
 
 #include "fuzz/instrumented/libcxx.h"
+#include "fuzz/instrumented/runtime.h"
 
 #if !defined(_LIBCPP_VERSION) || _LIBCPP_VERSION < 14000 || _LIBCPP_VERSION >= 15000
 #error "libcxx_sync.cc models libc++ 14's libc++.so: compile it with libc++ 14 (-stdlib=libc++)"
@@ -62,8 +67,6 @@ struct alignas(64) entry {
 };
 constexpr std::size_t kEntries = 256;
 entry g_table[kEntries];
-
-constexpr long kClockReadNs = 1000;  // virtual time per steady_clock::now() (the head of the file)
 
 entry& entry_of(const volatile void* location) {
   return g_table[std::hash<const volatile void*>()(location) % kEntries];
@@ -147,8 +150,7 @@ void this_thread::sleep_for(const chrono::nanoseconds& d) {
 }
 
 chrono::steady_clock::time_point chrono::steady_clock::now() noexcept {
-  const timespec cost = {0, kClockReadNs};
-  nanosleep(&cost, nullptr);
+  semfuzz::instr::spend_virtual_time(semfuzz::instr::kLibcxxClockReadNs);
   timespec t = {};
   clock_gettime(CLOCK_MONOTONIC, &t);
   return time_point(seconds(t.tv_sec) + nanoseconds(t.tv_nsec));

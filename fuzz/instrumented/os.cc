@@ -12,10 +12,12 @@
 // memory is unmapped (the modelled kernel does not write freed memory).
 // Time: CLOCK_MONOTONIC (and _RAW, _COARSE, CLOCK_BOOTTIME) read the virtual clock (a scheduling
 // point, like the simulated clock); CLOCK_REALTIME (and _COARSE) is it plus kRealtimeOffsetNs.
-// sched_yield is a scheduling point; nanosleep and usleep block the thread in virtual time
-// until their deadline (the chooser may end the sleep early with EINTR). Such a sleeper is not
-// reported as a futex wait (no late-timeout or try-acquire rule applies to it), but at
-// quiescence the lost-wakeup oracle sees it as asleep inside its call.
+// sched_yield is a scheduling point, after which kYieldNs of virtual time pass; nanosleep and
+// usleep block the thread in virtual time until their deadline (the chooser may end the sleep
+// early with EINTR), in a wait_kind::timer wait. Such a sleeper is not reported as a futex wait (no
+// late-timeout or try-acquire rule applies to it); at quiescence the lost-wakeup oracle sees it as
+// asleep inside its call, except in black-box mode (fuzz/runner.h), where it is a poller that wakes
+// by itself.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -59,6 +61,11 @@ vtime ns_of(const timespec* t) {
   }
   return ns;
 }
+
+// What a sched_yield costs in virtual time. Real ones take about a microsecond; without any, a
+// spin that yields until time has passed (libstdc++'s timed backoff yields from 4 us to 64 us
+// after its start, then sleeps) would spin for ever.
+constexpr vtime kYieldNs = 1'000;
 
 vtime saturating_add(vtime a, vtime b) {
   vtime r = 0;
@@ -199,7 +206,7 @@ bool sleep_until(scheduler& s, vtime deadline) {
   s.point();
   const int key = 0;  // a key nobody wakes
   while (s.now() < deadline) {
-    if (s.block(sim::wait_kind::futex, &key, 0, deadline) == futex_status::interrupted) {
+    if (s.block(sim::wait_kind::timer, &key, 0, deadline) == futex_status::interrupted) {
       return false;
     }
   }
@@ -254,7 +261,9 @@ long long semfuzz_instr_system_clock_now_ns() { return realtime_now("system_cloc
 long long semfuzz_instr_system_clock_now_us() { return realtime_now("system_clock::now") / 1000; }
 
 int semfuzz_instr_sched_yield() {
-  sched("sched_yield").point();
+  scheduler& s = sched("sched_yield");
+  s.point();
+  s.pass_time(kYieldNs);
   return 0;
 }
 

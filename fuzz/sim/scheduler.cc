@@ -30,7 +30,8 @@ struct scheduler::thread_state {
   futex_status result = futex_status::woken;
 
   bool sleeping() const {
-    return state == run_state::blocked && (kind == wait_kind::futex || kind == wait_kind::condvar);
+    return state == run_state::blocked &&
+           (kind == wait_kind::futex || kind == wait_kind::condvar || kind == wait_kind::timer);
   }
 };
 
@@ -144,9 +145,12 @@ void scheduler::schedule_loop() {
       }
     }
     if (n_runnable == 0) {
+      idle_until_ = -1;
       obs_->at_quiescence();
       if (failed()) break;
-      const vtime next = earliest_deadline();
+      vtime next = earliest_deadline();
+      if (idle_until_ >= 0)
+        next = idle_until_ == kNoDeadline ? kNoDeadline : std::max(next, idle_until_);
       if (next == kNoDeadline) break;  // finished, or blocked for good
       advance_time(next);
       continue;
@@ -183,7 +187,8 @@ void scheduler::act(const step_choice& c) {
     case step_kind::spurious:
     case step_kind::interrupt: {
       thread_state& s = threads_[c.thread];
-      const bool eintr = c.kind == step_kind::interrupt && s.kind == wait_kind::futex;
+      const bool eintr = c.kind == step_kind::interrupt &&
+                         (s.kind == wait_kind::futex || s.kind == wait_kind::timer);
       if (trace_)
         std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
       mix(0x5b00 + s.id * 2 + eintr);
@@ -310,6 +315,13 @@ futex_status scheduler::block(wait_kind kind, const void* key, std::size_t width
   sleeping_ += t.sleeping();
   host_.yield_to_host();
   return t.result;
+}
+
+void scheduler::pass_time(vtime ns) { advance_time(std::min(now_, kNoDeadline - 1 - ns) + ns); }
+
+wait_kind scheduler::waiting_in(int thread) const {
+  const thread_state& t = threads_[static_cast<std::size_t>(thread)];
+  return t.state == run_state::blocked ? t.kind : wait_kind::none;
 }
 
 int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int count) {

@@ -74,7 +74,9 @@ const char* event_name(ev e);
 
 // What a simulated thread is waiting for, when blocked.
 // parked: by the thread itself (park), until another party unparks it.
-enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked };
+// timer: only its deadline (the instrumentation runtime's nanosleep / usleep, fuzz/instrumented/
+// os.cc), or an interruption; a sleeper like a futex waiter otherwise.
+enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked, timer };
 
 // A futex call as the model sees it, reported before the model acts on it.
 struct futex_call {
@@ -105,7 +107,8 @@ class observer {
   virtual void on_futex_call(const futex_call& call) = 0;
   // A step ended; `steps` have run so far. Not called once the run has failed.
   virtual void after_step(std::uint64_t steps) = 0;
-  // Nothing is runnable. Called before time advances or the run ends.
+  // Nothing is runnable. Called before time advances or the run ends; it may call
+  // scheduler::idle_until().
   virtual void at_quiescence() = 0;
 };
 
@@ -181,6 +184,9 @@ class scheduler {
   happens_before* ordering() { return order_checking_ && simulating() ? &hb_ : nullptr; }
   const happens_before& clocks() const { return hb_; }
   vtime read_clock();  // a scheduling point, then the time, reported to the observer
+  // The running thread spends `ns` of virtual time without blocking (the instrumentation
+  // runtime's sched_yield): the clock moves forward and due timers fire. No scheduling point.
+  void pass_time(vtime ns);
 
   // Registry of simulated atomics: the memory a futex may wait on.
   void register_word(const void* address, std::size_t bytes);
@@ -207,6 +213,14 @@ class scheduler {
   void park();
   void unpark(int thread);
   bool any_parked() const { return parked_ > 0; }
+
+  // What `thread` is blocked in (wait_kind::none while it runs or is runnable).
+  wait_kind waiting_in(int thread) const;
+  // Only from observer::at_quiescence(): the observer knows that until `t` nothing but timers
+  // can run, and that every timer due before `t` belongs to a thread that will only look and
+  // block again (a poller in a timer wait). Time then jumps to `t` at once, firing every timer
+  // due by then, instead of to the next timer; kNoDeadline ends the run (blocked for good).
+  void idle_until(vtime t) { idle_until_ = t; }
 
   // Records the first violation (the observer's judgement); the run stops at the next scheduling
   // point (the calling fiber, if any, is abandoned there, after its temporaries are gone) or after
@@ -265,6 +279,7 @@ class scheduler {
   std::uint64_t wait_seq_ = 0;
   int sleeping_ = 0;  // threads blocked in a futex or condition-variable wait
   int parked_ = 0;
+  vtime idle_until_ = -1;  // set by idle_until() during at_quiescence(); -1: none
   std::uint64_t hash_ = 0;
   bool trace_ = false;
   bool quiet_ = false;

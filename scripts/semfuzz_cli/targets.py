@@ -29,6 +29,11 @@ TARGETS = {
                             "oss_fuzz": False, "instrumented": True,
                             "about": "split64 / word32 with the production futex platform, "
                                      "compiled instrumented: input-driven schedule (clang only)"},
+    "schedule_libcxx": {"binary": "fuzz/schedule_libcxx_fuzzer", "preset": "asan-fuzz",
+                        "oss_fuzz": False, "instrumented": True, "third_party": True,
+                        "about": "libc++ 14's std::counting_semaphore, its libc++.so wait / notify "
+                                 "modelled, compiled instrumented: input-driven schedule (clang, "
+                                 "libc++-14-dev)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},

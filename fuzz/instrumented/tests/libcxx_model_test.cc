@@ -79,8 +79,9 @@ TEST(LibcxxModel, ClockReadsCostVirtualTimeAndSleepForSleepsInIt) {
     t.push_back(probe::steady_now_ns());
   });
   EXPECT_FALSE(h.run().failed());
-  EXPECT_EQ(t, (std::vector<std::int64_t>{kStartTime + kUs, kStartTime + 2 * kUs,
-                                          kStartTime + 5 * kMs + 3 * kUs}));
+  constexpr sim::vtime kRead = kLibcxxClockReadNs;
+  EXPECT_EQ(t, (std::vector<std::int64_t>{kStartTime + kRead, kStartTime + 2 * kRead,
+                                          kStartTime + 5 * kMs + 3 * kRead}));
   EXPECT_TRUE(h.obs.calls.empty());  // sleeps are timers, not futex waits
 }
 
@@ -151,8 +152,8 @@ TEST(LibcxxModel, LaunderedNotifyOneWakesEveryWaiterIntNotifyOneWakesOne) {
     }
     sim::vtime notified = 0;
     h.bodies.push_back([&](int) {
-      while (h.sched.blocked_in(0) != sim::wait_kind::futex ||
-             h.sched.blocked_in(1) != sim::wait_kind::futex) {
+      while (h.sched.waiting_in(0) != sim::wait_kind::futex ||
+             h.sched.waiting_in(1) != sim::wait_kind::futex) {
         probe::sleep_ns(10 * kUs);
       }
       probe::set(1, 1);

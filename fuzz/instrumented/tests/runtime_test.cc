@@ -269,7 +269,7 @@ TEST(InstrumentedRuntime, UnmodelledCallsEndTheRunNamingThem) {
 TEST(InstrumentedRuntime, ClocksAndSleepsRunOnVirtualTime) {
   harness h;
   timespec mono{}, real{};
-  sim::vtime steady = 0, system = 0, after_sleep = 0, after_usleep = 0;
+  sim::vtime steady = 0, system = 0, after_yield = 0, after_sleep = 0, after_usleep = 0;
   int yield_rc = -1;
   h.bodies.push_back([&](int) {
     probe::get_time(CLOCK_MONOTONIC, &mono);
@@ -277,6 +277,7 @@ TEST(InstrumentedRuntime, ClocksAndSleepsRunOnVirtualTime) {
     steady = std::chrono::nanoseconds(probe::steady_now().time_since_epoch()).count();
     system = std::chrono::nanoseconds(probe::system_now().time_since_epoch()).count();
     yield_rc = probe::yield();
+    after_yield = h.sched.now();
     probe::sleep_ns(2'000'000);
     after_sleep = h.sched.now();
     probe::sleep_us(1000);
@@ -288,8 +289,9 @@ TEST(InstrumentedRuntime, ClocksAndSleepsRunOnVirtualTime) {
   EXPECT_EQ(steady, kStartTime);
   EXPECT_EQ(system, kStartTime + kRealtimeOffsetNs);
   EXPECT_EQ(yield_rc, 0);
-  EXPECT_EQ(after_sleep, kStartTime + 2'000'000);
-  EXPECT_EQ(after_usleep, kStartTime + 3'000'000);
+  EXPECT_EQ(after_yield, kStartTime + 1'000);  // a yield passes 1 us (os.cc: kYieldNs)
+  EXPECT_EQ(after_sleep, after_yield + 2'000'000);
+  EXPECT_EQ(after_usleep, after_yield + 3'000'000);
 }
 
 }  // namespace
