@@ -33,7 +33,9 @@
 //   try-acquire    judge() is told the least the count can have been during the call: the
 //                  ledger less what the other calls in flight may take; where strong_try ==
 //                  false, only for a call that no other call overlapped (else it knows nothing).
-//   timeouts, bad-result, use after destroy, futex misuse, runaway: as above (virtual time).
+//   timeouts, bad-result, use after destroy, futex misuse, runaway: as above (virtual time),
+//                  except that a deadline past the clock's range (the call's start + its
+//                  timeout overflows: undefined for the standard) is not judged early.
 //   Not checked: wasted-wake, conservation of available().
 // Destroy mode is kept where every peer still ends with its release after expansion and, for
 // single-token semaphores, T0's last acquire (one call per token) is at most kMaxSplitTakes.
@@ -187,25 +189,25 @@ class program_runner final : public sim::observer {
 
   // Black-box mode: the least count the semaphore can hold while thread t's call runs, by the
   // ledger: completed calls have counted, releases in flight may not have published yet, the
-  // other threads' takes in flight may have taken theirs already.
-  std::int64_t ledger_floor(std::size_t t) const {
-    return ledger_.tokens() - (takes_in_flight() - take_of(ctx_[t]));
-  }
-  // What a call in flight may have taken (its count, for a valid take), and all of them.
-  static std::int64_t take_of(const thread_ctx& c) {
-    return c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n) ? c.op.n : 0;
-  }
-  std::int64_t takes_in_flight() const {
-    std::int64_t sum = 0;
-    for (const thread_ctx& c : ctx_) sum += take_of(c);
-    return sum;
+  // other threads' takes in flight may have taken theirs already. `taking`: taking_now().
+  std::int64_t ledger_floor(std::size_t t, std::int64_t taking) const {
+    const thread_ctx& c = ctx_[t];
+    const bool own = c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n);
+    return ledger_.tokens() - (taking - (own ? c.op.n : 0));
   }
 
-  bool any_other_in_op(std::size_t t) const {
-    for (std::size_t i = 0; i < ctx_.size(); ++i) {
-      if (i != t && ctx_[i].in_op) return true;
+  // Tokens of the takes in flight, and how many calls are in flight.
+  std::int64_t taking_now() const {
+    std::int64_t sum = 0;
+    for (const thread_ctx& c : ctx_) {
+      if (c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n)) sum += c.op.n;
     }
-    return false;
+    return sum;
+  }
+  int calls_in_flight() const {
+    int n = 0;
+    for (const thread_ctx& c : ctx_) n += c.in_op;
+    return n;
   }
 
   // available() read by the harness: no scheduling point, no event. Never for a Sem that cannot
@@ -222,10 +224,10 @@ class program_runner final : public sim::observer {
     c.op = op;
     c.start = sched_.now();
     c.first_clock = -1;
-    c.min_available = kCaps.counts ? available_now() : ledger_floor(t);
+    c.min_available = kCaps.counts ? available_now() : ledger_floor(t, taking_now());
     c.wait = contract::patience_at(op, c.start);
     c.blocking_overlap = false;
-    c.overlapped = any_other_in_op(t);
+    c.overlapped = calls_in_flight() > 0;
     c.in_op = true;
     if (trace_) note("T" + std::to_string(t) + " > " + describe(op));
     const int release_id =
@@ -286,7 +288,10 @@ class program_runner final : public sim::observer {
     contract::knowledge k;
     k.wait = c.wait;
     k.least_available = kCaps.strong_try || !c.overlapped ? c.min_available : -1;
-    k.deadline_passed = c.wait != patience::bounded || sched_.now() >= allowed_deadline(c);
+    // Black-box mode: a deadline past the clock's range (now + timeout overflows, which the
+    // standard leaves undefined) is not judged.
+    k.deadline_passed = c.wait != patience::bounded || sched_.now() >= allowed_deadline(c) ||
+                        (kBlackBox && allowed_deadline(c) == INT64_MAX);
     // std::overflow_error is possible only near max(): tokens (with releases still in flight),
     // plus blocked waiters in the split64 layout.
     const std::int64_t threads = static_cast<std::int64_t>(ctx_.size());
@@ -368,15 +373,15 @@ class program_runner final : public sim::observer {
 
   // after_step() for a Sem that cannot count: each call's floor and overlap (black-box mode).
   void after_black_box_step() {
-    const std::int64_t tokens = ledger_.tokens(), taking = takes_in_flight();
-    int in_op = 0;
-    for (const thread_ctx& c : ctx_) in_op += c.in_op;
-    for (thread_ctx& c : ctx_) {
+    const std::int64_t taking = taking_now();
+    const bool overlap = calls_in_flight() > 1;
+    for (std::size_t i = 0; i < ctx_.size(); ++i) {
+      thread_ctx& c = ctx_[i];
       if (!c.in_op) continue;
-      c.min_available = std::min(c.min_available, tokens - (taking - take_of(c)));  // ledger_floor
-      c.overlapped |= in_op > 1;
+      c.min_available = std::min(c.min_available, ledger_floor(i, taking));
+      c.overlapped |= overlap;
     }
-    note_abstract_state(tokens);
+    note_abstract_state(ledger_.tokens());
   }
 
   // Feeds the run's abstract state to the fuzzer's extra counters (fuzz/sim/feedback.h).

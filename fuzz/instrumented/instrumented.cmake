@@ -73,6 +73,17 @@ semfuzz_add_instrumented(production KEEP "_ZNK?7semfuzz5instr20production_semaph
 semfuzz_fuzz_target(schedule_production instrumented/production_target.cc ${production_OBJECT}
                     ${production_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 
+# schedule_libstdcxx: the build's libstdc++ std::counting_semaphore (header code, all of it
+# instrumented), in the runner's black-box mode. Only where the standard library is libstdc++.
+if(CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
+  message(STATUS "schedule_libstdcxx skipped: the build uses libc++")
+else()
+  semfuzz_add_instrumented(libstdcxx KEEP "_ZN7semfuzz5instr19libstdcxx_semaphore.*"
+                           SOURCES instrumented/libstdcxx.cc)
+  semfuzz_fuzz_target(schedule_libstdcxx instrumented/libstdcxx_target.cc ${libstdcxx_OBJECT}
+                      ${libstdcxx_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+endif()
+
 if(SEMFUZZ_BUILD_TESTS)
   # The runtime's tests, through instrumented code (tests/probe.h) that reaches every hook.
   semfuzz_add_instrumented(probe KEEP "_ZN7semfuzz11instr_probe.*" OPTIONS -mcx16

@@ -26,23 +26,7 @@ semfuzz_add_instrumented(libcxx KEEP "_ZN7semfuzz5instr16libcxx_semaphore.*|semf
 semfuzz_fuzz_target(schedule_libcxx instrumented/libcxx_target.cc ${libcxx_OBJECT} ${libcxx_STUBS}
                     $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 
-# Regression: the corpus passes; each unfixed finding (reproducers/schedule_libcxx/unfixed/,
-# named <verdict>-libcxx14-<what>) still fails with its verdict where known bugs are reported
-# (SEMFUZZ_KNOWN_BUGS=1, fuzz/std_adapter.h), so its write-up stays true.
-add_test(NAME schedule_libcxx_corpus_replay
-         COMMAND schedule_libcxx_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule_libcxx)
-file(GLOB libcxx_unfixed ${PROJECT_SOURCE_DIR}/reproducers/schedule_libcxx/unfixed/*)
-foreach(input ${libcxx_unfixed})
-  get_filename_component(name ${input} NAME)
-  string(REGEX REPLACE "-libcxx14-.*" "" verdict ${name})
-  # The replay aborts on its verdict; sh keeps the abort from failing the test on its own.
-  add_test(NAME schedule_libcxx_unfixed_${name}
-           COMMAND sh -c "\"$1\" -runs=1 \"$2\" 2>&1; exit 0" sh
-                   $<TARGET_FILE:schedule_libcxx_replay> ${input})
-  set_tests_properties(schedule_libcxx_unfixed_${name} PROPERTIES
-                       ENVIRONMENT SEMFUZZ_KNOWN_BUGS=1
-                       PASS_REGULAR_EXPRESSION "semfuzz: VERDICT ${verdict}:")
-endforeach()
+# Its corpus, reproducers and unfixed findings are replayed from fuzz/CMakeLists.txt.
 
 if(SEMFUZZ_BUILD_TESTS)
   semfuzz_add_instrumented(libcxx_probe

@@ -29,6 +29,12 @@ TARGETS = {
                             "oss_fuzz": False, "instrumented": True,
                             "about": "split64 / word32 with the production futex platform, "
                                      "compiled instrumented: input-driven schedule (clang only)"},
+    "schedule_libstdcxx": {"binary": "fuzz/schedule_libstdcxx_fuzzer", "preset": "asan-fuzz",
+                           "oss_fuzz": False, "instrumented": True, "third_party": True,
+                           "stdlib": "libstdc++",
+                           "about": "the build's libstdc++ std::counting_semaphore, compiled "
+                                    "instrumented, black-box mode: input-driven schedule (clang "
+                                    "only; the algorithm byte is ignored)"},
     "schedule_libcxx": {"binary": "fuzz/schedule_libcxx_fuzzer", "preset": "asan-fuzz",
                         "oss_fuzz": False, "instrumented": True, "third_party": True,
                         "about": "libc++ 14's std::counting_semaphore, its libc++.so wait / notify "
@@ -55,10 +61,13 @@ DEFAULT_TARGET = next(iter(TARGETS))
 
 def built_by(cfg: Config, name: str) -> bool:
     """Whether cfg's build defines target `name`: an instrumented one (fuzz/instrumented/) needs
-    clang and a harness without TSan, and is left out of OSS-Fuzz builds
-    (fuzz/instrumented/instrumented.cmake)."""
+    clang and a harness without TSan, is left out of OSS-Fuzz builds, and one whose `stdlib` is
+    libstdc++ out of libc++ builds (fuzz/instrumented/instrumented.cmake)."""
     if not TARGETS[name].get("instrumented"):
         return True
+    if (TARGETS[name].get("stdlib") == "libstdc++"
+            and "-stdlib=libc++" in cfg.cache.get("CMAKE_CXX_FLAGS", "")):
+        return False
     return ("clang" in cfg.cache.get("CMAKE_CXX_COMPILER", "") and "thread" not in cfg.sanitizers
             and cfg.cache.get("SEMFUZZ_FUZZ_ENGINE") != "env")
 
