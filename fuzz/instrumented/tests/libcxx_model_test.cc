@@ -111,6 +111,20 @@ TEST(LibcxxModel, LaunderedWaitSleepsTwoSecondsOnTheTable) {
   EXPECT_FALSE(h.obs.calls[0].wake);
   EXPECT_TRUE(h.obs.calls[0].supported);  // an aligned word of the registered table
   EXPECT_NE(h.obs.calls[0].word, probe::long_address());
+  // Its entry: the one libc++.so.1.0 (14.0.6, Debian) picks, by the hash as its disassembly
+  // computes it (CityHash of the 8 pointer bytes, modulo 256), the platform word at offset 4.
+  std::size_t bytes = 0;
+  const auto* table = static_cast<const char*>(semfuzz_instr_libcxx_state(&bytes));
+  ASSERT_EQ(bytes, 256u * 64);
+  const auto p = reinterpret_cast<std::uint64_t>(probe::long_address());
+  constexpr std::uint64_t kMul = 0x9ddfea08eb382d69ull;
+  const std::uint64_t high = p >> 32;
+  std::uint64_t x = ((static_cast<std::uint32_t>(p) << 3) + 8ull ^ high) * kMul;
+  x ^= x >> 47;
+  std::uint64_t y = (high ^ x) * kMul;
+  y ^= y >> 47;
+  y *= kMul;
+  EXPECT_EQ(static_cast<const char*>(h.obs.calls[0].word), table + (y % 256) * 64 + 4);
   EXPECT_EQ(h.obs.waits, (std::vector<sim::vtime>{kStartTime + 2 * kS}));
   EXPECT_EQ(woke, kStartTime + 2 * kS);
 }
