@@ -44,34 +44,16 @@ struct capabilities {
   }
 };
 
-namespace detail {
-template <class S>
-constexpr bool multi_token_of() {
-  if constexpr (requires { S::multi_token; }) return S::multi_token;
-  return true;
-}
-template <class S>
-constexpr bool rejects_bad_counts_of() {
-  if constexpr (requires { S::rejects_bad_counts; }) return S::rejects_bad_counts;
-  return true;
-}
-template <class S>
-constexpr bool counts_of() {
-  if constexpr (requires { S::counts; }) return S::counts;
-  return true;
-}
-template <class S>
-constexpr bool strong_try_of() {
-  if constexpr (requires { S::strong_try; }) return S::strong_try;
-  return true;
-}
-}  // namespace detail
-
 // The capabilities S declares (the head of this file).
 template <class S>
-inline constexpr capabilities capabilities_of{detail::multi_token_of<S>(),
-                                              detail::rejects_bad_counts_of<S>(),
-                                              detail::counts_of<S>(), detail::strong_try_of<S>()};
+inline constexpr capabilities capabilities_of = [] {
+  capabilities c;
+  if constexpr (requires { S::multi_token; }) c.multi_token = S::multi_token;
+  if constexpr (requires { S::rejects_bad_counts; }) c.rejects_bad_counts = S::rejects_bad_counts;
+  if constexpr (requires { S::counts; }) c.counts = S::counts;
+  if constexpr (requires { S::strong_try; }) c.strong_try = S::strong_try;
+  return c;
+}();
 
 // The expansion rule: each thread's operations as a semaphore with capabilities `caps` is given
 // them (the head of this file). `reserve`: tokens the runner keeps out of the release budget

@@ -5,31 +5,19 @@
 // fuzz/std_adapter.h), so the runner splits counts, skips undefined calls and checks by its
 // ledger. The program's algorithm byte is ignored (every input runs the one semaphore).
 #include "fuzz/instrumented/libstdcxx.h"
-#include "fuzz/instrumented/runtime.h"
-#include "fuzz/runner.h"
+#include "fuzz/instrumented/run.h"
 #include "fuzz/schedule_entry.h"
 #include "fuzz/std_adapter.h"
 
 namespace semfuzz {
-namespace {
 
 using libstdcxx_adapter = std_adapter<instr::libstdcxx_semaphore>;
 static_assert(contract::fuzzable_semaphore<libstdcxx_adapter>);
 static_assert(contract::capabilities_of<libstdcxx_adapter>.black_box());
 
-run_result run_libstdcxx_program(const program& prog, sim::chooser& choose, bool trace) {
-  // The happens-before checker is fed by the simulated platform's atomics only (as in
-  // schedule_production): off.
-  shared_scheduler().set_order_checking(false);
-  const run_result r =
-      program_runner<libstdcxx_adapter>(prog, shared_scheduler(), trace).run(choose);
-  instr::forget_destroyed();
-  return r;
-}
-
-}  // namespace
 }  // namespace semfuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  return semfuzz::fuzz_one_input(data, size, semfuzz::run_libstdcxx_program);
+  return semfuzz::fuzz_one_input(data, size,
+                                 semfuzz::instr::run_instrumented<semfuzz::libstdcxx_adapter>);
 }

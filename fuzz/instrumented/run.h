@@ -1,0 +1,28 @@
+// How an instrumented schedule target runs one program (fuzz/instrumented/production_target.cc,
+// libstdcxx_target.cc): semfuzz's runner (fuzz/runner.h) on the process's scheduler, with the
+// happens-before checker off (it is fed by the simulated platform's atomics; the TSan hooks do
+// not feed it yet, issue 12 item 2(b), so it would see no edges at all), and the destroyed
+// objects forgotten afterwards (their memory may be reused by the next run).
+#ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
+#define SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
+
+#include "fuzz/instrumented/runtime.h"
+#include "fuzz/program.h"
+#include "fuzz/runner.h"
+#include "fuzz/schedule_entry.h"
+#include "fuzz/sim/chooser.h"
+
+namespace semfuzz::instr {
+
+// Sem: a contract::fuzzable_semaphore whose members are defined in instrumented code.
+template <class Sem>
+run_result run_instrumented(const program& prog, sim::chooser& choose, bool trace) {
+  shared_scheduler().set_order_checking(false);
+  const run_result r = program_runner<Sem>(prog, shared_scheduler(), trace).run(choose);
+  forget_destroyed();
+  return r;
+}
+
+}  // namespace semfuzz::instr
+
+#endif  // SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
