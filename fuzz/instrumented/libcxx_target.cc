@@ -9,8 +9,7 @@
 
 #include "fuzz/instrumented/libcxx.h"
 #include "fuzz/instrumented/libcxx_process.h"
-#include "fuzz/instrumented/runtime.h"
-#include "fuzz/runner.h"
+#include "fuzz/instrumented/run.h"
 #include "fuzz/schedule_entry.h"
 #include "fuzz/std_adapter.h"
 
@@ -51,15 +50,11 @@ class libcxx_adapter : public std_adapter<libcxx_std_semaphore> {
 static_assert(contract::fuzzable_semaphore<libcxx_adapter>);
 static_assert(contract::capabilities_of<libcxx_adapter>.black_box());
 
+// libc++.so's shared state (libcxx_process.h) around each run, then the instrumented targets' run.
 run_result run_libcxx_program(const program& prog, sim::chooser& choose, bool trace) {
-  // The happens-before checker is fed by the simulated platform's atomics only (as in
-  // schedule_production): off.
-  shared_scheduler().set_order_checking(false);
   sim::scheduler::scope scope(shared_scheduler());
   const instr::libcxx_process process(shared_scheduler());
-  const run_result r = program_runner<libcxx_adapter>(prog, shared_scheduler(), trace).run(choose);
-  instr::forget_destroyed();
-  return r;
+  return instr::run_instrumented<libcxx_adapter>(prog, choose, trace);
 }
 
 }  // namespace

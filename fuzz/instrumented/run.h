@@ -1,8 +1,8 @@
 // How an instrumented schedule target runs one program (fuzz/instrumented/production_target.cc,
-// libstdcxx_target.cc): semfuzz's runner (fuzz/runner.h) on the process's scheduler, with the
-// happens-before checker off (it is fed by the simulated platform's atomics; the TSan hooks do
-// not feed it yet, issue 12 item 2(b), so it would see no edges at all), and the destroyed
-// objects forgotten afterwards (their memory may be reused by the next run).
+// libstdcxx_target.cc, libcxx_target.cc): semfuzz's runner (fuzz/runner.h) on the process's
+// scheduler, with the happens-before checker off (it is fed by the simulated platform's atomics;
+// the TSan hooks do not feed it yet, issue 12 item 2(b), so it would see no edges at all), and the
+// destroyed objects forgotten afterwards (their memory may be reused by the next run).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 
