@@ -21,6 +21,29 @@
 //                       spuriously; it should not consistently fail in the absence of contending
 //                       semaphore operations), so only a call that no other call overlapped is
 //                       held to it.
+//
+// The schedule runner's black-box mode (fuzz/runner.h), for a Sem that lacks any of them (the
+// standard's std::counting_semaphore lacks all four): its threads run the program's operations
+// as contract::expand_operations() gives them (single-token takes, no undefined counts), and
+// where Sem cannot count (counts == false) available() is never called; the ledger stands in:
+//   lost-wakeup    at quiescence, with no release in flight: a sleeper in a token-taking call
+//                  whose request fits the ledger's tokens (initial + released - acquired; a
+//                  sleeping taker holds none of its tokens yet), unless it sleeps in a timer
+//                  (nanosleep: a poller wakes by itself); when none fits and someone polls,
+//                  virtual time jumps to the first deadline of a call (scheduler::idle_until).
+//   conservation   each take that succeeds: acquired <= initial + released + the releases in
+//                  flight (which may have published theirs).
+//   try-acquire    judge() is told the least the count can have been during the call: the
+//                  ledger less what the other calls in flight may take; where strong_try ==
+//                  false, only for a call that no other call overlapped (else it knows nothing).
+//   timeouts, bad-result, use after destroy, futex misuse, runaway: as in fuzz/runner.h,
+//                  except that a deadline past the clock's range (the call's start + its
+//                  timeout overflows: undefined for the standard) is not judged early.
+//   Not checked: wasted-wake, conservation of available().
+// Destroy mode is kept where every peer still ends with its release after expansion
+// (peers_end_with_release) and, for single-token semaphores, T0's last acquire (one call per
+// token) is at most 64 calls (program_runner's kMaxSplitTakes).
+// A Sem with every capability runs exactly as it did before black-box mode existed.
 #ifndef SEMFUZZ_FUZZ_CAPABILITIES_H_
 #define SEMFUZZ_FUZZ_CAPABILITIES_H_
 
@@ -83,6 +106,15 @@ inline std::vector<std::vector<operation>> expand_operations(const program& prog
     }
   }
   return out;
+}
+
+// Whether every thread but T0 still ends with a release after expansion: the owner-destroys
+// protocol (fuzz/contract.h) needs it, so without it a runner does not destroy.
+inline bool peers_end_with_release(const std::vector<std::vector<operation>>& ops) {
+  for (std::size_t i = 1; i < ops.size(); ++i) {
+    if (ops[i].empty() || ops[i].back().kind != op_kind::release) return false;
+  }
+  return true;
 }
 
 }  // namespace semfuzz::contract

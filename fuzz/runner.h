@@ -20,26 +20,9 @@
 //                  whose futex wake comes although no other thread was in a call that may block
 //                  at any point of the release, so nobody can have been registered.
 //
-// Black-box mode: for a Sem that lacks a capability (fuzz/capabilities.h: multi_token,
-// rejects_bad_counts, counts, strong_try, declared as static constexpr bool members; the
-// standard's std::counting_semaphore lacks all four), the threads run the program's operations
-// as contract::expand_operations() gives them (single-token takes, no undefined counts), and
-// where Sem cannot count (counts == false) available() is never called; the ledger stands in:
-//   lost-wakeup    at quiescence, with no release in flight: a sleeper in a token-taking call
-//                  whose request fits the ledger's tokens (initial + released - acquired; a
-//                  sleeping taker holds none of its tokens yet).
-//   conservation   each take that succeeds: acquired <= initial + released + the releases in
-//                  flight (which may have published theirs).
-//   try-acquire    judge() is told the least the count can have been during the call: the
-//                  ledger less what the other calls in flight may take; where strong_try ==
-//                  false, only for a call that no other call overlapped (else it knows nothing).
-//   timeouts, bad-result, use after destroy, futex misuse, runaway: as above (virtual time),
-//                  except that a deadline past the clock's range (the call's start + its
-//                  timeout overflows: undefined for the standard) is not judged early.
-//   Not checked: wasted-wake, conservation of available().
-// Destroy mode is kept where every peer still ends with its release after expansion and, for
-// single-token semaphores, T0's last acquire (one call per token) is at most kMaxSplitTakes.
-// A Sem with every capability runs exactly as it did before black-box mode existed.
+// Black-box mode, for a Sem that lacks a capability (fuzz/capabilities.h says which, and what
+// becomes of each oracle): the threads run contract::expand_operations(), and without
+// available() the ledger stands in. A Sem with every capability runs exactly as before.
 #ifndef SEMFUZZ_FUZZ_RUNNER_H_
 #define SEMFUZZ_FUZZ_RUNNER_H_
 
@@ -78,7 +61,7 @@ class program_runner final : public sim::observer {
         trace_(trace),
         ctx_(prog.threads.size()),
         ops_(contract::expand_operations(prog, kCaps, 0)),
-        destroy_(prog.owner_destroys && (!kBlackBox || peers_end_with_release())),
+        destroy_(prog.owner_destroys && (!kBlackBox || contract::peers_end_with_release(ops_))),
         ledger_(prog.initial),
         ordered_(sched.order_checking()) {}
 
@@ -142,7 +125,7 @@ class program_runner final : public sim::observer {
   void owner_destroys() {
     if (!peers_in_final_release()) sched_.park();  // until after_step unparks it
     operation last;
-    if (!contract::owner_last_acquire(ledger_.tokens() + releasing_now(), last)) return;
+    if (!contract::owner_last_acquire(ledger_.tokens() + in_flight(), last)) return;
     if (!take_all(last)) return;
     note("T0 deletes the semaphore");
     sim::scheduler::harness_section quiet(sched_);
@@ -170,40 +153,25 @@ class program_runner final : public sim::observer {
     });
   }
 
-  // Black-box destroy mode needs every peer's final release to have survived the expansion.
-  bool peers_end_with_release() const {
-    for (std::size_t i = 1; i < ops_.size(); ++i) {
-      if (ops_[i].empty() || ops_[i].back().kind != op_kind::release) return false;
-    }
-    return true;
-  }
-
-  // Tokens of the releases that have begun and not returned.
-  std::int64_t releasing_now() const {
+  // Tokens of the releases (taking: of the token-taking calls) that have begun and not returned.
+  std::int64_t in_flight(bool taking = false) const {
     std::int64_t sum = 0;
     for (const thread_ctx& c : ctx_) {
-      if (c.in_op && c.op.kind == op_kind::release && valid(c.op.n)) sum += c.op.n;
+      const bool kind = taking ? contract::takes_tokens(c.op.kind) : c.op.kind == op_kind::release;
+      if (c.in_op && kind && valid(c.op.n)) sum += c.op.n;
     }
     return sum;
   }
 
   // Black-box mode: the least count the semaphore can hold while thread t's call runs, by the
   // ledger: completed calls have counted, releases in flight may not have published yet, the
-  // other threads' takes in flight may have taken theirs already. `taking`: taking_now().
+  // other threads' takes in flight may have taken theirs already. `taking`: in_flight(true).
   std::int64_t ledger_floor(std::size_t t, std::int64_t taking) const {
     const thread_ctx& c = ctx_[t];
     const bool own = c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n);
     return ledger_.tokens() - (taking - (own ? c.op.n : 0));
   }
 
-  // Tokens of the takes in flight, and how many calls are in flight.
-  std::int64_t taking_now() const {
-    std::int64_t sum = 0;
-    for (const thread_ctx& c : ctx_) {
-      if (c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n)) sum += c.op.n;
-    }
-    return sum;
-  }
   int calls_in_flight() const {
     int n = 0;
     for (const thread_ctx& c : ctx_) n += c.in_op;
@@ -224,7 +192,7 @@ class program_runner final : public sim::observer {
     c.op = op;
     c.start = sched_.now();
     c.first_clock = -1;
-    c.min_available = kCaps.counts ? available_now() : ledger_floor(t, taking_now());
+    c.min_available = kCaps.counts ? available_now() : ledger_floor(t, in_flight(true));
     c.wait = contract::patience_at(op, c.start);
     c.blocking_overlap = false;
     c.overlapped = calls_in_flight() > 0;
@@ -266,13 +234,15 @@ class program_runner final : public sim::observer {
   // Black-box conservation: a take that succeeded had its tokens from the ledger or from
   // releases still in flight (which may have published theirs).
   void check_ledger(int t, const operation& op) {
-    const std::int64_t in_flight = releasing_now();
-    if (ledger_.tokens() + in_flight >= 0) return;
-    fail(verdict_kind::conservation,
-         who(t, op) + " took its tokens, but initial " + std::to_string(prog_.initial) +
-             " + released " + std::to_string(ledger_.released()) + " + in flight " +
-             std::to_string(in_flight) + " - acquired " + std::to_string(ledger_.acquired()) +
-             " (this take included) is " + std::to_string(ledger_.tokens() + in_flight));
+    const std::int64_t releasing = in_flight();
+    if (ledger_.tokens() + releasing >= 0) return;
+    fail(verdict_kind::conservation, who(t, op) + " took its tokens, but " + ledger_text() +
+                                         " + in flight " + std::to_string(releasing) + " < 0");
+  }
+
+  std::string ledger_text() const {
+    return "initial " + std::to_string(prog_.initial) + " + released " +
+           std::to_string(ledger_.released()) + " - acquired " + std::to_string(ledger_.acquired());
   }
 
   // The call's deadline (fuzz/contract.h: deadline_ns), from its first clock read if any.
@@ -296,7 +266,7 @@ class program_runner final : public sim::observer {
     // plus blocked waiters in the split64 layout.
     const std::int64_t threads = static_cast<std::int64_t>(ctx_.size());
     k.overflow_plausible = r.result == contract::outcome::threw_overflow &&
-                           (ledger_.tokens() + releasing_now() + c.op.n + threads > kMax ||
+                           (ledger_.tokens() + in_flight() + c.op.n + threads > kMax ||
                             c.min_available + threads >= kMax);
     verdict v = contract::judge(c.op, r, k);
     if (!v.failed()) return;
@@ -373,7 +343,7 @@ class program_runner final : public sim::observer {
 
   // after_step() for a Sem that cannot count: each call's floor and overlap (black-box mode).
   void after_black_box_step() {
-    const std::int64_t taking = taking_now();
+    const std::int64_t taking = in_flight(true);
     const bool overlap = calls_in_flight() > 1;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       thread_ctx& c = ctx_[i];
@@ -445,10 +415,8 @@ class program_runner final : public sim::observer {
       } else if (c.op.n <= tokens) {
         fail(verdict_kind::lost_wakeup,
              "nothing can run, but T" + std::to_string(i) + " sleeps in " + describe(c.op) +
-                 " while the ledger holds " + std::to_string(tokens) + " tokens (initial " +
-                 std::to_string(prog_.initial) + " + released " +
-                 std::to_string(ledger_.released()) + " - acquired " +
-                 std::to_string(ledger_.acquired()) + ", no release in flight)");
+                 " while the ledger holds " + std::to_string(tokens) + " tokens (" + ledger_text() +
+                 ", no release in flight)");
         return;
       }
     }
