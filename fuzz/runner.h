@@ -395,9 +395,7 @@ class program_runner final : public sim::observer {
   // wakes by itself, so it is no lost wakeup; and when no sleeper's request fits, nothing but
   // a call's deadline can change anything, so time jumps to the first deadline of a call in
   // flight (none: the program is blocked for good, and the run ends) instead of letting the
-  // pollers look every 64 ms for up to 100 virtual years. (A futex sleeper polls too where its
-  // waits time out by themselves: libc++'s wait every 2 s, fuzz/instrumented/libcxx_sync.cc; so
-  // no timer wait is needed for the jump.)
+  // pollers look every 64 ms for up to 100 virtual years (or libc++'s futex waits every 2 s).
   void black_box_quiescence() {
     for (const thread_ctx& c : ctx_) {
       if (c.in_op && c.op.kind == op_kind::release) return;  // published or not: unknown
@@ -410,7 +408,8 @@ class program_runner final : public sim::observer {
       if (!c.in_op || !contract::takes_tokens(c.op.kind) || !valid(c.op.n)) continue;
       if (c.wait == patience::bounded) first_due = std::min(first_due, allowed_deadline(c));
       const sim::wait_kind w = sched_.waiting_in(static_cast<int>(i));
-      if (w == sim::wait_kind::timer || (w == sim::wait_kind::futex && futex_waits_poll())) {
+      if (w == sim::wait_kind::timer ||
+          (w == sim::wait_kind::futex && contract::futex_waits_poll<Sem>())) {
         fits |= c.op.n <= tokens;
       } else if (c.op.n <= tokens) {
         fail(verdict_kind::lost_wakeup,
@@ -421,14 +420,6 @@ class program_runner final : public sim::observer {
       }
     }
     if (!fits) sched_.idle_until(first_due);
-  }
-
-  // Whether a sleeper in a futex wait polls too: Sem::futex_waits_poll() where Sem says so (a
-  // semaphore whose futex waits all end by themselves, e.g. libc++ 14's after 2 s, may leave a
-  // lost wakeup to them; its target decides whether that is reported), else false.
-  static bool futex_waits_poll() {
-    if constexpr (requires { Sem::futex_waits_poll(); }) return Sem::futex_waits_poll();
-    return false;
   }
 
   const program& prog_;
