@@ -29,8 +29,10 @@
 //   lost-wakeup    at quiescence, with no release in flight: a sleeper in a token-taking call
 //                  whose request fits the ledger's tokens (initial + released - acquired; a
 //                  sleeping taker holds none of its tokens yet), unless it sleeps in a timer
-//                  (nanosleep: a poller wakes by itself); when none fits and someone polls,
-//                  virtual time jumps to the first deadline of a call (scheduler::idle_until).
+//                  (nanosleep: a poller wakes by itself) or in a futex wait of a Sem whose
+//                  futex_waits_poll() says they end by themselves (below); when none fits,
+//                  virtual time jumps to the first deadline of a call (scheduler::idle_until;
+//                  none: the run ends), skipping pollers' idle wakeups.
 //   conservation   each take that succeeds: acquired <= initial + released + the releases in
 //                  flight (which may have published theirs).
 //   try-acquire    judge() is told the least the count can have been during the call: the
@@ -77,6 +79,15 @@ inline constexpr capabilities capabilities_of = [] {
   if constexpr (requires { S::strong_try; }) c.strong_try = S::strong_try;
   return c;
 }();
+
+// Whether a sleeper in S's futex wait polls, i.e. the wait ends by itself (libc++ 14's after 2 s)
+// and the lost-wakeup oracle passes over it: S::futex_waits_poll() where S declares it (its
+// target may leave a known bug to it, fuzz/instrumented/libcxx_target.cc), else false.
+template <class S>
+bool futex_waits_poll() {
+  if constexpr (requires { S::futex_waits_poll(); }) return S::futex_waits_poll();
+  return false;
+}
 
 // The expansion rule: each thread's operations as a semaphore with capabilities `caps` is given
 // them (the head of this file). `reserve`: tokens the runner keeps out of the release budget

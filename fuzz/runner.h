@@ -397,20 +397,21 @@ class program_runner final : public sim::observer {
   // wakes by itself, so it is no lost wakeup; and when no sleeper's request fits, nothing but
   // a call's deadline can change anything, so time jumps to the first deadline of a call in
   // flight (none: the program is blocked for good, and the run ends) instead of letting the
-  // pollers look every 64 ms for up to 100 virtual years.
+  // pollers look every 64 ms for up to 100 virtual years (or libc++'s futex waits every 2 s).
   void black_box_quiescence() {
     for (const thread_ctx& c : ctx_) {
       if (c.in_op && c.op.kind == op_kind::release) return;  // published or not: unknown
     }
     const std::int64_t tokens = ledger_.tokens();
-    bool polling = false, fits = false;
+    bool fits = false;
     sim::vtime first_due = sim::kNoDeadline;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       const thread_ctx& c = ctx_[i];
       if (!c.in_op || !contract::takes_tokens(c.op.kind) || !valid(c.op.n)) continue;
       if (c.wait == patience::bounded) first_due = std::min(first_due, allowed_deadline(c));
-      if (sched_.waiting_in(static_cast<int>(i)) == sim::wait_kind::timer) {
-        polling = true;
+      const sim::wait_kind w = sched_.waiting_in(static_cast<int>(i));
+      if (w == sim::wait_kind::timer ||
+          (w == sim::wait_kind::futex && contract::futex_waits_poll<Sem>())) {
         fits |= c.op.n <= tokens;
       } else if (c.op.n <= tokens) {
         fail(verdict_kind::lost_wakeup,
@@ -420,7 +421,7 @@ class program_runner final : public sim::observer {
         return;
       }
     }
-    if (polling && !fits) sched_.idle_until(first_due);
+    if (!fits) sched_.idle_until(first_due);
   }
 
   const program& prog_;

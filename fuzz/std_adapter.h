@@ -16,19 +16,25 @@
 
 namespace semfuzz {
 
+// Whether third-party bugs we cannot fix are reported (SEMFUZZ_KNOWN_BUGS=1 in the environment,
+// to replay their findings) or stepped around so that fuzzing goes on past them (the default).
+inline bool report_known_bugs() {
+  static const bool report = [] {
+    const char* value = std::getenv("SEMFUZZ_KNOWN_BUGS");
+    return value != nullptr && std::string_view(value) == "1";
+  }();
+  return report;
+}
+
 // libstdc++ 12 computes try_acquire_for's deadline as now + d, which overflows for
 // nanoseconds::max(): the call gives up at once instead of waiting forever
 // (reproducers/threads_std/unfixed/infinite-timeout-libstdcxx12-try-acquire-for-duration-max).
 // So that fuzzing goes on past a finding we cannot fix, std_adapter makes that one call
-// acquire() there; SEMFUZZ_KNOWN_BUGS=1 in the environment passes it through (to replay the
-// finding). Other standard libraries, and other durations, are fuzzed as they are.
+// acquire() there, unless report_known_bugs(). Other standard libraries, and other durations,
+// are fuzzed as they are.
 inline bool skip_known_std_bugs() {
 #if defined(_GLIBCXX_RELEASE) && _GLIBCXX_RELEASE <= 12
-  static const bool skip = [] {
-    const char* value = std::getenv("SEMFUZZ_KNOWN_BUGS");
-    return value == nullptr || std::string_view(value) != "1";
-  }();
-  return skip;
+  return !report_known_bugs();
 #else
   return false;
 #endif
@@ -62,6 +68,14 @@ class std_adapter {
   static constexpr bool payload_check = true;  // header code: TSan sees its atomics
   using clock = std::chrono::steady_clock;
 
+  // Whether Std is the harness's own standard library's semaphore (which the known-bug rule above
+  // is about); an Std from another library says `static constexpr bool harness_library = false;`
+  // (schedule_libcxx's libc++, fuzz/instrumented/libcxx_target.cc).
+  static constexpr bool kHarnessLibrary = [] {
+    if constexpr (requires { Std::harness_library; }) return Std::harness_library;
+    return true;
+  }();
+
   explicit std_adapter(std::int64_t initial) : s_(static_cast<std::ptrdiff_t>(initial)) {}
   void acquire(std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) s_.acquire();
@@ -70,7 +84,7 @@ class std_adapter {
   bool try_acquire(std::int64_t n, int ms) { return qt_timeout_form(*this, n, ms); }
   bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
     if (n == 0) return true;
-    if (d == std::chrono::nanoseconds::max() && skip_known_std_bugs()) {
+    if (d == std::chrono::nanoseconds::max() && kHarnessLibrary && skip_known_std_bugs()) {
       s_.acquire();
       return true;
     }

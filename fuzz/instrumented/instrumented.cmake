@@ -89,3 +89,5 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
     set_tests_properties(byo_walkthrough PROPERTIES TIMEOUT 600)
   endif()
 endif()
+
+include(instrumented/libcxx.cmake)

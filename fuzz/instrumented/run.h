@@ -1,6 +1,8 @@
-// What every instrumented target's run function does (fuzz/schedule_entry.h: program_run_fn):
-// runs the program on Sem, whose code is compiled instrumented (fuzz/instrumented/runtime.h), on
-// the shared scheduler, then ends the use-after-destroy watch of the run.
+// How an instrumented schedule target runs one program (fuzz/instrumented/production_target.cc,
+// libstdcxx_target.cc, libcxx_target.cc): semfuzz's runner (fuzz/runner.h) on the process's
+// scheduler, with the happens-before checker off (it is fed by the simulated platform's atomics;
+// the TSan hooks do not feed it yet, issue 12 item 2(b), so it would see no edges at all), and the
+// destroyed objects forgotten afterwards (their memory may be reused by the next run).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 

@@ -70,6 +70,11 @@ void forget_destroyed() {
   detail::g_destroyed_count = 0;
 }
 
+void spend_virtual_time(long long ns) {
+  sim::scheduler* s = sim::scheduler::current();
+  if (s != nullptr && s->simulating()) s->pass_time(ns);
+}
+
 void unsupported(const char* format, ...) {
   char what[256];
   va_list args;

@@ -35,6 +35,10 @@ void object_destroyed(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused).
 void forget_destroyed();
 
+// The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time
+// advances for everyone, no scheduling point); nothing outside a simulated thread's own code.
+void spend_virtual_time(long long ns);
+
 // Ends the run with an unsupported-call verdict naming `what`, printf-formatted (the calling
 // simulated thread is abandoned at once, so the caller must hold nothing that needs a destructor).
 // Outside a simulation, prints and aborts.

@@ -35,6 +35,11 @@ TARGETS = {
                            "about": "the build's libstdc++ std::counting_semaphore, compiled "
                                     "instrumented, black-box mode: input-driven schedule (clang "
                                     "only; the algorithm byte is ignored)"},
+    "schedule_libcxx": {"binary": "fuzz/schedule_libcxx_fuzzer", "preset": "asan-fuzz",
+                        "oss_fuzz": False, "instrumented": True, "third_party": True,
+                        "about": "libc++ 14's std::counting_semaphore, its libc++.so wait / notify "
+                                 "modelled, compiled instrumented: input-driven schedule (clang, "
+                                 "libc++-14-dev)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
