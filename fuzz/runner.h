@@ -20,6 +20,25 @@
 //                  exact wakes): a release whose futex wake comes although no other thread was
 //                  in a call that may block at any point of the release, so nobody can have been
 //                  registered.
+//
+// Black-box mode: for a Sem that lacks a capability (fuzz/capabilities.h: multi_token,
+// rejects_bad_counts, counts, strong_try, declared as static constexpr bool members; the
+// standard's std::counting_semaphore lacks all four), the threads run the program's operations
+// as contract::expand_operations() gives them (single-token takes, no undefined counts), and
+// where Sem cannot count (counts == false) available() is never called; the ledger stands in:
+//   lost-wakeup    at quiescence, with no release in flight: a sleeper in a token-taking call
+//                  whose request fits the ledger's tokens (initial + released - acquired; a
+//                  sleeping taker holds none of its tokens yet).
+//   conservation   each take that succeeds: acquired <= initial + released + the releases in
+//                  flight (which may have published theirs).
+//   try-acquire    judge() is told the least the count can have been during the call: the
+//                  ledger less what the other calls in flight may take; where strong_try ==
+//                  false, only for a call that no other call overlapped (else it knows nothing).
+//   timeouts, bad-result, use after destroy, futex misuse, runaway: as above (virtual time).
+//   Not checked: wasted-wake, conservation of available().
+// Destroy mode is kept where every peer still ends with its release after expansion and, for
+// single-token semaphores, T0's last acquire (one call per token) is at most kMaxSplitTakes.
+// A Sem with every capability runs exactly as it did before black-box mode existed.
 #ifndef SEMFUZZ_FUZZ_RUNNER_H_
 #define SEMFUZZ_FUZZ_RUNNER_H_
 
@@ -30,6 +49,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "fuzz/capabilities.h"
 #include "fuzz/contract.h"
 #include "fuzz/ordering_oracle.h"
 #include "fuzz/program.h"
@@ -56,6 +76,8 @@ class program_runner final : public sim::observer {
         sched_(sched),
         trace_(trace),
         ctx_(prog.threads.size()),
+        ops_(contract::expand_operations(prog, kCaps, 0)),
+        destroy_(prog.owner_destroys && (!kBlackBox || peers_end_with_release())),
         ledger_(prog.initial),
         ordered_(sched.order_checking()) {}
 
@@ -76,6 +98,10 @@ class program_runner final : public sim::observer {
 
  private:
   static constexpr std::int64_t kMax = contract::kMax;
+  static constexpr contract::capabilities kCaps = contract::capabilities_of<Sem>;
+  static constexpr bool kBlackBox = kCaps.black_box();
+  // Black-box destroy mode: the most single-token acquires T0's last acquire may become.
+  static constexpr std::int64_t kMaxSplitTakes = 64;
   // Whether Sem wakes only registered waiters, so the wasted-wake oracle applies: split64 on the
   // simulated platform, or an adapter that says so (a static member `exact_wakes`).
   static constexpr bool kExactWakes = [] {
@@ -96,6 +122,7 @@ class program_runner final : public sim::observer {
     std::int64_t min_available = 0;  // the least available() seen during the call
     std::size_t op_index = 0;        // which of the thread's operations runs (or ran last)
     bool blocking_overlap = false;   // release: another thread was in a call that may block
+    bool overlapped = false;         // black-box mode: another thread was in a call meanwhile
     bool finished = false;
   };
 
@@ -106,12 +133,12 @@ class program_runner final : public sim::observer {
   }
 
   void thread_main(int t) {
-    const std::vector<operation>& ops = prog_.threads[t].ops;
+    const std::vector<operation>& ops = ops_[t];
     for (std::size_t i = 0; i < ops.size(); ++i) {
       ctx_[t].op_index = i;
       execute(t, ops[i]);
     }
-    if (prog_.owner_destroys && t == 0) owner_destroys();
+    if (destroy_ && t == 0) owner_destroys();
     ctx_[t].finished = true;
   }
 
@@ -121,18 +148,39 @@ class program_runner final : public sim::observer {
     if (!peers_in_final_release()) sched_.park();  // until after_step unparks it
     operation last;
     if (!contract::owner_last_acquire(ledger_.tokens() + releasing_now(), last)) return;
-    if (!execute(0, last)) return;
+    if (!take_all(last)) return;
     note("T0 deletes the semaphore");
     sim::scheduler::harness_section quiet(sched_);
     sem_.reset();
     destroyed_ = true;
   }
 
+  // T0's last acquire: one call, or one call per token for a single-token semaphore (up to
+  // kMaxSplitTakes; beyond that it takes nothing and deletes nothing). Whether it took them all.
+  bool take_all(const operation& last) {
+    if (kCaps.multi_token || last.n <= 1) return execute(0, last);
+    if (last.n > kMaxSplitTakes) return false;
+    operation one = last;
+    one.n = 1;
+    for (std::int64_t i = 0; i < last.n; ++i) {
+      if (!execute(0, one)) return false;
+    }
+    return true;
+  }
+
   bool peers_in_final_release() const {
     return contract::peers_in_final_release(ctx_.size(), [this](std::size_t i) {
       const thread_ctx& c = ctx_[i];
-      return c.finished || (c.in_op && c.op_index + 1 == prog_.threads[i].ops.size());
+      return c.finished || (c.in_op && c.op_index + 1 == ops_[i].size());
     });
+  }
+
+  // Black-box destroy mode needs every peer's final release to have survived the expansion.
+  bool peers_end_with_release() const {
+    for (std::size_t i = 1; i < ops_.size(); ++i) {
+      if (ops_[i].empty() || ops_[i].back().kind != op_kind::release) return false;
+    }
+    return true;
   }
 
   // Tokens of the releases that have begun and not returned.
@@ -144,7 +192,27 @@ class program_runner final : public sim::observer {
     return sum;
   }
 
-  // available() read by the harness: no scheduling point, no event.
+  // Black-box mode: the least count the semaphore can hold while thread t's call runs, by the
+  // ledger: completed calls have counted, releases in flight may not have published yet, the
+  // other threads' takes in flight may have taken theirs already.
+  std::int64_t ledger_floor(std::size_t t) const {
+    std::int64_t floor = ledger_.tokens();
+    for (std::size_t i = 0; i < ctx_.size(); ++i) {
+      const thread_ctx& c = ctx_[i];
+      if (i != t && c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n)) floor -= c.op.n;
+    }
+    return floor;
+  }
+
+  bool any_other_in_op(std::size_t t) const {
+    for (std::size_t i = 0; i < ctx_.size(); ++i) {
+      if (i != t && ctx_[i].in_op) return true;
+    }
+    return false;
+  }
+
+  // available() read by the harness: no scheduling point, no event. Never for a Sem that cannot
+  // count (black-box mode uses the ledger instead).
   std::int64_t available_now() const {
     if (!sem_) return 0;
     sim::scheduler::harness_section quiet(sched_);
@@ -157,9 +225,10 @@ class program_runner final : public sim::observer {
     c.op = op;
     c.start = sched_.now();
     c.first_clock = -1;
-    c.min_available = available_now();
+    c.min_available = kCaps.counts ? available_now() : ledger_floor(t);
     c.wait = contract::patience_at(op, c.start);
     c.blocking_overlap = false;
+    c.overlapped = any_other_in_op(t);
     c.in_op = true;
     if (trace_) note("T" + std::to_string(t) + " > " + describe(op));
     const int release_id =
@@ -183,6 +252,7 @@ class program_runner final : public sim::observer {
                "any point of the release: nobody can have been registered");
     }
     const bool took = ledger_.record(op, r.result);
+    if (kBlackBox && took) check_ledger(t, op);
     if (release_id >= 0 && r.result != contract::outcome::returned_true &&
         !promise_.release_failed(release_id)) {
       fail(verdict_kind::data_race, promise_.violation());
@@ -192,6 +262,18 @@ class program_runner final : public sim::observer {
       fail(verdict_kind::data_race, promise_.violation());
     }
     return took;
+  }
+
+  // Black-box conservation: a take that succeeded had its tokens from the ledger or from
+  // releases still in flight (which may have published theirs).
+  void check_ledger(int t, const operation& op) {
+    const std::int64_t in_flight = releasing_now();
+    if (ledger_.tokens() + in_flight >= 0) return;
+    fail(verdict_kind::conservation,
+         who(t, op) + " took its tokens, but initial " + std::to_string(prog_.initial) +
+             " + released " + std::to_string(ledger_.released()) + " + in flight " +
+             std::to_string(in_flight) + " - acquired " + std::to_string(ledger_.acquired()) +
+             " (this take included) is " + std::to_string(ledger_.tokens() + in_flight));
   }
 
   // The call's deadline (fuzz/contract.h: deadline_ns), from its first clock read if any.
@@ -206,7 +288,7 @@ class program_runner final : public sim::observer {
   void check(int t, const thread_ctx& c, const contract::call_result& r) {
     contract::knowledge k;
     k.wait = c.wait;
-    k.least_available = c.min_available;
+    k.least_available = kCaps.strong_try || !c.overlapped ? c.min_available : -1;
     k.deadline_passed = c.wait != patience::bounded || sched_.now() >= allowed_deadline(c);
     // std::overflow_error is possible only near max(): tokens (with releases still in flight),
     // plus blocked waiters in the split64 layout.
@@ -258,6 +340,10 @@ class program_runner final : public sim::observer {
     if (!check_step_bound(sched_, steps)) return;  // runaway
     if (sched_.any_parked() && peers_in_final_release()) sched_.unpark(0);
     if (!sem_) return;
+    if constexpr (!kCaps.counts) {
+      after_black_box_step();
+      return;
+    }
     const std::int64_t avail = available_now();
     std::int64_t low = ledger_.tokens(), high = low;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
@@ -283,6 +369,17 @@ class program_runner final : public sim::observer {
     }
   }
 
+  // after_step() for a Sem that cannot count: each call's floor and overlap (black-box mode).
+  void after_black_box_step() {
+    for (std::size_t i = 0; i < ctx_.size(); ++i) {
+      thread_ctx& c = ctx_[i];
+      if (!c.in_op) continue;
+      c.min_available = std::min(c.min_available, ledger_floor(i));
+      c.overlapped |= any_other_in_op(i);
+    }
+    note_abstract_state(ledger_.tokens());
+  }
+
   // Feeds the run's abstract state to the fuzzer's extra counters (fuzz/sim/feedback.h).
   void note_abstract_state(std::int64_t avail) const {
     const std::uint32_t bucket = avail >= 3 ? 3 : static_cast<std::uint32_t>(avail);
@@ -294,6 +391,10 @@ class program_runner final : public sim::observer {
 
   void at_quiescence() override {
     if (!sem_) return;
+    if constexpr (!kCaps.counts) {
+      black_box_quiescence();
+      return;
+    }
     const std::int64_t avail = available_now();
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       const thread_ctx& c = ctx_[i];
@@ -315,10 +416,32 @@ class program_runner final : public sim::observer {
     }
   }
 
+  // at_quiescence() for a Sem that cannot count: the lost-wakeup oracle by the ledger.
+  void black_box_quiescence() {
+    for (const thread_ctx& c : ctx_) {
+      if (c.in_op && c.op.kind == op_kind::release) return;  // published or not: unknown
+    }
+    const std::int64_t tokens = ledger_.tokens();
+    for (std::size_t i = 0; i < ctx_.size(); ++i) {
+      const thread_ctx& c = ctx_[i];
+      if (c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n) && c.op.n <= tokens) {
+        fail(verdict_kind::lost_wakeup,
+             "nothing can run, but T" + std::to_string(i) + " sleeps in " + describe(c.op) +
+                 " while the ledger holds " + std::to_string(tokens) + " tokens (initial " +
+                 std::to_string(prog_.initial) + " + released " +
+                 std::to_string(ledger_.released()) + " - acquired " +
+                 std::to_string(ledger_.acquired()) + ", no release in flight)");
+        return;
+      }
+    }
+  }
+
   const program& prog_;
   sim::scheduler& sched_;
   const bool trace_;
   std::vector<thread_ctx> ctx_;
+  const std::vector<std::vector<operation>> ops_;  // each thread's, expanded for Sem
+  const bool destroy_;                             // the owner-destroys protocol runs
   std::unique_ptr<Sem> sem_;
   bool destroyed_ = false;
   contract::token_ledger<> ledger_;

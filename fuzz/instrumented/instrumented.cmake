@@ -1,23 +1,13 @@
 # Instrumented mode (fuzz/instrumented/runtime.h): the code under test compiled with clang's
 # -fsanitize=thread hooks, linked without the TSan runtime against semfuzz's own hooks, so the
-# deterministic scheduler controls production code. Included from fuzz/CMakeLists.txt.
+# deterministic scheduler controls production code. Included from fuzz/CMakeLists.txt; the
+# functions that build such targets are in fuzz/cmake/semfuzz_functions.cmake.
 #
-# Needs clang (the hooks are clang's), and a harness without TSan (whose runtime defines the same
-# hooks); elsewhere, and in OSS-Fuzz builds (targets.py: "oss_fuzz": False), the instrumented
-# targets are skipped.
-if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-  message(STATUS "Instrumented targets (schedule_production) skipped: they need clang, not "
-                 "${CMAKE_CXX_COMPILER_ID}")
-  return()
-endif()
-if(SEMFUZZ_SANITIZER MATCHES "thread")
-  message(STATUS "Instrumented targets (schedule_production) skipped under TSan: its runtime "
-                 "defines the __tsan_* hooks that fuzz/instrumented/ supplies")
-  return()
-endif()
-if(SEMFUZZ_FUZZ_ENGINE STREQUAL "env")
-  message(STATUS "Instrumented targets (schedule_production) skipped in OSS-Fuzz builds "
-                 "(SEMFUZZ_FUZZ_ENGINE=env): not part of the OSS-Fuzz project yet")
+# Where the build cannot have them (semfuzz_instrumented_unsupported: g++, a TSan harness, an
+# OSS-Fuzz build; targets.py: "oss_fuzz": False), the instrumented targets are skipped.
+semfuzz_instrumented_unsupported(reason)
+if(reason)
+  message(STATUS "Instrumented targets (schedule_production) skipped: ${reason}")
   return()
 endif()
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
@@ -26,50 +16,16 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
                                          instrumented/runtime.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
-
-# semfuzz_add_instrumented(NAME KEEP REGEX [OPTIONS flags...] SOURCES files...): compiles SOURCES
-# (the code under test; OPTIONS: extra compile flags) with the -fsanitize=thread hooks instead of
-# the build's sanitizers (clang refuses ASan and TSan on one TU), with libFuzzer's coverage where
-# the build fuzzes with libFuzzer, and joins them through interpose.py, which fails the build when
-# the code needs a hook the runtime lacks, into ${NAME}_OBJECT (an object file) and ${NAME}_STUBS
-# (a generated source): add both to a target's sources, with
-# $<TARGET_OBJECTS:semfuzz_instr_runtime>. KEEP matches the mangled names the harness calls (all
-# other definitions are renamed apart from the harness's copies).
-function(semfuzz_add_instrumented name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP" "OPTIONS;SOURCES")
-  add_library(${name}_cut OBJECT ${arg_SOURCES})
-  target_include_directories(${name}_cut PRIVATE ${PROJECT_SOURCE_DIR}
-                             $<TARGET_PROPERTY:semfuzz_semaphore,INTERFACE_INCLUDE_DIRECTORIES>)
-  target_compile_options(${name}_cut PRIVATE -fno-sanitize=all -fsanitize=thread ${arg_OPTIONS})
-  if(SEMFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
-    target_compile_options(${name}_cut PRIVATE
-                           -fsanitize-coverage=inline-8bit-counters,pc-table,trace-cmp)
-  endif()
-  set(dir ${CMAKE_CURRENT_BINARY_DIR}/instrumented)
-  set(object ${dir}/${name}.o)
-  set(stubs ${dir}/${name}_stubs.cc)
-  add_custom_command(
-    OUTPUT ${object} ${stubs}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
-    COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/interpose.py
-            --nm ${CMAKE_NM} --objcopy ${CMAKE_OBJCOPY} --ld ${CMAKE_LINKER}
-            --out ${object} --stubs ${stubs} --keep ${arg_KEEP}
-            --runtime $<TARGET_OBJECTS:semfuzz_instr_runtime>
-            --instrumented $<TARGET_OBJECTS:${name}_cut>
-    DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/interpose.py ${name}_cut semfuzz_instr_runtime
-            $<TARGET_OBJECTS:${name}_cut> $<TARGET_OBJECTS:semfuzz_instr_runtime>
-    COMMAND_EXPAND_LISTS
-    COMMENT "Interposing the instrumented objects of ${name}"
-    VERBATIM)
-  set(${name}_OBJECT ${object} PARENT_SCOPE)
-  set(${name}_STUBS ${stubs} PARENT_SCOPE)
-endfunction()
+set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
+add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
+if(NOT SEMFUZZ_BUILD_TARGETS)
+  return()
+endif()
 
 # schedule_production: semfuzz's production semaphore (its linux_futex_platform and .cc files).
-semfuzz_add_instrumented(production KEEP "_ZNK?7semfuzz5instr20production_semaphore.*"
-                         SOURCES instrumented/production.cc
-                                 ${PROJECT_SOURCE_DIR}/semaphore/src/linux_futex.cc
-                                 ${PROJECT_SOURCE_DIR}/semaphore/src/errors.cc)
+semfuzz_add_instrumented(production SOURCES instrumented/production.cc
+                                            ${PROJECT_SOURCE_DIR}/semaphore/src/linux_futex.cc
+                                            ${PROJECT_SOURCE_DIR}/semaphore/src/errors.cc)
 semfuzz_fuzz_target(schedule_production instrumented/production_target.cc ${production_OBJECT}
                     ${production_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 
@@ -117,4 +73,30 @@ if(SEMFUZZ_BUILD_TESTS)
            COMMAND_EXPAND_LISTS)
   set_tests_properties(instrumented_missing_hook_fails PROPERTIES
                        PASS_REGULAR_EXPRESSION "does not define: .*__tsan_atomic64_fetch_nand")
+endif()
+
+# Bring your own semaphore (fuzz/instrumented/adapter.h), in builds on libstdc++ (a user's code and
+# the harness must share a standard library; atomic_ref::wait is header code only there).
+if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
+  # The function as this build's own: a header-only semaphore on the __atomic builtins,
+  # std::atomic_ref::wait and the futex (tests/atomic_wait_semaphore.h), a black box with
+  # multi-token calls; every input of corpus/schedule passes on it.
+  semfuzz_add_instrumented_target(byo_atomic_wait
+                                  ADAPTER instrumented/tests/atomic_wait_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::atomic_wait_semaphore)
+  add_test(NAME byo_atomic_wait_replay
+           COMMAND byo_atomic_wait_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+
+  # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
+  # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to
+  # the finding from an empty corpus (60 s at most; about 3 s here), and checks that the fixed
+  # semaphore passes the finding.
+  if(SEMFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
+    add_test(NAME byo_walkthrough
+             COMMAND Python3::Interpreter -B
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/byo_walkthrough.py
+                     --build ${PROJECT_BINARY_DIR} --source ${PROJECT_SOURCE_DIR}
+                     --cxx ${CMAKE_CXX_COMPILER} --generator ${CMAKE_GENERATOR} --fuzz-seconds 60)
+    set_tests_properties(byo_walkthrough PROPERTIES TIMEOUT 600)
+  endif()
 endif()

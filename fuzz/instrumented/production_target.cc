@@ -8,8 +8,7 @@
 
 #include "fuzz/contract.h"
 #include "fuzz/instrumented/production.h"
-#include "fuzz/instrumented/runtime.h"
-#include "fuzz/runner.h"
+#include "fuzz/instrumented/run.h"
 #include "fuzz/schedule_entry.h"
 
 namespace semfuzz {
@@ -21,22 +20,19 @@ template <>
 constexpr bool kInstrumented<internal::split64_core> = true;
 template <>
 constexpr bool kInstrumented<internal::word32_core> = true;
+// The wasted-wake oracle (fuzz/runner.h) judges split64 here as on the simulated platform.
+static_assert(instr::production_semaphore<internal::split64_core>::exact_wakes &&
+              !instr::production_semaphore<internal::word32_core>::exact_wakes);
 
 run_result run_production_program(const program& prog, sim::chooser& choose, bool trace) {
-  // The happens-before checker is fed by the simulated platform's atomics; the TSan hooks do not
-  // feed it yet (issue 12, item 2(b)), so here it would see no edges at all: off.
-  shared_scheduler().set_order_checking(false);
-  const run_result r = contract::visit_algorithm(
+  return contract::visit_algorithm(
       prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
         if constexpr (kInstrumented<A>) {
-          using sem = instr::production_semaphore<A>;
-          return program_runner<sem>(prog, shared_scheduler(), trace).run(choose);
+          return instr::run_instrumented<instr::production_semaphore<A>>(prog, choose, trace);
         } else {
           return run_result{};
         }
       });
-  instr::forget_destroyed();
-  return r;
 }
 
 }  // namespace

@@ -114,6 +114,21 @@ class accepts_negative_counts : public good {
   }
 };
 
+// Any of the above as a black box (fuzz/capabilities.h): it declares that it has only
+// single-token takes, leaves bad counts undefined, cannot count (available() answers
+// kUnknownCount) and may fail a try under contention, as std::counting_semaphore does, so the
+// schedule runner checks it in black-box mode, by its ledger.
+template <class Sem>
+class black_box : public Sem {
+ public:
+  static constexpr bool multi_token = false;
+  static constexpr bool rejects_bad_counts = false;
+  static constexpr bool counts = false;
+  static constexpr bool strong_try = false;
+  using Sem::Sem;
+  std::int64_t available() const { return contract::kUnknownCount; }
+};
+
 static_assert(contract::fuzzable_semaphore<good>);
 static_assert(contract::fuzzable_semaphore<forever_is_try_once>);
 static_assert(contract::fuzzable_semaphore<try_acquire_always_fails>);

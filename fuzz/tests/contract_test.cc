@@ -1,5 +1,6 @@
 // Tests of the operation contract (fuzz/contract.h) on its own: patience, the real-time rule,
-// invoke() on a real semaphore, each rule of judge(), the ledger and the owner-destroys protocol.
+// invoke() on a real semaphore, each rule of judge(), the ledger and the owner-destroys protocol,
+// and the expansion rule for semaphores that lack a capability (fuzz/capabilities.h).
 #include "fuzz/contract.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +8,7 @@
 #include <climits>
 #include <vector>
 
+#include "fuzz/capabilities.h"
 #include "fuzz/program_builder.h"
 
 namespace semfuzz::contract {
@@ -121,6 +123,41 @@ TEST(Contract, LedgerAndOwnerDestroys) {
   EXPECT_EQ(last.kind, op_kind::acquire);
   EXPECT_EQ(last.n, 5);
   EXPECT_FALSE(owner_last_acquire(kMax + 1, last));
+}
+
+struct lacks_nothing {};
+struct std_like {
+  static constexpr bool multi_token = false;
+  static constexpr bool rejects_bad_counts = false;
+  static constexpr bool counts = false;
+  static constexpr bool strong_try = false;
+};
+static_assert(!capabilities_of<lacks_nothing>.black_box());
+static_assert(capabilities_of<std_like>.black_box() && !capabilities_of<std_like>.multi_token);
+
+bool same(const std::vector<operation>& a, const std::vector<operation>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].kind != b[i].kind || a[i].n != b[i].n || a[i].timeout != b[i].timeout) return false;
+  }
+  return true;
+}
+
+TEST(Contract, ExpansionRule) {
+  const program p = make(
+      kMax - 4, {{acq(3), try_ms(2, 10), rel(-1), rel(kMax), avail()}, {rel(3), rel(2), acq(0)}});
+  // Every capability: unchanged.
+  const auto full = expand_operations(p, capabilities_of<lacks_nothing>, 0);
+  EXPECT_TRUE(same(full[0], p.threads[0].ops));
+  EXPECT_TRUE(same(full[1], p.threads[1].ops));
+  // Single-token takes, releases whole; bad counts and available() dropped; releases past the
+  // budget of max() - reserve - initial (4 here) dropped in program order.
+  const auto bb = expand_operations(p, capabilities_of<std_like>, 0);
+  EXPECT_TRUE(same(bb[0], {acq(1), acq(1), acq(1), try_ms(1, 10), try_ms(1, 10)}));
+  EXPECT_TRUE(same(bb[1], {rel(3), acq(0)}));
+  // The reserve comes out of the budget (2 left): release(3) does not fit, release(2) does.
+  const auto reserved = expand_operations(p, capabilities_of<std_like>, 2);
+  EXPECT_TRUE(same(reserved[1], {rel(2), acq(0)}));
 }
 
 }  // namespace

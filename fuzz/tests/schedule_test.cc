@@ -61,7 +61,37 @@ TEST(Oracles, LostWakeup) {
   expect_correct_algorithms_pass(kHandOff);
 }
 
+// Black-box mode (fuzz/runner.h): with no available(), the ledger finds the sleeper whose
+// request fits, and the take beyond what was released; the correct semaphore as a black box
+// passes the same programs.
+TEST(Oracles, BlackBoxLostWakeupByLedger) {
+  const verdict v = run_with<broken::black_box<broken::semaphore_with<kNoWake>>>(kHandOff);
+  EXPECT_VERDICT(v, verdict_kind::lost_wakeup);
+  EXPECT_NE(v.message.find("while the ledger holds 1 tokens"), std::string::npos) << v.message;
+  EXPECT_VERDICT(run_with<broken::black_box<broken::good>>(kHandOff), verdict_kind::pass);
+  // Counts > 1 become single-token calls: acquire(2) is two acquire(1), the second of which
+  // sleeps with the ledger at 1 once release(3) has run.
+  const program split = make(0, {{acq(2), acq(2)}, {rel(3)}});
+  EXPECT_VERDICT(run_with<broken::black_box<broken::semaphore_with<kNoWake>>>(split),
+                 verdict_kind::lost_wakeup);
+  EXPECT_VERDICT(run_with<broken::black_box<broken::good>>(split), verdict_kind::pass);
+}
+
 constexpr broken::defects kExtraToken{.release_adds_extra = true};
+TEST(Oracles, BlackBoxConservationByLedger) {
+  const program p = make(0, {{rel(1), acq(1), acq(1)}});
+  EXPECT_VERDICT(run_with<broken::black_box<broken::semaphore_with<kExtraToken>>>(p),
+                 verdict_kind::conservation);
+  const program fits = make(0, {{rel(1), acq(1), rel(1), acq(1)}});
+  EXPECT_VERDICT(run_with<broken::black_box<broken::good>>(fits), verdict_kind::pass);
+}
+
+TEST(Oracles, BlackBoxTryAcquireHonesty) {
+  const program p = make(2, {{op(op_kind::try_acquire, 1)}});
+  EXPECT_VERDICT(run_with<broken::black_box<broken::try_acquire_always_fails>>(p),
+                 verdict_kind::try_acquire);
+}
+
 TEST(Oracles, Conservation) {
   const program p = make(0, {{op(op_kind::release, 1), op(op_kind::acquire, 1)}});
   EXPECT_VERDICT(run_with<broken::semaphore_with<kExtraToken>>(p), verdict_kind::conservation);

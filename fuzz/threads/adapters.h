@@ -16,10 +16,10 @@
 #include <ctime>
 #include <semaphore>
 #include <stdexcept>
-#include <string_view>
 #include <type_traits>
 
 #include "fuzz/contract.h"
+#include "fuzz/std_adapter.h"
 #include "fuzz/threads/perturb.h"
 #include "semfuzz/semaphore.h"
 
@@ -28,10 +28,8 @@ namespace semfuzz::threads {
 // What the real-thread runner (fuzz/threads/runner.h) needs of an adapter: the fuzzable
 // semaphore API (fuzz/contract.h) on std::chrono::steady_clock, available() answering
 // contract::kUnknownCount when the semaphore cannot count, and three constants:
-//   multi_token         false: counts > 1 are split into single-token calls (which is not
-//                       all-or-nothing);
-//   rejects_bad_counts  false: invalid counts and overflowing releases are undefined for it
-//                       and are skipped;
+//   multi_token, rejects_bad_counts  what it offers (fuzz/capabilities.h; the runner gives it
+//                       the program's operations as contract::expand_operations() makes them);
 //   payload_check       false when ThreadSanitizer cannot see the semaphore's synchronisation
 //                       (an uninstrumented library).
 template <class A>
@@ -41,17 +39,6 @@ concept thread_adapter = contract::fuzzable_semaphore<A> &&
   typename std::bool_constant<A::rejects_bad_counts>;
   typename std::bool_constant<A::payload_check>;
 };
-
-// Qt's try_acquire(n, ms) for an adapter over a semaphore without it: a negative ms waits forever
-// (acquire), any other is try_acquire_for(n, ms).
-template <class Adapter>
-bool qt_timeout_form(Adapter& a, std::int64_t n, int ms) {
-  if (ms < 0) {
-    a.acquire(n);
-    return true;
-  }
-  return a.try_acquire_for(n, std::chrono::milliseconds(ms));
-}
 
 // semfuzz's own algorithms, on the production futex platform with perturbation hooks.
 template <template <class> class Algorithm>
@@ -78,58 +65,9 @@ class own_semaphore {
   basic_semaphore<Algorithm, hooked_platform> s_;
 };
 
-// std::counting_semaphore<INT_MAX> of the standard library in use. It has single-token acquires
-// only (counts > 1 become that many calls), no available() (-1), and leaves invalid counts and
-// overflowing releases undefined (skipped). Qt-style negative timeouts are mapped to acquire().
-class std_semaphore {
- public:
-  static constexpr bool multi_token = false;
-  static constexpr bool rejects_bad_counts = false;
-  static constexpr bool payload_check = true;  // header-only: TSan sees its atomics
-  using clock = std::chrono::steady_clock;
-  explicit std_semaphore(std::int64_t initial) : s_(static_cast<std::ptrdiff_t>(initial)) {}
-  void acquire(std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) s_.acquire();
-  }
-  bool try_acquire(std::int64_t n) { return n == 0 || s_.try_acquire(); }
-  bool try_acquire(std::int64_t n, int ms) { return qt_timeout_form(*this, n, ms); }
-  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
-    if (n == 0) return true;
-    if (d == std::chrono::nanoseconds::max() && skip_known_bugs()) {
-      s_.acquire();
-      return true;
-    }
-    return s_.try_acquire_for(d);
-  }
-  bool try_acquire_until(std::int64_t n, std::chrono::steady_clock::time_point t) {
-    return n == 0 || s_.try_acquire_until(t);
-  }
-  void release(std::int64_t n) {
-    if (n > 0) s_.release(static_cast<std::ptrdiff_t>(n));
-  }
-  std::int64_t available() { return contract::kUnknownCount; }
-
-  // libstdc++ 12 computes try_acquire_for's deadline as now + d, which overflows for
-  // nanoseconds::max(): the call gives up at once instead of waiting forever
-  // (reproducers/threads_std/unfixed/infinite-timeout-libstdcxx12-try-acquire-for-duration-max).
-  // So that fuzzing goes on past a finding we cannot fix, that one call becomes acquire() there;
-  // SEMFUZZ_KNOWN_BUGS=1 in the environment passes it through (to replay the finding). Other
-  // standard libraries, and other durations, are fuzzed as they are.
-  static bool skip_known_bugs() {
-#if defined(_GLIBCXX_RELEASE) && _GLIBCXX_RELEASE <= 12
-    static const bool skip = [] {
-      const char* value = std::getenv("SEMFUZZ_KNOWN_BUGS");
-      return value == nullptr || std::string_view(value) != "1";
-    }();
-    return skip;
-#else
-    return false;
-#endif
-  }
-
- private:
-  std::counting_semaphore<INT_MAX> s_;
-};
+// std::counting_semaphore<INT_MAX> of the standard library in use (fuzz/std_adapter.h: what it
+// lacks, and the known bug of libstdc++ 12 it steps around).
+using std_semaphore = std_adapter<std::counting_semaphore<INT_MAX>>;
 
 // POSIX sem_t (glibc). Single-token operations (counts > 1 become that many calls); EINTR is
 // retried; EOVERFLOW from sem_post becomes std::overflow_error; timed waits convert the steady

@@ -43,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "fuzz/capabilities.h"
 #include "fuzz/contract.h"
 #include "fuzz/program.h"
 #include "fuzz/sim/feedback.h"
@@ -148,29 +149,10 @@ class thread_runner {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
   }
 
-  // Single-token adapters get n single-token calls for a count n > 1; invalid counts and releases
-  // that could overflow are dropped where the adapter leaves them undefined.
-  // For those adapters every release also draws on a budget that keeps the total, whatever the
-  // interleaving, below max() with room for the watchdog's rescues.
+  // The program's calls as the adapter can take them (fuzz/capabilities.h: expand_operations),
+  // with room kept for the watchdog's rescues.
   void expand_ops() {
-    ops_.resize(threads_);
-    std::int64_t budget = kMax - kRescueMargin - prog_.initial;
-    for (int t = 0; t < threads_; ++t) {
-      for (const operation& op : prog_.threads[t].ops) {
-        if (!Adapter::rejects_bad_counts && (!valid(op.n) || op.n > kMax / 2)) continue;
-        if (!Adapter::rejects_bad_counts && op.kind == op_kind::release) {
-          if (op.n > budget) continue;
-          budget -= op.n;
-        }
-        if (!Adapter::multi_token && op.n > 1 && op.kind != op_kind::available) {
-          operation one = op;
-          one.n = 1;
-          ops_[t].insert(ops_[t].end(), static_cast<std::size_t>(op.n), one);
-        } else {
-          ops_[t].push_back(op);
-        }
-      }
-    }
+    ops_ = contract::expand_operations(prog_, contract::capabilities_of<Adapter>, kRescueMargin);
   }
 
   void fail(verdict_kind kind, const std::string& message) {

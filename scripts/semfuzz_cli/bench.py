@@ -151,7 +151,7 @@ def bench_rows(data: dict) -> list[dict]:
             error = errors.get((case, impl)) or (None if entry else "no result")
             row = {"case": case, "description": description, "impl": impl, "name": display,
                    "metric": metric, "median": None, "unit": "", "ratio_to_sem_t": None,
-                   "syscalls": None, "error": error}
+                   "syscalls": None, "sleeps": None, "error": error}
             if entry is not None:
                 _fill_row(row, entry)
             rows.append(row)
@@ -173,9 +173,13 @@ def _fill_row(row: dict, entry: dict) -> None:
     elif metric == "wall":
         row["median"], row["unit"] = entry["real_time"] * scale, "ns"
         row["syscalls"] = entry.get("futex_syscalls_per_op")
+        row["sleeps"] = entry.get("sleeps_per_op")
+        row["own_futex_syscalls_per_op"] = entry.get("own_futex_syscalls_per_op")
     elif metric == "rate":
         row["median"], row["unit"] = entry.get("items_per_second"), "items/s"
         row["syscalls"] = entry.get("futex_syscalls_per_op")
+        row["sleeps"] = entry.get("sleeps_per_op")
+        row["own_futex_syscalls_per_op"] = entry.get("own_futex_syscalls_per_op")
     elif metric == "syscalls":
         row["median"], row["unit"] = entry.get("syscalls"), "syscalls"
         row["syscalls"] = entry.get("futex_syscalls")  # the library's own count, a cross-check
@@ -186,7 +190,7 @@ def _fill_row(row: dict, entry: dict) -> None:
 
 
 def bench_table(rows: list[dict]) -> list[list[str]]:
-    table = [["case", "implementation", "median", "x sem_t", "futex syscalls"]]
+    table = [["case", "implementation", "median", "x sem_t", "futex syscalls", "sleeps"]]
     for row in rows:
         value = row["median"]
         if row["error"]:
@@ -208,8 +212,9 @@ def bench_table(rows: list[dict]) -> list[list[str]]:
             syscalls = "-"
         else:
             syscalls = _fmt_count(row["syscalls"])
+        sleeps = "-" if row["sleeps"] is None else f"{row['sleeps']:.3f}/op"
         table.append([row["description"], row["name"], shown,
-                      "-" if ratio is None else f"{ratio:.2f}", syscalls])
+                      "-" if ratio is None else f"{ratio:.2f}", syscalls, sleeps])
     return table
 
 
@@ -222,7 +227,10 @@ BENCH_LEGEND = (
     "seccomp in an untimed second pass\n(the JSON's own_futex_syscalls_per_op: semfuzz's own count "
     "in the timed pass). The 100k row's\nmedian and the release(n) rows count every futex call "
     "of the measured thread the same way (n/a\nwhere seccomp is unavailable). A threaded case "
-    "still running after the binary's stall limit is\nreported as stalled.")
+    "still running after the binary's stall limit is\nreported as stalled. sleeps: times the "
+    "case's threads blocked (voluntary context switches) per\nround trip or item in the timed "
+    "pass, any library; on an idle virtual machine each costs a vCPU wake-up\n(tens of "
+    "microseconds), which is what sets the threaded figures there.")
 
 
 def corpus_sample(corpus: Path, dest: Path, size: int = HARNESS_SAMPLE) -> Path:

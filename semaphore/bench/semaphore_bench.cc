@@ -27,7 +27,12 @@
 // `wake_syscalls` counts the releasing thread alone. The threaded cases (threaded_cases.h) report
 // `futex_syscalls_per_op` for every implementation (every futex call of every thread of the case,
 // trapped and counted in an untimed second pass) and, for split64 and word32,
-// `own_futex_syscalls_per_op` (their own count during the timed pass).
+// `own_futex_syscalls_per_op` (their own count during the timed pass), and `sleeps_per_op` for
+// every implementation: the times the case's threads blocked in the timed pass (voluntary context
+// switches, getrusage). On this project's 2-vCPU VM (cpuidle haltpoll with guest polling off) a
+// CPU whose thread blocks halts, and the wake that ends the sleep costs ~20 us when the machine
+// is otherwise idle (a few us when other work keeps the CPUs busy): the threaded figures follow
+// sleeps_per_op more than futex_syscalls_per_op, and move with the machine's load.
 //
 // Flags besides Google Benchmark's own: --semfuzz_quick (shorter runs), --semfuzz_threads=N (add
 // contended_tN), --semfuzz_pin (pin the two-thread cases to CPUs 0 and 1; threads are unpinned

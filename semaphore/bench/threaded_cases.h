@@ -4,6 +4,8 @@
 //            time (manual) runs from the start signal until every partner has finished.
 //            Counter own_futex_syscalls_per_op: semfuzz's own futex_syscall_count() delta per
 //            iteration (all threads; split64 and word32 only), the pre-issue-14 figure.
+//            Counter sleeps_per_op: the times the case's threads blocked (common.h,
+//            sleep_tally), per round trip or item, any implementation.
 //   counted  the same workload, untimed, with min(iterations, 5,000 or 20,000) iterations on
 //            threads whose every futex call is trapped and counted (syscall_counter.h), so it
 //            covers every library. Counter futex_syscalls_per_op: calls per round trip or item,
@@ -31,6 +33,7 @@ namespace semfuzz_bench {
 struct pass_result {
   double iteration_time = 0;  // seconds to hand to SetIterationTime for all iterations
   double ops = 1;             // round trips or items, for the per-op counters
+  long sleeps = 0;            // times the case's threads blocked between gate and finish
   bool stalled = false;       // the watchdog rescued it: the figures mean nothing
   const char* error = nullptr;
 };
@@ -58,9 +61,11 @@ struct pingpong_case {
       flood(pong, n + 1);
     });
     start_gate gate(1);
+    std::atomic<long> sleeps{0};
     std::thread partner([&] {
       pin_to(1);
       gate.arrive_and_wait();
+      sleep_tally tally(sleeps);
       for (std::int64_t i = 0; i < n; ++i) {
         ping.acquire();
         pong.release();
@@ -69,12 +74,15 @@ struct pingpong_case {
     pin_to(0);
     gate.open();
     const auto start = steady_clock::now();
-    main_loop(state, n, [&] {
-      ping.release();
-      pong.acquire();
-    });
+    {
+      sleep_tally tally(sleeps);
+      main_loop(state, n, [&] {
+        ping.release();
+        pong.acquire();
+      });
+    }
     partner.join();
-    return {seconds_since(start), static_cast<double>(n), watch.stalled()};
+    return {seconds_since(start), static_cast<double>(n), sleeps.load(), watch.stalled()};
   }
 };
 
@@ -93,9 +101,11 @@ struct pc_ring_case {
     std::vector<std::uint64_t> ring(static_cast<std::size_t>(slots));
     start_gate gate(1);
     std::uint64_t sum = 0;
+    std::atomic<long> sleeps{0};
     std::thread consumer([&] {
       pin_to(1);
       gate.arrive_and_wait();
+      sleep_tally tally(sleeps);
       for (std::int64_t i = 0; i < n; ++i) {
         full_slots.acquire();
         sum += ring[static_cast<std::size_t>(i % slots)];
@@ -106,14 +116,17 @@ struct pc_ring_case {
     gate.open();
     const auto start = steady_clock::now();
     std::uint64_t next = 0;
-    main_loop(state, n, [&] {
-      free_slots.acquire();
-      ring[static_cast<std::size_t>(next % static_cast<std::uint64_t>(slots))] = next;
-      ++next;
-      full_slots.release();
-    });
+    {
+      sleep_tally tally(sleeps);
+      main_loop(state, n, [&] {
+        free_slots.acquire();
+        ring[static_cast<std::size_t>(next % static_cast<std::uint64_t>(slots))] = next;
+        ++next;
+        full_slots.release();
+      });
+    }
     consumer.join();
-    pass_result r{seconds_since(start), static_cast<double>(n), watch.stalled()};
+    pass_result r{seconds_since(start), static_cast<double>(n), sleeps.load(), watch.stalled()};
     if (!r.stalled && sum != next * (next - 1) / 2) r.error = "the consumer saw wrong items";
     return r;
   }
@@ -137,10 +150,12 @@ struct mpmc_case {
     });
     start_gate gate(consumers + producers - 1);
     std::atomic<std::uint64_t> taken{0};
+    std::atomic<long> sleeps{0};
     std::vector<std::thread> threads;
     for (int c = 0; c < consumers; ++c) {
       threads.emplace_back([&] {
         gate.arrive_and_wait();
+        sleep_tally tally(sleeps);
         for (;;) {
           full_slots.acquire();
           if (taken.fetch_add(1, std::memory_order_relaxed) >= total) return;  // a stop token
@@ -152,6 +167,7 @@ struct mpmc_case {
     for (int p = 1; p < producers; ++p) {
       other_producers.emplace_back([&] {
         gate.arrive_and_wait();
+        sleep_tally tally(sleeps);
         for (std::int64_t i = 0; i < n; ++i) {
           free_slots.acquire();
           full_slots.release();
@@ -160,14 +176,18 @@ struct mpmc_case {
     }
     gate.open();
     const auto start = steady_clock::now();
-    main_loop(state, n, [&] {
-      free_slots.acquire();
-      full_slots.release();
-    });
+    {
+      sleep_tally tally(sleeps);
+      main_loop(state, n, [&] {
+        free_slots.acquire();
+        full_slots.release();
+      });
+    }
     for (auto& t : other_producers) t.join();
     full_slots.release(consumers);
     for (auto& t : threads) t.join();
-    return {seconds_since(start) / producers, static_cast<double>(total), watch.stalled()};
+    return {seconds_since(start) / producers, static_cast<double>(total), sleeps.load(),
+            watch.stalled()};
   }
 };
 
@@ -188,6 +208,7 @@ void bm_threaded(benchmark::State& state, const std::string& name, Args... args)
   if (kCountsOwnFutexCalls<I>) {
     state.counters["own_futex_syscalls_per_op"] = static_cast<double>(own_calls) / timed.ops;
   }
+  state.counters["sleeps_per_op"] = static_cast<double>(timed.sleeps) / timed.ops;
   pass_result counted;
   const auto calls = run_counted([&] {
     counted = Case::template run<I>(nullptr, counted_iterations(state.max_iterations),

@@ -34,6 +34,22 @@ class BenchTest(unittest.TestCase):
         table = bench.bench_table(list(rows.values()))
         self.assertEqual(table[0][0], "case")
 
+    def test_threaded_rows_carry_sleeps_per_op(self):
+        data = {"benchmarks": [median("pc_ring64", "sem_t", items_per_second=4e6,
+                                      futex_syscalls_per_op=1.7, sleeps_per_op=0.034),
+                               median("pc_ring64", "split64", items_per_second=2e6,
+                                      futex_syscalls_per_op=0.2, sleeps_per_op=0.1,
+                                      own_futex_syscalls_per_op=0.19),
+                               median("pair_1to0", "split64", cpu_time=5.0)]}
+        rows = {(r["case"], r["impl"]): r for r in bench.bench_rows(data)}
+        self.assertEqual(rows[("pc_ring64", "split64")]["sleeps"], 0.1)
+        self.assertIsNone(rows[("pair_1to0", "split64")]["sleeps"])
+        self.assertEqual(rows[("pc_ring64", "split64")]["own_futex_syscalls_per_op"], 0.19)
+        table = {(line[0], line[1]): line for line in bench.bench_table(list(rows.values()))}
+        self.assertEqual(table[("producer/consumer, 64-slot ring", "semfuzz split64")][5],
+                         "0.100/op")
+        self.assertEqual(table[("producer/consumer, 64-slot ring", "glibc sem_t")][5], "0.034/op")
+        self.assertEqual(table[("acquire+release, count 1<->0", "semfuzz split64")][5], "-")
 
 class HarnessTargetsTest(unittest.TestCase):
     def test_every_target_a_build_defines_is_measured(self):

@@ -1,0 +1,184 @@
+# semfuzz's CMake functions, one copy for every way of using them:
+#   - this repository's own build (included from CMakeLists.txt and fuzz/CMakeLists.txt);
+#   - a project that adds this repository with add_subdirectory() or FetchContent;
+#   - a project that finds an installed semfuzz with find_package(semfuzz CONFIG), whose
+#     semfuzzConfig.cmake includes the installed copy of this file.
+# The functions find the harness's sources relative to this file: ../ is fuzz/ in the repository
+# and <prefix>/share/semfuzz/ once installed (the same layout: standalone_main.cc,
+# instrumented/interpose.py, ...). The harness's targets are named semfuzz::semaphore,
+# semfuzz::sim (the harness library) and semfuzz::instr_runtime in all three cases (ALIAS
+# targets in the build, IMPORTED ones when installed); semfuzz::sim carries how the harness was
+# built in the properties SEMFUZZ_SANITIZER and SEMFUZZ_FUZZ_ENGINE.
+include_guard(GLOBAL)
+
+# The compile and link flags of a build with the sanitizers `sanitizer` (SEMFUZZ_SANITIZER: empty,
+# "address,undefined" or "thread"), into ${out_compile} and ${out_link}.
+function(semfuzz_sanitizer_flags sanitizer out_compile out_link)
+  set(compile "")
+  set(link "")
+  if(sanitizer)
+    set(compile -fsanitize=${sanitizer} -fno-omit-frame-pointer -g)
+    set(link -fsanitize=${sanitizer})
+    if(sanitizer MATCHES "undefined")
+      list(APPEND compile -fno-sanitize-recover=undefined)
+    endif()
+  endif()
+  set(${out_compile} ${compile} PARENT_SCOPE)
+  set(${out_link} ${link} PARENT_SCOPE)
+endfunction()
+
+# Why this build cannot have instrumented targets, into ${out} (empty: it can). They need clang
+# (the -fsanitize=thread hooks they are built on are clang's) and a harness built without TSan
+# (whose runtime defines the very __tsan_* hooks that fuzz/instrumented/ supplies); OSS-Fuzz
+# builds (engine "env") leave them out, as the OSS-Fuzz project does not list them yet.
+function(semfuzz_instrumented_unsupported out)
+  get_target_property(sanitizer semfuzz::sim SEMFUZZ_SANITIZER)
+  get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
+  set(reason "")
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    set(reason "they need clang (its -fsanitize=thread hooks are what they are built on), not "
+               "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER}")
+  elseif(sanitizer MATCHES "thread")
+    set(reason "this semfuzz harness was built with TSan (SEMFUZZ_SANITIZER=${sanitizer}), whose "
+               "runtime defines the __tsan_* hooks that the instrumentation runtime supplies. Use "
+               "a harness built with the asan-fuzz preset (ASan + UBSan)")
+  elseif(engine STREQUAL "env")
+    set(reason "not part of OSS-Fuzz builds (SEMFUZZ_FUZZ_ENGINE=env)")
+  endif()
+  string(JOIN "" reason ${reason})
+  set(${out} "${reason}" PARENT_SCOPE)
+endfunction()
+
+# semfuzz_fuzz_target(NAME SOURCES...): NAME_fuzzer linked with the harness's fuzzing engine,
+# and NAME_replay, always with the standalone replay main (for ctest), both linking semfuzz::sim.
+# NAME_fuzzer carries the TSan defaults that let libFuzzer's crash, timeout and interrupt
+# handlers finish (tsan_options.cc).
+function(semfuzz_fuzz_target name)
+  set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
+  get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
+  add_executable(${name}_fuzzer ${ARGN} ${harness}/tsan_options.cc)
+  target_link_libraries(${name}_fuzzer PRIVATE semfuzz::sim)
+  if(engine STREQUAL "libfuzzer")
+    target_link_options(${name}_fuzzer PRIVATE -fsanitize=fuzzer)
+  elseif(engine STREQUAL "env")
+    if(NOT DEFINED ENV{LIB_FUZZING_ENGINE})
+      message(FATAL_ERROR "SEMFUZZ_FUZZ_ENGINE=env needs LIB_FUZZING_ENGINE in the environment")
+    endif()
+    separate_arguments(engine_flags UNIX_COMMAND "$ENV{LIB_FUZZING_ENGINE}")
+    target_link_libraries(${name}_fuzzer PRIVATE ${engine_flags})
+  else()
+    target_sources(${name}_fuzzer PRIVATE ${harness}/standalone_main.cc)
+  endif()
+  add_executable(${name}_replay ${ARGN} ${harness}/standalone_main.cc)
+  target_link_libraries(${name}_replay PRIVATE semfuzz::sim)
+endfunction()
+
+# semfuzz_add_instrumented(NAME [KEEP REGEX] [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...]
+#                          SOURCES files...): compiles SOURCES (the code under test; OPTIONS:
+# extra compile flags, INCLUDE_DIRECTORIES: its own include directories) into the object library
+# NAME_cut, with the -fsanitize=thread hooks instead of the build's sanitizers (clang refuses ASan
+# and TSan on one TU), with libFuzzer's coverage where the harness fuzzes with libFuzzer, and joins
+# them through interpose.py, which fails the build when the code needs a hook the runtime lacks,
+# into ${NAME}_OBJECT (an object file) and ${NAME}_STUBS (a generated source): add both to a
+# target's sources, with $<TARGET_OBJECTS:semfuzz::instr_runtime>. KEEP matches the mangled names
+# the harness calls (all other definitions are renamed apart from the harness's copies); by
+# default, the members of semfuzz::instr::adapter_bridge (fuzz/instrumented/adapter.h).
+function(semfuzz_add_instrumented name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP" "OPTIONS;INCLUDE_DIRECTORIES;SOURCES")
+  if(NOT arg_KEEP)
+    set(arg_KEEP "_ZNK?7semfuzz5instr14adapter_bridgeI.*")
+  endif()
+  set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
+  get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
+  if(NOT TARGET Python3::Interpreter)
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+  endif()
+  add_library(${name}_cut OBJECT ${arg_SOURCES})
+  target_include_directories(${name}_cut PRIVATE ${arg_INCLUDE_DIRECTORIES}
+                             $<TARGET_PROPERTY:semfuzz::sim,INTERFACE_INCLUDE_DIRECTORIES>
+                             $<TARGET_PROPERTY:semfuzz::semaphore,INTERFACE_INCLUDE_DIRECTORIES>)
+  target_compile_features(${name}_cut PRIVATE cxx_std_20)
+  target_compile_options(${name}_cut PRIVATE -fno-sanitize=all -fsanitize=thread ${arg_OPTIONS})
+  if(engine STREQUAL "libfuzzer")
+    target_compile_options(${name}_cut PRIVATE
+                           -fsanitize-coverage=inline-8bit-counters,pc-table,trace-cmp)
+  endif()
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/instrumented)
+  set(object ${dir}/${name}.o)
+  set(stubs ${dir}/${name}_stubs.cc)
+  get_target_property(runtime semfuzz::instr_runtime ALIASED_TARGET)  # built here: a target
+  if(NOT runtime)
+    set(runtime "")  # installed: its objects are files
+  endif()
+  add_custom_command(
+    OUTPUT ${object} ${stubs}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
+    COMMAND Python3::Interpreter ${harness}/instrumented/interpose.py
+            --nm ${CMAKE_NM} --objcopy ${CMAKE_OBJCOPY} --ld ${CMAKE_LINKER}
+            --out ${object} --stubs ${stubs} --keep ${arg_KEEP}
+            --runtime $<TARGET_OBJECTS:semfuzz::instr_runtime>
+            --instrumented $<TARGET_OBJECTS:${name}_cut>
+    DEPENDS ${harness}/instrumented/interpose.py ${name}_cut ${runtime}
+            $<TARGET_OBJECTS:${name}_cut> $<TARGET_OBJECTS:semfuzz::instr_runtime>
+    COMMAND_EXPAND_LISTS
+    COMMENT "Interposing the instrumented objects of ${name}"
+    VERBATIM)
+  set(${name}_OBJECT ${object} PARENT_SCOPE)
+  set(${name}_STUBS ${stubs} PARENT_SCOPE)
+endfunction()
+
+# semfuzz_add_instrumented_target(NAME SOURCES files... ADAPTER header ADAPTER_CLASS type
+#                                 [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...])
+# A deterministic schedule target for a semaphore of your own (bring your own semaphore):
+# NAME_fuzzer (libFuzzer) and NAME_replay (the standalone replay main), reading semfuzz's input
+# format and judged by its oracles, with every interleaving chosen by the input.
+#   SOURCES              your semaphore's .cc files (none for a header-only one), compiled
+#                        unmodified with the instrumentation (semfuzz_add_instrumented);
+#   ADAPTER, ADAPTER_CLASS  the header that defines your adapter class, and its qualified name:
+#                        the adapter wraps your semaphore in the API the harness calls
+#                        (fuzz/instrumented/adapter.h says what it must offer);
+#   OPTIONS              extra compile flags for your code and the adapter header (e.g. -DX);
+#   INCLUDE_DIRECTORIES  where your headers are (the adapter header's directory is added).
+# Needs clang and a harness built with ASan + UBSan (the asan-fuzz preset), never TSan: anything
+# else stops the configuration with the reason (semfuzz_instrumented_unsupported).
+function(semfuzz_add_instrumented_target name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ADAPTER;ADAPTER_CLASS"
+                        "SOURCES;OPTIONS;INCLUDE_DIRECTORIES")
+  if(NOT arg_ADAPTER OR NOT arg_ADAPTER_CLASS)
+    message(FATAL_ERROR "semfuzz_add_instrumented_target(${name}): ADAPTER (a header) and "
+                        "ADAPTER_CLASS (the class it defines) are required")
+  endif()
+  semfuzz_instrumented_unsupported(reason)
+  if(NOT reason AND NOT TARGET semfuzz::instr_runtime)
+    set(reason "this semfuzz has no instrumentation runtime (semfuzz::instr_runtime): build and "
+               "install it with the asan-fuzz preset")
+  endif()
+  if(reason)
+    message(FATAL_ERROR "semfuzz_add_instrumented_target(${name}): instrumented targets are not "
+                        "possible here: ${reason}")
+  endif()
+  set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
+  get_filename_component(adapter ${arg_ADAPTER} ABSOLUTE)
+  get_filename_component(adapter_dir ${adapter} DIRECTORY)
+  set(includes ${adapter_dir} ${arg_INCLUDE_DIRECTORIES})
+  set(adapter_defs "SEMFUZZ_ADAPTER_HEADER=\"${adapter}\"" "SEMFUZZ_ADAPTER_CLASS=${arg_ADAPTER_CLASS}")
+
+  # The code under test: your sources, and the bridge through which the harness calls your
+  # adapter (semfuzz::instr::adapter_bridge<ADAPTER_CLASS>, whose members are kept by name).
+  semfuzz_add_instrumented(${name} OPTIONS ${arg_OPTIONS} INCLUDE_DIRECTORIES ${includes}
+                           SOURCES ${arg_SOURCES} ${harness}/instrumented/adapter_bridge.cc)
+  target_compile_definitions(${name}_cut PRIVATE ${adapter_defs})
+
+  # The harness side (the sanitizers come with semfuzz::sim), with libFuzzer's coverage.
+  get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
+  semfuzz_fuzz_target(${name} ${harness}/instrumented/adapter_target.cc ${${name}_OBJECT}
+                      ${${name}_STUBS} $<TARGET_OBJECTS:semfuzz::instr_runtime>)
+  foreach(exe ${name}_fuzzer ${name}_replay)
+    target_include_directories(${exe} PRIVATE ${includes})
+    target_compile_definitions(${exe} PRIVATE ${adapter_defs})
+    target_compile_options(${exe} PRIVATE ${arg_OPTIONS})
+    if(engine STREQUAL "libfuzzer")
+      target_compile_options(${exe} PRIVATE -fsanitize=fuzzer-no-link)
+    endif()
+  endforeach()
+endfunction()

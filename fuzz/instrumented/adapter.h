@@ -1,0 +1,117 @@
+// Bring your own semaphore: the adapter you write so that semfuzz's deterministic scheduler runs
+// your semaphore, compiled unmodified with the instrumentation (fuzz/instrumented/runtime.h), and
+// the bridge through which the harness calls it. CMake: semfuzz_add_instrumented_target(NAME
+// SOURCES <your .cc files> ADAPTER <your adapter header> ADAPTER_CLASS <its class>)
+// (fuzz/cmake/semfuzz_functions.cmake); examples/ is a complete project.
+//
+// Your adapter header defines one class, A, that wraps your semaphore (a member, not a pointer:
+// see "Memory" below) in the API every fuzzed semaphore offers (contract::fuzzable_semaphore,
+// fuzz/contract.h), with std::int64_t counts. The harness calls:
+//   A(std::int64_t initial)         construct with `initial` tokens, 0 <= initial <= 2^31 - 1.
+//   void acquire(n)                 take n tokens, blocking until they are there.
+//   bool try_acquire(n)             take n tokens if they are there now; never blocks.
+//   bool try_acquire_for(n, d)      d is std::chrono::nanoseconds: wait at most d for the tokens;
+//                                   d <= 0 tries once, nanoseconds::max() waits forever.
+//   bool try_acquire_until(n, t)    t is a std::chrono::steady_clock::time_point: wait until t;
+//                                   time_point::max() waits forever.
+//   bool try_acquire(n, int ms)     Qt's form: ms < 0 waits forever, 0 tries once.
+//   void release(n)                 add n tokens, waking whom they let proceed.
+//   std::int64_t available()        the tokens there are now, or contract::kUnknownCount when
+//                                   your semaphore cannot tell (then declare counts = false).
+// n == 0 must succeed at once (return true). Forms your semaphore lacks are written with the
+// ones it has (examples/futex_semaphore_adapter.h writes Qt's form with try_acquire_for).
+// using clock = std::chrono::steady_clock: the only clock the harness gives deadlines on.
+//
+// What your semaphore cannot do, A declares with static constexpr bool members; one left out
+// means true (fuzz/capabilities.h has the rule each one changes):
+//   multi_token         acquire(n) and the try forms take n > 1 tokens at once, all or none.
+//                       false: the harness only ever passes n <= 1 to them (a count n > 1 becomes
+//                       n calls); release(n) still gets any n.
+//   rejects_bad_counts  a count outside [0, 2^31 - 1] or a release past that maximum throws
+//                       std::invalid_argument / std::overflow_error and changes nothing.
+//                       false: the harness never makes such calls (they are undefined for you).
+//   counts              available() answers the count. false: it is never called and the
+//                       harness's ledger of calls stands in for it.
+//   strong_try          a try form never fails while its tokens are there. false: it may fail
+//                       while another call runs (as C++20's std::counting_semaphore may).
+//
+// What your code may use. Everything in the files you name in SOURCES, and every inline function
+// they and A call, is compiled with -fsanitize=thread and linked against semfuzz's hooks:
+//   - atomics: std::atomic (any width up to 16 bytes, any memory order), std::atomic_ref, the
+//     GCC __atomic and __sync builtins, fences; each one is a point where the input chooses
+//     which thread runs next;
+//   - std::atomic<T>::wait / notify_one / notify_all (header code in libstdc++: they come down
+//     to the futex and sched_yield calls below);
+//   - syscall(SYS_futex, ...): FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET,
+//     FUTEX_WAKE_OP, private or not; clock_gettime, std::chrono::steady_clock / system_clock::now,
+//     sched_yield, std::this_thread::yield, nanosleep, usleep: on virtual time.
+// Any other call that may reach the OS (a mutex, a condition variable, another system call)
+// ends the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
+//
+// Memory. The bridge registers A's own bytes with the scheduler (the memory a futex may wait on)
+// and, once the harness deletes the semaphore, watches them: any later access by your code, atomic
+// or plain, is the verdict use-after-destroy. So the futex words must be inside A (your semaphore
+// as a member), not in memory it allocates.
+#ifndef SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
+#define SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+
+#include "fuzz/capabilities.h"
+#include "fuzz/contract.h"
+
+namespace semfuzz::instr {
+
+// An adapter as described above: a fuzzable semaphore on the steady clock.
+template <class A>
+concept semaphore_adapter =
+    contract::fuzzable_semaphore<A> && std::same_as<typename A::clock, std::chrono::steady_clock>;
+
+// Whether semaphore A wakes only waiters it has registered, so fuzz/runner.h's wasted-wake oracle
+// applies to it: false unless specialised (fuzz/instrumented/production.h: semfuzz's split64).
+template <class A>
+inline constexpr bool exact_wakes_v = false;
+
+// The harness's view of adapter A: the same API and capabilities, with every member defined in
+// adapter_bridge.cc, which is compiled instrumented with your code, so the harness (compiled with
+// ASan + UBSan, adapter_target.cc) never instantiates your semaphore itself. The constructor
+// registers A's bytes with the scheduler; the destructor destroys A, then reports its bytes
+// destroyed. Create, use and destroy it inside a scheduler scope.
+template <class A>
+class adapter_bridge {
+  static_assert(semaphore_adapter<A>,
+                "the adapter must offer the API of fuzz/instrumented/adapter.h, with "
+                "using clock = std::chrono::steady_clock");
+
+ public:
+  using clock = std::chrono::steady_clock;
+  static constexpr bool multi_token = contract::capabilities_of<A>.multi_token;
+  static constexpr bool rejects_bad_counts = contract::capabilities_of<A>.rejects_bad_counts;
+  static constexpr bool counts = contract::capabilities_of<A>.counts;
+  static constexpr bool strong_try = contract::capabilities_of<A>.strong_try;
+  static constexpr bool exact_wakes = exact_wakes_v<A>;
+
+  explicit adapter_bridge(std::int64_t initial);
+  ~adapter_bridge();
+  adapter_bridge(const adapter_bridge&) = delete;
+  adapter_bridge& operator=(const adapter_bridge&) = delete;
+
+  void acquire(std::int64_t n);
+  bool try_acquire(std::int64_t n);
+  bool try_acquire(std::int64_t n, int ms);
+  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d);
+  bool try_acquire_until(std::int64_t n, clock::time_point t);
+  void release(std::int64_t n);
+  std::int64_t available();
+
+ private:
+  union {
+    A adapter_;  // its lifetime is the bridge's constructor and destructor bodies'
+  };
+};
+
+}  // namespace semfuzz::instr
+
+#endif  // SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
