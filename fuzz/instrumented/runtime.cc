@@ -75,23 +75,28 @@ bool system_header(std::string_view file) {
 }
 
 // The first two frames at pc outside the system headers, innermost first, "file:line < file:line"
-// (base names), or "" when there is none.
+// (base names); when every frame is a system header's (code inlined from, say, libstdc++'s
+// atomic wait), the innermost one; "" when no frame has source information.
 std::string symbolized(const void* pc) {
   if (reinterpret_cast<std::uintptr_t>(&__sanitizer_symbolize_pc) == 0) return "";
   char frames[4096] = {};  // one "file:line" per inlined frame, innermost first, '\0'-separated
   __sanitizer_symbolize_pc(const_cast<void*>(pc), "%s:%l", frames, sizeof frames);
-  std::string where;
+  std::string where, innermost;
   int found = 0;
   for (const char* f = frames; *f != 0 && found < 2; f += std::strlen(f) + 1) {
     const std::string_view frame(f);
     const std::size_t colon = frame.rfind(':');
-    if (frame[0] != '/' || colon == std::string_view::npos ||
-        system_header(frame.substr(0, colon)) || frame.substr(colon + 1) == "0") {
-      continue;  // a system header's, or no source information
+    if (frame[0] != '/' || colon == std::string_view::npos || frame.substr(colon + 1) == "0") {
+      continue;  // no source information
     }
-    where += (found++ ? " < " : "") + std::string(frame.substr(frame.rfind('/', colon) + 1));
+    const std::string name(frame.substr(frame.rfind('/', colon) + 1));
+    if (system_header(frame.substr(0, colon))) {
+      if (innermost.empty()) innermost = name;
+      continue;
+    }
+    where += (found++ ? " < " : "") + name;
   }
-  return where;
+  return found ? where : innermost;
 }
 
 std::string module_offset(const void* pc) {

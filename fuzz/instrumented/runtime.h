@@ -55,9 +55,9 @@ bool touches_destroyed(const void* p, std::size_t bytes, const char* access);
 // Trace only (the hooks pass it to sim::scheduler::trace_location when the scheduler traces): the
 // code location of a hook's return address in the code under test, "file:line < file:line" (base
 // names): the innermost two frames, inlined ones included, that are not a system header's (so not
-// the standard library's atomics), symbolized by the sanitizer runtime
-// (__sanitizer_symbolize_pc); without one, or without debug information, "module+0xoffset".
-// Cached per address.
+// the standard library's atomics), or the innermost one when all are a system header's,
+// symbolized by the sanitizer runtime (__sanitizer_symbolize_pc); without one, or without debug
+// information, "module+0xoffset". Cached per address.
 const std::string& code_location(const void* pc);
 }  // namespace detail
 
