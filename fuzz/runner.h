@@ -16,7 +16,7 @@
 //   data-race      the ordering promise (fuzz/ordering_oracle.h): each acquire's tokens can be
 //                  matched to releases that happen-before its return, by the scheduler's
 //                  happens-before clocks (when its order checking is on, the default).
-//   wasted-wake    split64 only (it counts its waiters, so it promises exact wakes): a release
+//   wasted-wake    split64 only, either platform (it counts its waiters: exact wakes): a release
 //                  whose futex wake comes although no other thread was in a call that may block
 //                  at any point of the release, so nobody can have been registered.
 //
@@ -86,9 +86,12 @@ class program_runner final : public sim::observer {
   static constexpr bool kBlackBox = kCaps.black_box();
   // Black-box destroy mode: the most single-token acquires T0's last acquire may become.
   static constexpr std::int64_t kMaxSplitTakes = 64;
-  // Whether Sem wakes only registered waiters, so the wasted-wake oracle applies.
-  static constexpr bool kExactWakes =
-      std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
+  // Whether Sem wakes only registered waiters (split64; an adapter says so with a static member
+  // exact_wakes), so the wasted-wake oracle applies.
+  static constexpr bool kExactWakes = [] {
+    if constexpr (requires { Sem::exact_wakes; }) return static_cast<bool>(Sem::exact_wakes);
+    return std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
+  }();
   using patience = contract::patience;
 
   struct thread_ctx {

@@ -69,6 +69,11 @@ template <class A>
 concept semaphore_adapter =
     contract::fuzzable_semaphore<A> && std::same_as<typename A::clock, std::chrono::steady_clock>;
 
+// Whether semaphore A wakes only waiters it has registered, so fuzz/runner.h's wasted-wake oracle
+// applies to it: false unless specialised (fuzz/instrumented/production.h: semfuzz's split64).
+template <class A>
+inline constexpr bool exact_wakes_v = false;
+
 // The harness's view of adapter A: the same API and capabilities, with every member defined in
 // adapter_bridge.cc, which is compiled instrumented with your code, so the harness (compiled with
 // ASan + UBSan, adapter_target.cc) never instantiates your semaphore itself. The constructor
@@ -86,6 +91,7 @@ class adapter_bridge {
   static constexpr bool rejects_bad_counts = contract::capabilities_of<A>.rejects_bad_counts;
   static constexpr bool counts = contract::capabilities_of<A>.counts;
   static constexpr bool strong_try = contract::capabilities_of<A>.strong_try;
+  static constexpr bool exact_wakes = exact_wakes_v<A>;
 
   explicit adapter_bridge(std::int64_t initial);
   ~adapter_bridge();

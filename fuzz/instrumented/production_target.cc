@@ -4,6 +4,8 @@
 // schedule target (fuzz/runner.h). Inputs whose program names the condvar algorithm do not apply
 // (its production platform is std::mutex / std::condition_variable, which the runtime does not
 // model): they pass without running.
+#include "fuzz/instrumented/production_target.h"
+
 #include "fuzz/contract.h"
 #include "fuzz/instrumented/production.h"
 #include "fuzz/instrumented/run.h"
@@ -18,6 +20,9 @@ template <>
 constexpr bool kInstrumented<internal::split64_core> = true;
 template <>
 constexpr bool kInstrumented<internal::word32_core> = true;
+// The wasted-wake oracle (fuzz/runner.h) judges split64 here as on the simulated platform.
+static_assert(instr::production_semaphore<internal::split64_core>::exact_wakes &&
+              !instr::production_semaphore<internal::word32_core>::exact_wakes);
 
 run_result run_production_program(const program& prog, sim::chooser& choose, bool trace) {
   return contract::visit_algorithm(
@@ -31,6 +36,11 @@ run_result run_production_program(const program& prog, sim::chooser& choose, boo
 }
 
 }  // namespace
+
+run_result run_production_input(const std::uint8_t* data, std::size_t size, bool trace) {
+  return run_input(data, size, trace, run_production_program);
+}
+
 }  // namespace semfuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,9 +1,17 @@
 #include "fuzz/instrumented/runtime.h"
 
+#include <dlfcn.h>
+#include <sanitizer/common_interface_defs.h>
+
+#include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fuzz/sim/scheduler.h"
@@ -55,6 +63,67 @@ bool touches_destroyed(const void* p, std::size_t bytes, const char* access) {
   return true;
 }
 }  // namespace detail
+
+namespace {
+
+// Present when a sanitizer runtime is linked (the harness's ASan or UBSan), absent otherwise.
+#pragma weak __sanitizer_symbolize_pc
+
+bool system_header(std::string_view file) {
+  const std::string normal = std::filesystem::path(file).lexically_normal().string();
+  return normal.starts_with("/usr/include/") || normal.starts_with("/usr/lib/");
+}
+
+// The first two frames at pc outside the system headers, innermost first, "file:line < file:line"
+// (base names); when every frame is a system header's (code inlined from, say, libstdc++'s
+// atomic wait), the innermost one; "" when no frame has source information.
+std::string symbolized(const void* pc) {
+  if (reinterpret_cast<std::uintptr_t>(&__sanitizer_symbolize_pc) == 0) return "";
+  char frames[4096] = {};  // one "file:line" per inlined frame, innermost first, '\0'-separated
+  __sanitizer_symbolize_pc(const_cast<void*>(pc), "%s:%l", frames, sizeof frames);
+  std::string where, innermost;
+  int found = 0;
+  for (const char* f = frames; *f != 0 && found < 2; f += std::strlen(f) + 1) {
+    const std::string_view frame(f);
+    const std::size_t colon = frame.rfind(':');
+    if (frame[0] != '/' || colon == std::string_view::npos || frame.substr(colon + 1) == "0") {
+      continue;  // no source information
+    }
+    const std::string name(frame.substr(frame.rfind('/', colon) + 1));
+    if (system_header(frame.substr(0, colon))) {
+      if (innermost.empty()) innermost = name;
+      continue;
+    }
+    where += (found++ ? " < " : "") + name;
+  }
+  return found ? where : innermost;
+}
+
+std::string module_offset(const void* pc) {
+  Dl_info info{};
+  char text[64];
+  if (dladdr(pc, &info) == 0 || info.dli_fname == nullptr) {
+    std::snprintf(text, sizeof text, "%p", pc);
+    return text;
+  }
+  const char* slash = std::strrchr(info.dli_fname, '/');
+  std::snprintf(
+      text, sizeof text, "+0x%" PRIxPTR,
+      reinterpret_cast<std::uintptr_t>(pc) - reinterpret_cast<std::uintptr_t>(info.dli_fbase));
+  return (slash ? slash + 1 : info.dli_fname) + std::string(text);
+}
+
+}  // namespace
+
+const std::string& detail::code_location(const void* pc) {
+  static auto* cache = new std::unordered_map<const void*, std::string>;
+  auto [it, fresh] = cache->try_emplace(pc);
+  if (fresh) {
+    it->second = symbolized(pc);
+    if (it->second.empty()) it->second = module_offset(pc);
+  }
+  return it->second;
+}
 
 void object_created(const void* p, std::size_t bytes) { current("object").register_word(p, bytes); }
 

@@ -24,6 +24,7 @@
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 
 #include <cstddef>
+#include <string>
 
 namespace semfuzz::instr {
 
@@ -54,6 +55,14 @@ extern std::size_t g_destroyed_count;  // how many ranges are watched (0: the ho
 const char* destroyed_at(const void* p, std::size_t bytes);
 // Fails the run if [p, p + bytes) overlaps a destroyed object; returns whether it did.
 bool touches_destroyed(const void* p, std::size_t bytes, const char* access);
+
+// Trace only (the hooks pass it to sim::scheduler::trace_location when the scheduler traces): the
+// code location of a hook's return address in the code under test, "file:line < file:line" (base
+// names): the innermost two frames, inlined ones included, that are not a system header's (so not
+// the standard library's atomics), or the innermost one when all are a system header's,
+// symbolized by the sanitizer runtime (__sanitizer_symbolize_pc); without one, or without debug
+// information, "module+0xoffset". Cached per address.
+const std::string& code_location(const void* pc);
 }  // namespace detail
 
 }  // namespace semfuzz::instr
