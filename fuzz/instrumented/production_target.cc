@@ -3,7 +3,10 @@
 // (fuzz/instrumented/production.h), on the same scheduler, input format and oracles as the
 // schedule target (fuzz/runner.h). Inputs whose program names the condvar algorithm do not apply
 // (its production platform is std::mutex / std::condition_variable, which the runtime does not
-// model): they pass without running.
+// model): they pass without running. The happens-before checker is on (SEMFUZZ_ORDER_CHECKING=0
+// switches it off): the hooks feed it every atomic's memory order, so the ordering promise
+// (data-race, fuzz/ordering_oracle.h) is checked on the production code path, and every plain
+// access of the production code goes to the race detector (fuzz/sim/race_detector.h).
 #include "fuzz/contract.h"
 #include "fuzz/instrumented/production.h"
 #include "fuzz/instrumented/runtime.h"
@@ -21,9 +24,6 @@ template <>
 constexpr bool kInstrumented<internal::word32_core> = true;
 
 run_result run_production_program(const program& prog, sim::chooser& choose, bool trace) {
-  // The happens-before checker is fed by the simulated platform's atomics; the TSan hooks do not
-  // feed it yet (issue 12, item 2(b)), so here it would see no edges at all: off.
-  shared_scheduler().set_order_checking(false);
   const run_result r = contract::visit_algorithm(
       prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
         if constexpr (kInstrumented<A>) {

@@ -1,16 +1,43 @@
 #include "fuzz/instrumented/runtime.h"
 
+#include <dlfcn.h>
+
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
 
+// The sanitizer runtime's symbolizer and allocator hooks (sanitizer/common_interface_defs.h,
+// sanitizer/allocator_interface.h), weak: a build without a sanitizer runtime has neither.
+extern "C" {
+[[gnu::weak]] void __sanitizer_symbolize_pc(void* pc, const char* format, char* out,
+                                            std::size_t size);
+[[gnu::weak]] int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void*, std::size_t),
+    void (*free_hook)(const volatile void*));
+// libFuzzer's inline 8-bit counters, which the instrumented code increments with plain accesses
+// that -fsanitize=thread instruments too (none when the build has no such coverage).
+[[gnu::weak]] extern char __start___sancov_cntrs[];
+[[gnu::weak]] extern char __stop___sancov_cntrs[];
+}
+
 namespace semfuzz::instr {
 namespace {
+
+// A block the allocator hands out on the simulation's OS thread has no access history.
+void forget_new_block(const volatile void* p, std::size_t bytes) {
+  if (sim::scheduler* s = sim::scheduler::current()) {
+    s->shadow().forget(const_cast<const void*>(p), bytes);
+  }
+}
+[[maybe_unused]] const bool g_allocator_hooked =
+    __sanitizer_install_malloc_and_free_hooks != nullptr &&
+    __sanitizer_install_malloc_and_free_hooks(forget_new_block, nullptr) != 0;
 
 struct range {
   const char* begin;
@@ -54,9 +81,66 @@ bool touches_destroyed(const void* p, std::size_t bytes, const char* access) {
                                               " of the semaphore after the owner deleted it");
   return true;
 }
+
+bool races(sim::scheduler& s, const void* p, std::size_t bytes, bool write, const char* access,
+           const void* pc) {
+  sim::race_detector* detector = s.races();
+  if (detector == nullptr) return false;
+  // The coverage counters: the compiler's own benign races, not the code's.
+  if (p >= __start___sancov_cntrs && p < __stop___sancov_cntrs) return false;
+  const int t = s.running_thread();
+  const sim::vclock& now = s.clocks().clock(t);
+  sim::race_detector::access a;
+  a.thread = t;
+  a.e = now.at[t];
+  a.step = s.steps();
+  a.pc = pc;
+  a.bytes = bytes;
+  a.write = write;
+  a.what = access;
+  const sim::race_detector::access* earlier = detector->check(p, a, now);
+  if (earlier == nullptr) return false;
+  const auto who = [](const sim::race_detector::access& x) {
+    return "T" + std::to_string(x.thread) + " " + x.what + " of " + std::to_string(x.bytes) +
+           " bytes at step " + std::to_string(x.step) + " (" + code_location(x.pc) + ")";
+  };
+  const std::string other = "T" + std::to_string(earlier->thread);
+  s.fail(verdict_kind::data_race, who(a) + " races with " + who(*earlier) +
+                                      ": no happens-before between them (T" + std::to_string(t) +
+                                      " knows " + other + " only up to epoch " +
+                                      std::to_string(now.at[earlier->thread]) + ", the " +
+                                      (earlier->write ? "write" : "read") + " was in " + other +
+                                      "'s epoch " + std::to_string(earlier->e) + ")");
+  return true;
+}
 }  // namespace detail
 
-void object_created(const void* p, std::size_t bytes) { current("object").register_word(p, bytes); }
+std::string code_location(const void* return_address) {
+  if (return_address == nullptr) return "unknown location";
+  // The call instruction ends just before its return address.
+  void* pc = const_cast<char*>(static_cast<const char*>(return_address)) - 1;
+  char text[512] = "";
+  if (__sanitizer_symbolize_pc != nullptr) {
+    __sanitizer_symbolize_pc(pc, "%f %S", text, sizeof text);
+    if (text[0] != 0 && std::strstr(text, "<null>") == nullptr) return text;
+  }
+  Dl_info info;
+  if (dladdr(pc, &info) != 0 && info.dli_fname != nullptr) {
+    const char* base = std::strrchr(info.dli_fname, '/');
+    std::snprintf(
+        text, sizeof text, "%s+0x%zx", base ? base + 1 : info.dli_fname,
+        static_cast<std::size_t>(static_cast<char*>(pc) - static_cast<char*>(info.dli_fbase)));
+    return text;
+  }
+  std::snprintf(text, sizeof text, "%p", pc);
+  return text;
+}
+
+void object_created(const void* p, std::size_t bytes) {
+  sim::scheduler& s = current("object");
+  s.register_word(p, bytes);
+  s.shadow().forget(p, bytes);  // a new object: none of a dead one's accesses
+}
 
 void object_destroyed(const void* p, std::size_t bytes) {
   current("object").unregister_word(p);

@@ -5,9 +5,12 @@
 // compiled with -fsanitize=thread only; the harness keeps ASan + UBSan. Its hooks are defined here:
 //   hooks.cc   every __tsan_* hook clang 14 emits. Each atomic operation is a scheduling point of
 //              the running simulated thread (the chooser picks who steps next), then performs the
-//              real operation on the real memory with the given memory order, and is traced and
-//              hashed like a simulated atomic. Plain accesses, vptr accesses and function
-//              entry / exit are no scheduling points; they only check use after destroy (below).
+//              real operation on the real memory with the given memory order, feeds that order
+//              to the scheduler's happens-before checker (fuzz/sim/happens_before.h, the same
+//              rules as the simulated atomics), and is traced and hashed like a simulated atomic.
+//              Plain accesses, vptr accesses and function entry / exit are no scheduling points;
+//              plain and vptr accesses are checked for use after destroy (below) and by the race
+//              detector (fuzz/sim/race_detector.h): a race fails the run (data-race).
 //   os.cc      the OS calls of the code under test (renamed to semfuzz_instr_* in its objects at
 //              build time, fuzz/instrumented/interpose.py, so the harness's own calls go to libc):
 //              the futex system call into the scheduler's futex model, clocks and sleeps into
@@ -19,11 +22,24 @@
 // its bytes by instrumented code, atomic or plain, fails the run (use-after-destroy) before the
 // access happens. A futex wake on its address is no access (the kernel only hashes it).
 //
+// Data races: with order checking on (the default), two plain accesses of the code under test to
+// one byte, from different simulated threads, at least one a write, not ordered by happens-before
+// (edges: release/acquire atomics and fences, thread start and join, never a futex wake), fail
+// the run (data-race). Memory reuse: the detector forgets everything at each run's start; within
+// a run each simulated thread keeps its own fiber stack, and each heap block the allocator hands
+// out is forgotten (through the sanitizer runtime's allocator hooks, when the build has one;
+// without one, instrumented code that reuses another thread's freed heap may report a race).
+//
 // Synchronisation: none; like the scheduler, everything runs on one OS thread.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 
 #include <cstddef>
+#include <string>
+
+namespace semfuzz::sim {
+class scheduler;
+}
 
 namespace semfuzz::instr {
 
@@ -34,6 +50,12 @@ void object_created(const void* p, std::size_t bytes);
 void object_destroyed(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused).
 void forget_destroyed();
+
+// Where instrumented code called a hook: "function file:line:column" for the hook's return
+// address (the instruction after the call), symbolized by the sanitizer runtime's
+// __sanitizer_symbolize_pc when the build links one, else "module+0xoffset". Slow (it may start
+// the symbolizer): for traces and verdicts, not for every step.
+std::string code_location(const void* return_address);
 
 // Ends the run with an unsupported-call verdict naming `what`, printf-formatted (the calling
 // simulated thread is abandoned at once, so the caller must hold nothing that needs a destructor).
@@ -50,6 +72,12 @@ extern std::size_t g_destroyed_count;  // how many ranges are watched (0: the ho
 const char* destroyed_at(const void* p, std::size_t bytes);
 // Fails the run if [p, p + bytes) overlaps a destroyed object; returns whether it did.
 bool touches_destroyed(const void* p, std::size_t bytes, const char* access);
+// The plain access [p, p + bytes) of the running simulated thread of `s`, made from the hook
+// called at `pc`, goes to the scheduler's race detector (when order checking is on). A race fails
+// the run with the data-race verdict naming both accesses' threads, steps and code locations;
+// returns whether it did.
+bool races(sim::scheduler& s, const void* p, std::size_t bytes, bool write, const char* access,
+           const void* pc);
 }  // namespace detail
 
 }  // namespace semfuzz::instr
