@@ -19,10 +19,11 @@ using sim::scheduler;
 
 // A hook's step: a scheduling point when a simulated thread runs its own code, then the check
 // that the bytes are not a destroyed object's. Returns the scheduler to trace with, or nullptr
-// (no simulation, or the harness's side of one).
-scheduler* step(const volatile void* a, std::size_t bytes, const char* access) {
+// (no simulation, or the harness's side of one). pc: the hook's return address (trace only).
+scheduler* step(const volatile void* a, std::size_t bytes, const char* access, const void* pc) {
   scheduler* s = scheduler::current();
   if (s == nullptr || !s->simulating()) return nullptr;
+  if (s->tracing()) s->trace_location(detail::code_location(pc));
   s->point();
   if (detail::g_destroyed_count != 0 &&
       detail::touches_destroyed(const_cast<const void*>(a), bytes, access)) {
@@ -63,8 +64,8 @@ template <class T>
 constexpr bool kWide = sizeof(T) > 8;
 
 template <class T>
-T load(const volatile T* a, __tsan_memory_order mo) {
-  scheduler* s = step(a, sizeof(T), "atomic load");
+T load(const volatile T* a, __tsan_memory_order mo, const void* pc) {
+  scheduler* s = step(a, sizeof(T), "atomic load", pc);
   T v;
   if constexpr (kWide<T>) {
     v = *a;
@@ -78,8 +79,8 @@ T load(const volatile T* a, __tsan_memory_order mo) {
 }
 
 template <class T>
-void store(volatile T* a, T v, __tsan_memory_order mo) {
-  scheduler* s = step(a, sizeof(T), "atomic store");
+void store(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
+  scheduler* s = step(a, sizeof(T), "atomic store", pc);
   if (sim::happens_before* hb = clocks(s))
     hb->store(s->running_thread(), const_cast<const T*>(a), std_order(mo));
   if (s) s->event(ev::store, const_cast<const T*>(a), bits(*a), bits(v));
@@ -105,8 +106,8 @@ constexpr ev kRmwEvent[] = {ev::exchange, ev::fetch_add, ev::fetch_sub, ev::fetc
                             ev::fetch_or, ev::fetch_xor, ev::fetch_nand};
 
 template <rmw_op Op, class T>
-T rmw(volatile T* a, T v, __tsan_memory_order mo) {
-  scheduler* s = step(a, sizeof(T), "atomic read-modify-write");
+T rmw(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
+  scheduler* s = step(a, sizeof(T), "atomic read-modify-write", pc);
   if (sim::happens_before* hb = clocks(s))
     hb->rmw(s->running_thread(), const_cast<const T*>(a), std_order(mo));
   T old;
@@ -127,9 +128,9 @@ T rmw(volatile T* a, T v, __tsan_memory_order mo) {
 // Compare-and-exchange; *expected receives the value seen. Never fails spuriously (a spurious
 // failure is indistinguishable from losing a race, which the scheduler already explores).
 template <class T>
-bool cas(volatile T* a, T* expected, T desired, __tsan_memory_order mo,
-         __tsan_memory_order fail_mo) {
-  scheduler* s = step(a, sizeof(T), "atomic compare-exchange");
+bool cas(volatile T* a, T* expected, T desired, __tsan_memory_order mo, __tsan_memory_order fail_mo,
+         const void* pc) {
+  scheduler* s = step(a, sizeof(T), "atomic compare-exchange", pc);
   const T want = *expected;
   bool ok;
   if constexpr (kWide<T>) {
@@ -151,9 +152,10 @@ bool cas(volatile T* a, T* expected, T desired, __tsan_memory_order mo,
   return ok;
 }
 
-void fence(__tsan_memory_order mo) {
+void fence(__tsan_memory_order mo, const void* pc) {
   scheduler* s = scheduler::current();
   if (s == nullptr || !s->simulating()) return;
+  if (s->tracing()) s->trace_location(detail::code_location(pc));
   s->point();
   __atomic_thread_fence(order(mo));
   if (sim::happens_before* hb = s->ordering()) hb->fence(s->running_thread(), std_order(mo));
@@ -183,22 +185,22 @@ extern "C" {
 #define SEMFUZZ_TSAN_RMW(N, name, op)                                                          \
   __tsan_atomic##N __tsan_atomic##N##_##name(volatile __tsan_atomic##N* a, __tsan_atomic##N v, \
                                              __tsan_memory_order mo) {                         \
-    return rmw<rmw_op::op>(a, v, mo);                                                          \
+    return rmw<rmw_op::op>(a, v, mo, __builtin_return_address(0));                             \
   }
 #define SEMFUZZ_TSAN_CAS(N, name)                                            \
   int __tsan_atomic##N##_compare_exchange_##name(                            \
       volatile __tsan_atomic##N* a, __tsan_atomic##N* c, __tsan_atomic##N v, \
       __tsan_memory_order mo, __tsan_memory_order fail_mo) {                 \
-    return cas(a, c, v, mo, fail_mo);                                        \
+    return cas(a, c, v, mo, fail_mo, __builtin_return_address(0));           \
   }
 #define SEMFUZZ_TSAN_ATOMICS(N)                                                   \
   __tsan_atomic##N __tsan_atomic##N##_load(const volatile __tsan_atomic##N* a,    \
                                            __tsan_memory_order mo) {              \
-    return load(a, mo);                                                           \
+    return load(a, mo, __builtin_return_address(0));                              \
   }                                                                               \
   void __tsan_atomic##N##_store(volatile __tsan_atomic##N* a, __tsan_atomic##N v, \
                                 __tsan_memory_order mo) {                         \
-    store(a, v, mo);                                                              \
+    store(a, v, mo, __builtin_return_address(0));                                 \
   }                                                                               \
   SEMFUZZ_TSAN_RMW(N, exchange, exchange)                                         \
   SEMFUZZ_TSAN_RMW(N, fetch_add, add)                                             \
@@ -212,7 +214,7 @@ extern "C" {
   __tsan_atomic##N __tsan_atomic##N##_compare_exchange_val(                       \
       volatile __tsan_atomic##N* a, __tsan_atomic##N c, __tsan_atomic##N v,       \
       __tsan_memory_order mo, __tsan_memory_order fail_mo) {                      \
-    cas(a, &c, v, mo, fail_mo);                                                   \
+    cas(a, &c, v, mo, fail_mo, __builtin_return_address(0));                      \
     return c;                                                                     \
   }
 
@@ -225,7 +227,7 @@ SEMFUZZ_TSAN_ATOMICS(128)
 #undef SEMFUZZ_TSAN_CAS
 #undef SEMFUZZ_TSAN_RMW
 
-void __tsan_atomic_thread_fence(__tsan_memory_order mo) { fence(mo); }
+void __tsan_atomic_thread_fence(__tsan_memory_order mo) { fence(mo, __builtin_return_address(0)); }
 void __tsan_atomic_signal_fence(__tsan_memory_order) {}  // a compiler barrier: nothing to do
 
 // Plain accesses of 1..16 bytes, in every flavour the compiler emits (aligned, unaligned,

@@ -73,6 +73,22 @@ semfuzz_add_instrumented(production KEEP "_ZNK?7semfuzz5instr20production_semaph
 semfuzz_fuzz_target(schedule_production instrumented/production_target.cc ${production_OBJECT}
                     ${production_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 
+# SEMFUZZ_TRACE=1 ends each step's line with the code location of its atomic or futex call
+# (runtime.h, code_location): a split64 input replayed through schedule_production names the
+# compare-exchanges in split64.h and the futex calls in linux_futex.cc, each with its line.
+set(traced ${PROJECT_SOURCE_DIR}/reproducers/schedule/lost-wakeup-split64-high-word-aba)
+add_test(NAME schedule_production_trace_atomic_location
+         COMMAND schedule_production_replay -runs=1 ${traced})
+set_tests_properties(schedule_production_trace_atomic_location PROPERTIES
+                     ENVIRONMENT SEMFUZZ_TRACE=1
+                     PASS_REGULAR_EXPRESSION " T[0-9]+  cas ok [^\n]*  at split64\\.h:[0-9]+")
+add_test(NAME schedule_production_trace_futex_location
+         COMMAND schedule_production_replay -runs=1 ${traced})
+set_tests_properties(schedule_production_trace_futex_location PROPERTIES
+                     ENVIRONMENT SEMFUZZ_TRACE=1
+                     PASS_REGULAR_EXPRESSION
+                     " T[0-9]+  futex_wake [^\n]*  at linux_futex\\.cc:[0-9]+ < linux_futex\\.cc:[0-9]+")
+
 if(SEMFUZZ_BUILD_TESTS)
   # The runtime's tests, through instrumented code (tests/probe.h) that reaches every hook.
   semfuzz_add_instrumented(probe KEEP "_ZN7semfuzz11instr_probe.*" OPTIONS -mcx16

@@ -35,9 +35,12 @@ using sim::vtime;
 
 constexpr long long kNsPerSec = 1'000'000'000;
 
-scheduler& sched(const char* call) {
+// The scheduler of the simulated thread making the call; pc: the call's return address (trace
+// only: where its events come from).
+scheduler& sched(const char* call, const void* pc) {
   scheduler* s = scheduler::current();
   if (s == nullptr || !s->simulating()) unsupported("%s (outside a simulated thread)", call);
+  if (s->tracing()) s->trace_location(detail::code_location(pc));
   return *s;
 }
 
@@ -161,8 +164,8 @@ long futex_wake_op(scheduler& s, const std::uint32_t* uaddr, int count, int coun
 }
 
 long futex(std::uint32_t* uaddr, int op, std::uint32_t val, const timespec* timeout,
-           std::uint32_t* uaddr2, std::uint32_t val3) {
-  scheduler& s = sched("syscall(SYS_futex)");
+           std::uint32_t* uaddr2, std::uint32_t val3, const void* pc) {
+  scheduler& s = sched("syscall(SYS_futex)", pc);
   const int count = static_cast<int>(val < INT32_MAX ? val : INT32_MAX);
   switch (op & FUTEX_CMD_MASK) {
     case FUTEX_WAIT:
@@ -191,8 +194,10 @@ long futex(std::uint32_t* uaddr, int op, std::uint32_t val, const timespec* time
 }
 
 // The virtual clocks, in ns.
-vtime monotonic_now(const char* call) { return sched(call).read_clock(); }
-vtime realtime_now(const char* call) { return monotonic_now(call) + kRealtimeOffsetNs; }
+vtime monotonic_now(const char* call, const void* pc) { return sched(call, pc).read_clock(); }
+vtime realtime_now(const char* call, const void* pc) {
+  return monotonic_now(call, pc) + kRealtimeOffsetNs;
+}
 
 // Blocks the running thread until `deadline` (virtual ns); false if the chooser interrupted it.
 bool sleep_until(scheduler& s, vtime deadline) {
@@ -224,21 +229,22 @@ long semfuzz_instr_syscall(long number, ...) {
   auto* uaddr2 = va_arg(args, std::uint32_t*);
   const auto val3 = va_arg(args, std::uint32_t);
   va_end(args);
-  return futex(uaddr, op, val, timeout, uaddr2, val3);
+  return futex(uaddr, op, val, timeout, uaddr2, val3, __builtin_return_address(0));
 }
 
 int semfuzz_instr_clock_gettime(clockid_t id, timespec* ts) {
+  const void* pc = __builtin_return_address(0);
   vtime ns = 0;
   switch (id) {
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
-      ns = monotonic_now("clock_gettime");
+      ns = monotonic_now("clock_gettime", pc);
       break;
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
-      ns = realtime_now("clock_gettime");
+      ns = realtime_now("clock_gettime", pc);
       break;
     default:
       unsupported("clock_gettime(clock %d)", static_cast<int>(id));
@@ -249,17 +255,23 @@ int semfuzz_instr_clock_gettime(clockid_t id, timespec* ts) {
 }
 
 // The clocks' now(): each returns a time_point, which is one integer (the ABI returns it as one).
-long long semfuzz_instr_steady_clock_now_ns() { return monotonic_now("steady_clock::now"); }
-long long semfuzz_instr_system_clock_now_ns() { return realtime_now("system_clock::now"); }
-long long semfuzz_instr_system_clock_now_us() { return realtime_now("system_clock::now") / 1000; }
+long long semfuzz_instr_steady_clock_now_ns() {
+  return monotonic_now("steady_clock::now", __builtin_return_address(0));
+}
+long long semfuzz_instr_system_clock_now_ns() {
+  return realtime_now("system_clock::now", __builtin_return_address(0));
+}
+long long semfuzz_instr_system_clock_now_us() {
+  return realtime_now("system_clock::now", __builtin_return_address(0)) / 1000;
+}
 
 int semfuzz_instr_sched_yield() {
-  sched("sched_yield").point();
+  sched("sched_yield", __builtin_return_address(0)).point();
   return 0;
 }
 
 int semfuzz_instr_nanosleep(const timespec* req, timespec* rem) {
-  scheduler& s = sched("nanosleep");
+  scheduler& s = sched("nanosleep", __builtin_return_address(0));
   if (!valid(req)) return static_cast<int>(fail_with(EINVAL));
   const vtime deadline = saturating_add(s.now(), ns_of(req));
   if (sleep_until(s, deadline)) return 0;
@@ -272,7 +284,7 @@ int semfuzz_instr_nanosleep(const timespec* req, timespec* rem) {
 }
 
 int semfuzz_instr_usleep(unsigned us) {
-  scheduler& s = sched("usleep");
+  scheduler& s = sched("usleep", __builtin_return_address(0));
   if (sleep_until(s, saturating_add(s.now(), static_cast<vtime>(us) * 1000))) return 0;
   return static_cast<int>(fail_with(EINTR));
 }

@@ -1,22 +1,25 @@
 #include "fuzz/instrumented/runtime.h"
 
 #include <dlfcn.h>
+#include <sanitizer/common_interface_defs.h>
 
+#include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
 
-// The sanitizer runtime's symbolizer and allocator hooks (sanitizer/common_interface_defs.h,
-// sanitizer/allocator_interface.h), weak: a build without a sanitizer runtime has neither.
+// The sanitizer runtime's allocator hooks (sanitizer/allocator_interface.h), weak: a build without
+// a sanitizer runtime has none.
 extern "C" {
-[[gnu::weak]] void __sanitizer_symbolize_pc(void* pc, const char* format, char* out,
-                                            std::size_t size);
 [[gnu::weak]] int __sanitizer_install_malloc_and_free_hooks(
     void (*malloc_hook)(const volatile void*, std::size_t),
     void (*free_hook)(const volatile void*));
@@ -115,25 +118,60 @@ bool races(sim::scheduler& s, const void* p, std::size_t bytes, bool write, cons
 }
 }  // namespace detail
 
-std::string code_location(const void* return_address) {
-  if (return_address == nullptr) return "unknown location";
-  // The call instruction ends just before its return address.
-  void* pc = const_cast<char*>(static_cast<const char*>(return_address)) - 1;
-  char text[512] = "";
-  if (__sanitizer_symbolize_pc != nullptr) {
-    __sanitizer_symbolize_pc(pc, "%f %S", text, sizeof text);
-    if (text[0] != 0 && std::strstr(text, "<null>") == nullptr) return text;
+namespace {
+
+// Present when a sanitizer runtime is linked (the harness's ASan or UBSan), absent otherwise.
+#pragma weak __sanitizer_symbolize_pc
+
+bool system_header(std::string_view file) {
+  const std::string normal = std::filesystem::path(file).lexically_normal().string();
+  return normal.starts_with("/usr/include/") || normal.starts_with("/usr/lib/");
+}
+
+// The first two frames at pc outside the system headers, innermost first, "file:line < file:line"
+// (base names), or "" when there is none.
+std::string symbolized(const void* pc) {
+  if (reinterpret_cast<std::uintptr_t>(&__sanitizer_symbolize_pc) == 0) return "";
+  char frames[4096] = {};  // one "file:line" per inlined frame, innermost first, '\0'-separated
+  __sanitizer_symbolize_pc(const_cast<void*>(pc), "%s:%l", frames, sizeof frames);
+  std::string where;
+  int found = 0;
+  for (const char* f = frames; *f != 0 && found < 2; f += std::strlen(f) + 1) {
+    const std::string_view frame(f);
+    const std::size_t colon = frame.rfind(':');
+    if (frame[0] != '/' || colon == std::string_view::npos ||
+        system_header(frame.substr(0, colon)) || frame.substr(colon + 1) == "0") {
+      continue;  // a system header's, or no source information
+    }
+    where += (found++ ? " < " : "") + std::string(frame.substr(frame.rfind('/', colon) + 1));
   }
-  Dl_info info;
-  if (dladdr(pc, &info) != 0 && info.dli_fname != nullptr) {
-    const char* base = std::strrchr(info.dli_fname, '/');
-    std::snprintf(
-        text, sizeof text, "%s+0x%zx", base ? base + 1 : info.dli_fname,
-        static_cast<std::size_t>(static_cast<char*>(pc) - static_cast<char*>(info.dli_fbase)));
+  return where;
+}
+
+std::string module_offset(const void* pc) {
+  Dl_info info{};
+  char text[64];
+  if (dladdr(pc, &info) == 0 || info.dli_fname == nullptr) {
+    std::snprintf(text, sizeof text, "%p", pc);
     return text;
   }
-  std::snprintf(text, sizeof text, "%p", pc);
-  return text;
+  const char* slash = std::strrchr(info.dli_fname, '/');
+  std::snprintf(
+      text, sizeof text, "+0x%" PRIxPTR,
+      reinterpret_cast<std::uintptr_t>(pc) - reinterpret_cast<std::uintptr_t>(info.dli_fbase));
+  return (slash ? slash + 1 : info.dli_fname) + std::string(text);
+}
+
+}  // namespace
+
+const std::string& detail::code_location(const void* pc) {
+  static auto* cache = new std::unordered_map<const void*, std::string>;
+  auto [it, fresh] = cache->try_emplace(pc);
+  if (fresh) {
+    it->second = symbolized(pc);
+    if (it->second.empty()) it->second = module_offset(pc);
+  }
+  return it->second;
 }
 
 void object_created(const void* p, std::size_t bytes) {

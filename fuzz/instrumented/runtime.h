@@ -51,12 +51,6 @@ void object_destroyed(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused).
 void forget_destroyed();
 
-// Where instrumented code called a hook: "function file:line:column" for the hook's return
-// address (the instruction after the call), symbolized by the sanitizer runtime's
-// __sanitizer_symbolize_pc when the build links one, else "module+0xoffset". Slow (it may start
-// the symbolizer): for traces and verdicts, not for every step.
-std::string code_location(const void* return_address);
-
 // Ends the run with an unsupported-call verdict naming `what`, printf-formatted (the calling
 // simulated thread is abandoned at once, so the caller must hold nothing that needs a destructor).
 // Outside a simulation, prints and aborts.
@@ -78,6 +72,15 @@ bool touches_destroyed(const void* p, std::size_t bytes, const char* access);
 // returns whether it did.
 bool races(sim::scheduler& s, const void* p, std::size_t bytes, bool write, const char* access,
            const void* pc);
+
+// For traces and verdicts (the hooks pass it to sim::scheduler::trace_location when the scheduler
+// traces; a data-race verdict names both accesses' locations with it): the code location of a
+// hook's return address in the code under test, "file:line < file:line" (base names): the innermost
+// two frames, inlined ones included, that are not a system header's (so not the standard library's
+// atomics), symbolized by the sanitizer runtime
+// (__sanitizer_symbolize_pc); without one, or without debug information, "module+0xoffset".
+// Cached per address.
+const std::string& code_location(const void* pc);
 }  // namespace detail
 
 }  // namespace semfuzz::instr

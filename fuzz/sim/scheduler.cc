@@ -28,6 +28,7 @@ struct scheduler::thread_state {
   vtime deadline = kNoDeadline;
   std::uint64_t seq = 0;
   futex_status result = futex_status::woken;
+  std::string location;  // trace only (trace_location)
 
   bool sleeping() const {
     return state == run_state::blocked && (kind == wait_kind::futex || kind == wait_kind::condvar);
@@ -373,10 +374,16 @@ void scheduler::event(ev what, const void* address, std::uint64_t a, std::uint64
   mix(b);
   mix(c);
   if (!trace_) return;
-  std::fprintf(
-      stderr, "%6" PRIu64 " %10.6f ms  T%d  %-11s %-9s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 "\n",
-      steps_, (now_ - kStartTime) / 1e6, running_, event_name(what), name_of(address).c_str(), a, b,
-      c);
+  const std::string& where = threads_[running_].location;
+  std::fprintf(stderr,
+               "%6" PRIu64 " %10.6f ms  T%d  %-11s %-9s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+               "%s%s\n",
+               steps_, (now_ - kStartTime) / 1e6, running_, event_name(what),
+               name_of(address).c_str(), a, b, c, where.empty() ? "" : "  at ", where.c_str());
+}
+
+void scheduler::trace_location(std::string where) {
+  if (running_ >= 0) threads_[running_].location = std::move(where);
 }
 
 void scheduler::note(const std::string& line) {

@@ -227,6 +227,10 @@ class scheduler {
   void event(ev what, const void* address, std::uint64_t a = 0, std::uint64_t b = 0,
              std::uint64_t c = 0);
   void note(const std::string& line);  // a trace-only line, not hashed
+  // Trace only, not hashed: the code location the running thread's events come from, printed
+  // at the end of their trace lines until it is set again (instrumented mode: the atomic or
+  // futex call's, fuzz/instrumented/runtime.h). Empty: none. Called only when tracing().
+  void trace_location(std::string where);
   std::uint64_t trace_hash() const { return hash_; }
   // A stable name for a registered address: "word<i>+<offset>".
   std::string name_of(const void* address) const;
