@@ -28,6 +28,7 @@ void race_detector::reset() {
     run_ = 1;
   }
   used_ = 0;
+  ++version_;
   log_.clear();
   reads_.clear();
 }
@@ -64,6 +65,7 @@ void race_detector::grow() {
 
 void race_detector::forget(const void* address, std::size_t bytes) {
   if (busy_ || used_ == 0 || bytes == 0) return;
+  ++version_;
   const auto begin = reinterpret_cast<std::uintptr_t>(address);
   const std::uintptr_t end = begin + bytes;
   const auto clear = [&](granule& g) {
@@ -86,6 +88,12 @@ void race_detector::forget(const void* address, std::size_t bytes) {
 const race_detector::access* race_detector::check(const void* address, const access& a,
                                                   const vclock& now) {
   if (a.bytes == 0) return nullptr;
+  const auto begin = reinterpret_cast<std::uintptr_t>(address);
+  recent& seen = recent_[recent_slot(begin)];
+  if (seen.address == begin && seen.version == version_ && seen.thread == a.thread &&
+      seen.e == a.e && seen.bytes == a.bytes && (seen.write || !a.write)) {
+    return nullptr;
+  }
   busy_scope busy(busy_);
   std::uint32_t id = 0;  // a's index + 1 in log_, once something records it
   const auto record = [&] {
@@ -98,7 +106,6 @@ const race_detector::access* race_detector::check(const void* address, const acc
   const auto same_epoch = [&](std::uint32_t x) {
     return log_[x - 1].thread == a.thread && log_[x - 1].e == a.e;
   };
-  const auto begin = reinterpret_cast<std::uintptr_t>(address);
   const std::uintptr_t end = begin + a.bytes;
   for (std::uintptr_t k = begin / 8; k <= (end - 1) / 8; ++k) {
     granule* g = &entry(k);
@@ -134,6 +141,13 @@ const race_detector::access* race_detector::check(const void* address, const acc
       }
     }
   }
+  if (id != 0) ++version_;  // something was recorded
+  seen = recent{begin,
+                version_,
+                a.e,
+                static_cast<std::uint32_t>(a.bytes),
+                static_cast<std::int8_t>(a.thread),
+                a.write};
   return nullptr;
 }
 

@@ -8,7 +8,9 @@
 // per thread (FastTrack's read-shared state). An access is compared with that history by the
 // accessing thread's clock at the access: what thread u did at epoch e happens-before it iff the
 // clock knows (u, e). A write that raced with nothing discards the reads (each happens-before it).
-// Same-thread, same-epoch repeats are skipped (FastTrack's fast paths). Shadow is kept per
+// Same-thread, same-epoch repeats are skipped (FastTrack's fast paths), and a repeat of one of the
+// recent accesses (same thread, epoch, address, size, kind) while the shadow has not changed since
+// is answered without looking at the shadow at all. Shadow is kept per
 // 8-byte granule in a hash table keyed by address / 8, with one cell per byte, so disjoint bytes
 // of one word (two threads' neighbouring fields) never conflict.
 //
@@ -76,6 +78,21 @@ class race_detector {
     return now.knows(x.thread, x.e);
   }
 
+  // A recent access that found no race, when the shadow was at `version`: the same access again
+  // (same thread and epoch) finds the same, and changes nothing, while the version stays.
+  struct recent {
+    std::uintptr_t address = 0;
+    std::uint32_t version = 0;
+    epoch e = 0;
+    std::uint32_t bytes = 0;
+    std::int8_t thread = -1;
+    bool write = false;
+  };
+  static constexpr std::size_t kRecent = 64;
+  static std::size_t recent_slot(std::uintptr_t address) { return (address >> 2) % kRecent; }
+
+  std::array<recent, kRecent> recent_{};
+  std::uint32_t version_ = 1;   // goes up with every change of the shadow
   std::vector<granule> table_;  // open addressing, a power of two in size
   std::size_t used_ = 0;
   std::uint32_t run_ = 1;
