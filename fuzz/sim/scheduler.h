@@ -185,7 +185,8 @@ class scheduler {
   // instrumented code: like ordering(), nullptr when order checking is off or no simulated
   // thread runs its own code. Reset at the start of each run.
   race_detector* races() { return order_checking_ && simulating() ? &races_ : nullptr; }
-  // The detector whoever runs (the allocator's hook forgets new blocks through it).
+  // The detector, whether or not a simulated thread runs (for forget(): the allocator's hook
+  // clears the history of each new block through it, fuzz/instrumented/runtime.cc).
   race_detector& shadow() { return races_; }
   vtime read_clock();  // a scheduling point, then the time, reported to the observer
 
