@@ -426,5 +426,21 @@ TEST(InstrumentedOrdering, EachRunStartsWithoutHistoryAndOrderCheckingCanBeOff) 
   EXPECT_FALSE(h.run().failed());
 }
 
+TEST(InstrumentedOrdering, ANewObjectHasNoHistory) {
+  // T0 writes the bytes, then T1 creates an object there (as after a delete and a new) and
+  // writes them: no race with the dead object's accesses. Without the new object, a race.
+  for (bool created : {true, false}) {
+    harness h;
+    std::atomic<std::uint32_t> flag{0};
+    alignas(8) int bytes = 0;
+    h.bodies.push_back([&](int) { probe::publish(&bytes, flag, 1, std::memory_order_relaxed); });
+    h.bodies.push_back([&](int) {
+      if (created) object_created(&bytes, sizeof bytes);
+      probe::publish(&bytes, flag, 2, std::memory_order_relaxed);
+    });
+    EXPECT_EQ(h.run().kind, created ? verdict_kind::pass : verdict_kind::data_race) << created;
+  }
+}
+
 }  // namespace
 }  // namespace semfuzz::instr
