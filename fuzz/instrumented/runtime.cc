@@ -38,9 +38,10 @@ void forget_new_block(const volatile void* p, std::size_t bytes) {
     s->shadow().forget(const_cast<const void*>(p), bytes);
   }
 }
-[[maybe_unused]] const bool g_allocator_hooked =
+void on_free(const volatile void*) {}  // the runtime takes both hooks or neither
+const bool g_allocator_hooked =
     __sanitizer_install_malloc_and_free_hooks != nullptr &&
-    __sanitizer_install_malloc_and_free_hooks(forget_new_block, nullptr) != 0;
+    __sanitizer_install_malloc_and_free_hooks(forget_new_block, on_free) != 0;
 
 struct range {
   const char* begin;
@@ -88,7 +89,7 @@ bool touches_destroyed(const void* p, std::size_t bytes, const char* access) {
 bool races(sim::scheduler& s, const void* p, std::size_t bytes, bool write, const char* access,
            const void* pc) {
   sim::race_detector* detector = s.races();
-  if (detector == nullptr) return false;
+  if (detector == nullptr || !g_allocator_hooked) return false;
   // The coverage counters: the compiler's own benign races, not the code's.
   if (p >= __start___sancov_cntrs && p < __stop___sancov_cntrs) return false;
   const int t = s.running_thread();
@@ -173,6 +174,8 @@ const std::string& detail::code_location(const void* pc) {
   }
   return it->second;
 }
+
+bool checks_plain_races() { return g_allocator_hooked; }
 
 void object_created(const void* p, std::size_t bytes) {
   sim::scheduler& s = current("object");

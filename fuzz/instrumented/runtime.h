@@ -27,8 +27,10 @@
 // (edges: release/acquire atomics and fences, thread start and join, never a futex wake), fail
 // the run (data-race). Memory reuse: the detector forgets everything at each run's start; within
 // a run each simulated thread keeps its own fiber stack, and each heap block the allocator hands
-// out is forgotten (through the sanitizer runtime's allocator hooks, when the build has one;
-// without one, instrumented code that reuses another thread's freed heap may report a race).
+// out is forgotten (through the sanitizer runtime's allocator hook). A build without one (no
+// ASan: the coverage preset) checks no plain access: glibc hands a block one fiber freed to the
+// next at once, and the code under test writes heap blocks (its exception messages), so each
+// would be a false race. The ordering promise (atomics only) is checked there too.
 //
 // Synchronisation: none; like the scheduler, everything runs on one OS thread.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
@@ -50,6 +52,10 @@ void object_created(const void* p, std::size_t bytes);
 void object_destroyed(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused).
 void forget_destroyed();
+
+// Whether plain accesses are checked for data races in this build (see above: where the
+// sanitizer runtime's allocator hook is there).
+bool checks_plain_races();
 
 // Ends the run with an unsupported-call verdict naming `what`, printf-formatted (the calling
 // simulated thread is abandoned at once, so the caller must hold nothing that needs a destructor).

@@ -316,6 +316,7 @@ verdict message_passing(std::memory_order store, std::memory_order load, int* go
 }
 
 TEST(InstrumentedOrdering, APlainPayloadBehindARelaxedFlagIsADataRace) {
+  if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   int got = 0;
   const verdict v = message_passing(std::memory_order_relaxed, std::memory_order_relaxed, &got);
   ASSERT_EQ(v.kind, verdict_kind::data_race);
@@ -343,6 +344,7 @@ TEST(InstrumentedOrdering, APlainPayloadBehindARelaxedFlagIsADataRace) {
 }
 
 TEST(InstrumentedOrdering, ReleaseAcquireOrdersThePlainPayload) {
+  if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   for (auto [store, load] : {std::pair{std::memory_order_release, std::memory_order_acquire},
                              std::pair{std::memory_order_seq_cst, std::memory_order_seq_cst},
                              std::pair{std::memory_order_release, std::memory_order_consume}}) {
@@ -353,6 +355,7 @@ TEST(InstrumentedOrdering, ReleaseAcquireOrdersThePlainPayload) {
 }
 
 TEST(InstrumentedOrdering, FencesOrderRelaxedAtomicsAsTheMemoryModelSays) {
+  if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   int got = 0;
   EXPECT_FALSE(
       message_passing(std::memory_order_release, std::memory_order_acquire, &got, true).failed());
@@ -364,6 +367,7 @@ TEST(InstrumentedOrdering, FencesOrderRelaxedAtomicsAsTheMemoryModelSays) {
 }
 
 TEST(InstrumentedOrdering, AFutexWakeIsNoSynchronisation) {
+  if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   // T0 sleeps on the futex, then reads the payload; T1 writes it, then wakes T0.
   futex_case c;
   int payload = 0;
@@ -385,6 +389,7 @@ TEST(InstrumentedOrdering, AFutexWakeIsNoSynchronisation) {
 }
 
 TEST(InstrumentedOrdering, ThreadStartAndJoinAreEdgesAndBytesAreApart) {
+  if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   harness h;
   alignas(8) int counters[2] = {5, 5};  // one 8-byte granule, one int per thread
   counters[0] = 10;                     // before the run: happens-before every thread
@@ -409,6 +414,7 @@ TEST(InstrumentedOrdering, ThreadStartAndJoinAreEdgesAndBytesAreApart) {
 }
 
 TEST(InstrumentedOrdering, EachRunStartsWithoutHistoryAndOrderCheckingCanBeOff) {
+  if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   harness h;
   int payload = 0;
   std::atomic<std::uint32_t> flag{0};
@@ -427,6 +433,7 @@ TEST(InstrumentedOrdering, EachRunStartsWithoutHistoryAndOrderCheckingCanBeOff) 
 }
 
 TEST(InstrumentedOrdering, ANewObjectHasNoHistory) {
+  if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   // T0 writes the bytes, then T1 creates an object there (as after a delete and a new) and
   // writes them: no race with the dead object's accesses. Without the new object, a race.
   for (bool created : {true, false}) {
