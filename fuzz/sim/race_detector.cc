@@ -74,7 +74,7 @@ void race_detector::forget(const void* address, std::size_t bytes) {
       if (at >= begin && at < end) g.cells[b] = cell{};
     }
   };
-  if ((bytes + 7) / 8 > used_) {  // a large block: visit the entries instead of its granules
+  if ((bytes + 7) / 8 > table_.size()) {  // a large block: visit the table, not its granules
     for (granule& g : table_) {
       if (g.run == run_ && g.key >= begin / 8 && g.key <= (end - 1) / 8) clear(g);
     }
