@@ -315,6 +315,14 @@ verdict message_passing(std::memory_order store, std::memory_order load, int* go
   return h.run();
 }
 
+// v is a data race: the access `later` (e.g. "T1 read of 4 bytes") races with `earlier`.
+void expect_race(const verdict& v, const std::string& later, const std::string& earlier) {
+  EXPECT_EQ(v.kind, verdict_kind::data_race);
+  EXPECT_EQ(v.message.find(later + " at step "), 0u) << v.message;
+  EXPECT_NE(v.message.find(") races with " + earlier + " at step "), std::string::npos)
+      << v.message;
+}
+
 TEST(InstrumentedOrdering, APlainPayloadBehindARelaxedFlagIsADataRace) {
   if (!checks_plain_races()) GTEST_SKIP() << "no allocator hook: plain accesses go unchecked";
   int got = 0;
@@ -382,10 +390,7 @@ TEST(InstrumentedOrdering, AFutexWakeIsNoSynchronisation) {
     probe::publish(&payload, unused, 7, std::memory_order_release);
     probe::futex(&c.word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, nullptr, nullptr, 0);
   });
-  const verdict v = c.h.run();
-  EXPECT_EQ(v.kind, verdict_kind::data_race);
-  EXPECT_NE(v.message.find("T0 read of 4 bytes"), std::string::npos) << v.message;
-  EXPECT_NE(v.message.find("T1 write of 4 bytes"), std::string::npos) << v.message;
+  expect_race(c.h.run(), "T0 read of 4 bytes", "T1 write of 4 bytes");
 }
 
 TEST(InstrumentedOrdering, ThreadStartAndJoinAreEdgesAndBytesAreApart) {
@@ -407,10 +412,7 @@ TEST(InstrumentedOrdering, ThreadStartAndJoinAreEdgesAndBytesAreApart) {
   // read followed by a write of the same location: TSan's default.)
   harness both;
   for (int t = 0; t < 2; ++t) both.bodies.push_back([&](int) { probe::plain_increment(counters); });
-  const verdict v = both.run();
-  EXPECT_EQ(v.kind, verdict_kind::data_race);
-  EXPECT_NE(v.message.find("T1 write of 4 bytes"), std::string::npos) << v.message;
-  EXPECT_NE(v.message.find("T0 write of 4 bytes"), std::string::npos) << v.message;
+  expect_race(both.run(), "T1 write of 4 bytes", "T0 write of 4 bytes");
 }
 
 TEST(InstrumentedOrdering, EachRunStartsWithoutHistoryAndOrderCheckingCanBeOff) {
