@@ -16,9 +16,10 @@
 //   data-race      the ordering promise (fuzz/ordering_oracle.h): each acquire's tokens can be
 //                  matched to releases that happen-before its return, by the scheduler's
 //                  happens-before clocks (when its order checking is on, the default).
-//   wasted-wake    split64 only (it counts its waiters, so it promises exact wakes): a release
-//                  whose futex wake comes although no other thread was in a call that may block
-//                  at any point of the release, so nobody can have been registered.
+//   wasted-wake    split64 only, on either platform (it counts its waiters, so it promises
+//                  exact wakes): a release whose futex wake comes although no other thread was
+//                  in a call that may block at any point of the release, so nobody can have been
+//                  registered.
 #ifndef SEMFUZZ_FUZZ_RUNNER_H_
 #define SEMFUZZ_FUZZ_RUNNER_H_
 
@@ -75,9 +76,15 @@ class program_runner final : public sim::observer {
 
  private:
   static constexpr std::int64_t kMax = contract::kMax;
-  // Whether Sem wakes only registered waiters, so the wasted-wake oracle applies.
-  static constexpr bool kExactWakes =
-      std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
+  // Whether Sem wakes only registered waiters, so the wasted-wake oracle applies: split64 on the
+  // simulated platform, or an adapter that says so (a static member `exact_wakes`).
+  static constexpr bool kExactWakes = [] {
+    if constexpr (requires { Sem::exact_wakes; }) {
+      return static_cast<bool>(Sem::exact_wakes);
+    } else {
+      return std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
+    }
+  }();
   using patience = contract::patience;
 
   struct thread_ctx {

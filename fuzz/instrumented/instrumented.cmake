@@ -90,6 +90,12 @@ set_tests_properties(schedule_production_trace_futex_location PROPERTIES
                      " T[0-9]+  futex_wake [^\n]*  at linux_futex\\.cc:[0-9]+ < linux_futex\\.cc:[0-9]+")
 
 if(SEMFUZZ_BUILD_TESTS)
+  # `scripts/semfuzz replay --as-test --target schedule_production`: the tests as_test prints for
+  # this target's reproducers compile against its objects and pass.
+  semfuzz_reproducer_tests(production_reproducer_tests schedule_production
+                           instrumented/production_target.cc ${production_OBJECT}
+                           ${production_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+
   # The runtime's tests, through instrumented code (tests/probe.h) that reaches every hook.
   semfuzz_add_instrumented(probe KEEP "_ZN7semfuzz11instr_probe.*" OPTIONS -mcx16
                            SOURCES instrumented/tests/probe.cc)

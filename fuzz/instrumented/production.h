@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <type_traits>
 
 #include "semfuzz/internal/split64.h"
 #include "semfuzz/internal/word32.h"
@@ -26,6 +27,9 @@ template <template <class> class Algorithm>
 class production_semaphore {
  public:
   using clock = linux_futex_platform::clock;
+  // split64 counts its waiters and wakes only registered ones: the wasted-wake oracle applies.
+  static constexpr bool exact_wakes =
+      std::is_same_v<Algorithm<linux_futex_platform>, internal::split64_core<linux_futex_platform>>;
 
   explicit production_semaphore(std::int64_t initial);
   ~production_semaphore();

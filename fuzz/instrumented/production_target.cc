@@ -7,6 +7,8 @@
 // switches it off): the hooks feed it every atomic's memory order, so the ordering promise
 // (data-race, fuzz/ordering_oracle.h) is checked on the production code path, and every plain
 // access of the production code goes to the race detector (fuzz/sim/race_detector.h).
+#include "fuzz/instrumented/production_target.h"
+
 #include "fuzz/contract.h"
 #include "fuzz/instrumented/production.h"
 #include "fuzz/instrumented/runtime.h"
@@ -38,6 +40,11 @@ run_result run_production_program(const program& prog, sim::chooser& choose, boo
 }
 
 }  // namespace
+
+run_result run_production_input(const std::uint8_t* data, std::size_t size, bool trace) {
+  return run_input(data, size, trace, run_production_program);
+}
+
 }  // namespace semfuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

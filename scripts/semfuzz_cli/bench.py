@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from .builds import build, config, ensure_packages, no_aslr_prefix
+from .builds import Config, build, config, ensure_packages, no_aslr_prefix
 from .common import (Failure, ROOT, check_output_file, data_dir, files_in, markdown_table,
                      print_table, rel, say)
 from .common import machine as machine_info
@@ -254,6 +254,13 @@ def harness_throughput(quick: bool, env: dict) -> list[dict]:
     return results
 
 
+def harness_replays(cfg: Config) -> dict:
+    """The replay binary of every fuzz target cfg's build defines (TARGETS, built_by: an
+    instrumented target added there is measured without further edits), by target name."""
+    return {name: cfg.build_dir / Path(TARGETS[name]["binary"]).parent / f"{name}_replay"
+            for name in TARGETS if built_by(cfg, name)}
+
+
 def _harness_rows(quick: bool, env: dict, mode: str, limit: int, budget_end: Optional[float],
                   sample_dir: Path) -> list[dict]:
     """harness_throughput's measurements, one row per build and target, without the ratios."""
@@ -262,8 +269,7 @@ def _harness_rows(quick: bool, env: dict, mode: str, limit: int, budget_end: Opt
                for name in TARGETS}
     for preset in HARNESS_PRESETS:
         cfg = config(preset)
-        replays = {name: cfg.build_dir / Path(TARGETS[name]["binary"]).parent / f"{name}_replay"
-                   for name in TARGETS if built_by(cfg, name)}
+        replays = harness_replays(cfg)
         note = ""
         wanted = ([replays[DEFAULT_TARGET].name] if quick else [r.name for r in replays.values()])
         if not quick or preset == BENCH_PRESET:

@@ -115,7 +115,9 @@ def parser() -> argparse.ArgumentParser:
     replay.add_argument("--as-test", action="store_true",
                         help="instead, print each input as a self-contained GoogleTest case "
                              "(the program and the choices spelled out) that replays it on the "
-                             "simulated platform and expects a pass; paste it into a test suite")
+                             "target (the deterministic ones: "
+                             f"{', '.join(n for n, s in TARGETS.items() if s.get('as_test'))}) "
+                             "and expects a pass; paste it into a test suite")
 
     replay.add_argument("--random-schedules", type=_positive, metavar="N",
                         help="instead, run each input's program under N random schedules (the "
@@ -246,6 +248,13 @@ def parser() -> argparse.ArgumentParser:
                               help="also write the table's data, per mutant and seed, to FILE")
     mutants_verb.add_argument("--no-reproducers", action="store_true",
                               help="do not minimise killing inputs into reproducers/")
+    mutants_verb.add_argument("--target", action="append", choices=TARGETS, metavar="TARGET",
+                              help="instead, fuzz every mutant through TARGET rather than its own "
+                                   "target, without the stress baseline (repeatable: one column "
+                                   "per target, e.g. --target schedule --target "
+                                   "schedule_production); a mutant of an algorithm TARGET does "
+                                   "not run is a row saying so; reproducers are kept for a "
+                                   f"mutant's own target only. Choices: {', '.join(TARGETS)}")
     return top
 
 

@@ -52,6 +52,14 @@ class Mutant:
         word = self.fields["algorithm"].split()[0]
         return word if word in ("split64", "word32", "condvar") else "all"
 
+    def applies_to(self, target_name: str) -> Optional[str]:
+        """Why the mutant cannot show on target_name, or None when it can: a target that runs
+        only some algorithms (TARGETS' `algorithms`) never runs another one's code."""
+        runs = TARGETS[target_name].get("algorithms")
+        if runs and self.algorithm != "all" and self.algorithm not in runs:
+            return f"{target_name} runs {' and '.join(runs)} only, not {self.algorithm}"
+        return None
+
     @property
     def origin(self) -> str:
         return re.split(r" \(|: ", self.fields["origin"])[0]

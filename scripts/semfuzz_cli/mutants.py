@@ -110,38 +110,45 @@ MUTANT_TABLE_HEADER = ["mutant", "origin", "algorithm", "target", "oracle that f
                        "baseline verdict"]
 
 
-def measure_mutant(m: Mutant, fuzzer: Path, stress: Path, cfg: Config, args, env: dict,
-                   work: Path) -> tuple[list, list]:
-    spec = Path(TARGETS[m.target]["binary"])
+def fuzz_attempt(fuzzer: Path, target_name: str, cfg: Config, seed: int, args, env: dict,
+                 run: Path) -> Attempt:
+    """One libFuzzer run of a mutant's fuzzer from an EMPTY corpus, with the target's .options
+    and .dict, up to the budget; its smallest crash artifact, if any, is the attempt's."""
+    spec = Path(TARGETS[target_name]["binary"])
     options = libfuzzer_option_args(ROOT / spec.with_suffix(".options"))
     dictionary = ROOT / spec.with_suffix(".dict")
     options += [f"-dict={dictionary}"] if dictionary.is_file() else []
-    limit = args.budget + MUTANT_KILL_AFTER_S
+    corpus, artifacts = run / "corpus", run / "artifacts"
+    corpus.mkdir(parents=True)
+    artifacts.mkdir()
+    command = [*no_aslr_prefix(cfg), str(fuzzer), f"-seed={seed}",
+               f"-max_total_time={args.budget}", *LIBFUZZER_LIMITS, *options,
+               f"-artifact_prefix={artifacts}/", str(corpus)]  # starts from nothing
+    attempt = timed_run(command, env, run, args.budget + MUTANT_KILL_AFTER_S, run / "fuzz.log")
+    attempt.seed = seed
+    found = sorted(files_in(artifacts), key=lambda f: f.stat().st_size)
+    attempt.artifact = found[0] if found else None
+    shutil.rmtree(corpus)
+    return attempt
+
+
+def _found(attempt: Attempt) -> str:
+    return f"{attempt.verdict} in {attempt.seconds:.1f} s" if attempt.found else "nothing"
+
+
+def measure_mutant(m: Mutant, fuzzer: Path, stress: Path, cfg: Config, args, env: dict,
+                   work: Path) -> tuple[list, list]:
     fuzzing, baseline = [], []
     for seed in range(1, args.seeds + 1):
         run = work / f"seed-{seed}"
-        corpus, artifacts = run / "corpus", run / "artifacts"
-        corpus.mkdir(parents=True)
-        artifacts.mkdir()
-        command = [*no_aslr_prefix(cfg), str(fuzzer), f"-seed={seed}",
-                   f"-max_total_time={args.budget}", *LIBFUZZER_LIMITS, *options,
-                   f"-artifact_prefix={artifacts}/", str(corpus)]  # starts from nothing
-        attempt = timed_run(command, env, run, limit, run / "fuzz.log")
-        attempt.seed = seed
-        found = sorted(files_in(artifacts), key=lambda f: f.stat().st_size)
-        attempt.artifact = found[0] if found else None
-        fuzzing.append(attempt)
-        shutil.rmtree(corpus)
+        fuzzing.append(fuzz_attempt(fuzzer, m.target, cfg, seed, args, env, run))
         command = [*no_aslr_prefix(cfg), str(stress), "--algorithm", m.algorithm, "--seconds",
                    str(args.budget), "--seed", str(seed)]
-        attempt = timed_run(command, env, run, limit, run / "stress.log")
+        attempt = timed_run(command, env, run, args.budget + MUTANT_KILL_AFTER_S,
+                            run / "stress.log")
         attempt.seed = seed
         baseline.append(attempt)
-        say(f"  seed {seed}: semfuzz "
-            + (f"{fuzzing[-1].verdict} in {fuzzing[-1].seconds:.1f} s" if fuzzing[-1].found
-               else "nothing")
-            + "; baseline " + (f"{attempt.verdict} in {attempt.seconds:.1f} s" if attempt.found
-                               else "nothing"))
+        say(f"  seed {seed}: semfuzz {_found(fuzzing[-1])}; baseline {_found(attempt)}")
     return fuzzing, baseline
 
 
@@ -185,6 +192,9 @@ def cmd_mutants(args) -> int:
     env = sanitizer_env()
     run_dir = new_run_dir("mutants")
     machine = machine_info()
+    if args.target:
+        return mutants_on_targets(mutants, list(dict.fromkeys(args.target)), args, env, run_dir,
+                                  machine)
     say(f"mutants: {len(mutants)}, each fuzzed from an empty corpus for up to {args.budget} s "
         f"with seeds 1..{args.seeds}, and stress-tested (fuzz/mutants/stress.cc) for as long; "
         f"{machine['nproc']} x {machine['cpu']}; logs in {rel(run_dir)}")
@@ -236,6 +246,95 @@ def cmd_mutants(args) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     say(f"killed {killed}/{len(results)}")
+    return 1 if broken else 0
+
+
+def on_target_row(result: dict, targets: list, budget: int) -> list[str]:
+    """--target's table row: the mutant, then per target its kill time and the oracle that fired,
+    or why it does not apply there."""
+    row = [result["id"], result["algorithm"], result["expected"]]
+    for name in targets:
+        outcome = result["targets"][name]
+        if outcome.get("skipped") or outcome.get("error"):
+            row += [("n/a: " + outcome["skipped"]) if outcome.get("skipped")
+                    else "ERROR: " + outcome["error"], "-"]
+            continue
+        fired = outcome["verdict"] or "-"
+        if outcome["verdict"] and outcome["verdict"] != result["expected"]:
+            fired += f" (expected {result['expected']})"
+        row += [f"{_seconds(outcome, budget)} ({outcome['found']}/{outcome['runs']})", fired]
+    return row
+
+
+def on_target_header(targets: list) -> list[str]:
+    header = ["mutant", "algorithm", "oracle expected"]
+    for name in targets:
+        header += [f"{name} median (found)", f"{name}: oracle that fired"]
+    return header
+
+
+def mutants_on_targets(mutants: list, targets: list, args, env: dict, run_dir: Path,
+                       machine: dict) -> int:
+    """--target: each mutant fuzzed through each named target instead of its own target, from
+    an empty corpus (no baseline). A mutant whose code a target never runs is a row saying so.
+    Only a mutant's own target gets a reproducer (its `test` check replays that one)."""
+    say(f"mutants: {len(mutants)} through {', '.join(targets)}, each fuzzed from an empty corpus "
+        f"for up to {args.budget} s with seeds 1..{args.seeds}; {machine['nproc']} x "
+        f"{machine['cpu']}; logs in {rel(run_dir)}")
+    results = {m.id: dict(_mutant_result(m), targets={}) for m in mutants}
+    broken = 0
+    by_preset = {}
+    for name in targets:
+        by_preset.setdefault(TARGETS[name]["preset"], []).append(name)
+    for names in by_preset.values():
+        ensure_packages([config(TARGETS[names[0]]["preset"])])
+        with fuzz_tree(names[0]) as tree:
+            correct = {name: tree.build("correct", name) for name in names}
+            for m in mutants:
+                say(f"== {m.id} ({m.origin}; {m.fields['algorithm']}; expected {m.oracle})")
+                outcomes = results[m.id]["targets"]
+                try:
+                    tree.apply(m)
+                    for name in names:
+                        skipped = m.applies_to(name)
+                        if skipped:
+                            outcomes[name] = {"skipped": skipped}
+                            say(f"  {name}: n/a: {skipped}")
+                            continue
+                        fuzzer = tree.build(m.id, name)
+                        attempts = [fuzz_attempt(fuzzer, name, tree.config, seed, args, env,
+                                                 run_dir / m.id / name / f"seed-{seed}")
+                                    for seed in range(1, args.seeds + 1)]
+                        outcomes[name] = kill_stats(attempts, args.budget)
+                        say(f"  {name}: " + "; ".join(f"seed {a.seed}: {_found(a)}"
+                                                      for a in attempts))
+                        killing = [a for a in attempts if a.found and a.artifact]
+                        if (name == m.target and killing and not m.reproducer.exists()
+                                and not args.no_reproducers):
+                            smallest = min(killing, key=lambda a: a.artifact.stat().st_size)
+                            save_mutant_reproducer(m, tree, fuzzer, correct[name], smallest, env)
+                except Failure as error:
+                    say(f"  {error}")
+                    broken += 1
+                    for name in names:
+                        outcomes.setdefault(name, {"error": str(error).splitlines()[0]})
+                finally:
+                    tree.sync()
+    rows = list(results.values())
+    table = [on_target_header(targets)] + [on_target_row(r, targets, args.budget) for r in rows]
+    say()
+    print_table(table)
+    killed = {name: sum(1 for r in rows if r["targets"][name].get("found")) for name in targets}
+    applicable = {name: sum(1 for r in rows if "found" in r["targets"][name]) for name in targets}
+    report = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+              "machine": machine, "budget_s": args.budget, "seeds": args.seeds,
+              "command": "scripts/semfuzz mutants " + " ".join(sys.argv[2:]),
+              "targets": targets, "killed": killed, "applicable": applicable, "mutants": rows,
+              "markdown": markdown_table(table)}
+    (run_dir / "summary.json").write_text(json.dumps(report, indent=2) + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    say("; ".join(f"{name}: killed {killed[name]}/{applicable[name]}" for name in targets))
     return 1 if broken else 0
 
 

@@ -161,17 +161,19 @@ def unique_test_names(source: str) -> str:
 
 
 def print_as_tests(t: Target, files: list) -> int:
-    if t.name != DEFAULT_TARGET:
-        raise UsageError(f"--as-test prints {DEFAULT_TARGET}-target tests only (a program and "
-                         f"its schedule on the simulated platform); a {t.name} finding cannot be "
-                         f"written that way: replay it with `scripts/semfuzz replay --target "
-                         f"{t.name}`")
+    printable = [name for name, spec in TARGETS.items() if spec.get("as_test")]
+    if t.name not in printable:
+        raise UsageError(f"--as-test prints tests of the deterministic targets only "
+                         f"({', '.join(printable)}: a program and its schedule); a {t.name} "
+                         f"finding cannot be written that way: replay it with `scripts/semfuzz "
+                         f"replay --target {t.name}`")
     tool = t.config.build_dir / AS_TEST_TOOL
     with contextlib.redirect_stdout(sys.stderr):  # stdout is the test, ready to paste
         ensure_packages([t.config])
         if not build(t.config, [tool.name]) or not tool.exists():
             raise Failure(f"could not build {rel(tool)} (preset {t.config.name})")
-    result = subprocess.run([*no_aslr_prefix(t.config), str(tool), *map(str, files)],
+    result = subprocess.run([*no_aslr_prefix(t.config), str(tool), "--target", t.name,
+                             *map(str, files)],
                             env=sanitizer_env(), stdout=subprocess.PIPE, text=True,
                             errors="replace")
     sys.stdout.write(unique_test_names(result.stdout))

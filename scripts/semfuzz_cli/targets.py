@@ -21,12 +21,16 @@ from .common import Failure, ROOT, UsageError, data_dir, files_in, rel, say
 # to run, so a merge by their own runs keeps nearly every input; every target reads the same input
 # format, so the schedule target's deterministic coverage of the same programs decides instead.
 # `third_party`: the code under test is another library's; its findings are filed as unfixed.
+# `algorithms`: the only semaphore algorithms the target runs (the others' inputs pass without
+# running; e.g. fuzz/instrumented/production_target.cc), when not all of them. `as_test`: `replay
+# --as-test` can print its inputs as GoogleTest cases (fuzz/tools/as_test.cc --target NAME).
 TARGETS = {
-    "schedule": {"binary": "fuzz/schedule_fuzzer", "preset": "asan-fuzz",
+    "schedule": {"binary": "fuzz/schedule_fuzzer", "preset": "asan-fuzz", "as_test": True,
                  "about": "semfuzz's algorithms on the simulated platform: input-driven schedule, "
                           "virtual time (the main target)"},
     "schedule_production": {"binary": "fuzz/schedule_production_fuzzer", "preset": "asan-fuzz",
                             "oss_fuzz": False, "instrumented": True,
+                            "algorithms": ("split64", "word32"), "as_test": True,
                             "about": "split64 / word32 with the production futex platform, "
                                      "compiled instrumented: input-driven schedule (clang only)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,

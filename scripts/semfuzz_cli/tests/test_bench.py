@@ -1,8 +1,10 @@
 """Benchmark tables from Google Benchmark's JSON."""
 
 import unittest
+from unittest import mock
 
-from semfuzz_cli import bench
+from semfuzz_cli import bench, targets
+from semfuzz_cli.builds import config
 
 
 def median(case, impl, **fields):
@@ -31,3 +33,18 @@ class BenchTest(unittest.TestCase):
         self.assertEqual(rows["condvar"]["error"], "no result")
         table = bench.bench_table(list(rows.values()))
         self.assertEqual(table[0][0], "case")
+
+
+class HarnessTargetsTest(unittest.TestCase):
+    def test_every_target_a_build_defines_is_measured(self):
+        """An instrumented target added to TARGETS (e.g. by another issue) is in the harness
+        table of the builds that define it, with no edit to bench.py."""
+        added = {"binary": "fuzz/schedule_new_fuzzer", "preset": "asan-fuzz",
+                 "instrumented": True, "about": "x"}
+        with mock.patch.dict(targets.TARGETS, {"schedule_new": added}):
+            asan = bench.harness_replays(config("asan-fuzz"))
+            tsan = bench.harness_replays(config("tsan-fuzz"))
+        self.assertIn("schedule_production", asan)
+        self.assertEqual(asan["schedule_new"].name, "schedule_new_replay")
+        self.assertNotIn("schedule_new", tsan)  # the TSan build has no instrumented targets
+        self.assertIn("schedule", tsan)

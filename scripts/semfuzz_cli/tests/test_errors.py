@@ -113,8 +113,8 @@ class BadInputTest(unittest.TestCase):
         self.assertFalse((self.tmp / "runs").exists() and any((self.tmp / "runs").iterdir()))
 
     def test_as_test_refuses_targets_it_cannot_express(self):
-        self.assert_one_line("--as-test prints schedule-target tests only", "replay", "--as-test",
-                             "--target", "threads", str(self.tmp / "input"))
+        self.assert_one_line("--as-test prints tests of the deterministic targets only", "replay",
+                             "--as-test", "--target", "threads", str(self.tmp / "input"))
 
 
 if __name__ == "__main__":

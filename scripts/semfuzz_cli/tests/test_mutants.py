@@ -3,7 +3,7 @@
 import math
 import unittest
 
-from semfuzz_cli import mutants
+from semfuzz_cli import mutant_tree, mutants
 
 
 def attempt(seconds, found=True, verdict="lost-wakeup"):
@@ -23,3 +23,32 @@ class KillStatsTest(unittest.TestCase):
         never = mutants.kill_stats([attempt(60, found=False)], 60)
         self.assertEqual(mutants._ratio(fast, never, 60), ">30x")
         self.assertEqual(mutants._ratio(fast, mutants.kill_stats([attempt(4)], 60), 60), "2.0x")
+
+
+def result_on(targets: dict) -> dict:
+    return {"id": "X1", "algorithm": "split64", "expected": "lost-wakeup", "targets": targets}
+
+
+class OnTargetsTest(unittest.TestCase):
+    """`mutants --target`: each mutant through other targets than its own."""
+
+    def test_a_target_that_never_runs_the_algorithm_does_not_apply(self):
+        by_id = {m.id: m for m in mutant_tree.all_mutants()}
+        condvar = next(m for m in by_id.values() if m.algorithm == "condvar")
+        self.assertIn("runs split64 and word32 only", condvar.applies_to("schedule_production"))
+        self.assertIsNone(condvar.applies_to("schedule"))
+        for m in by_id.values():
+            if m.algorithm in ("split64", "word32", "all"):
+                self.assertIsNone(m.applies_to("schedule_production"), m.id)
+
+    def test_row_per_target(self):
+        killed = mutants.kill_stats([attempt(2.5, verdict="conservation")], 60)
+        missed = mutants.kill_stats([attempt(60, found=False)], 60)
+        row = mutants.on_target_row(result_on({"schedule": missed, "schedule_production": killed}),
+                                    ["schedule", "schedule_production"], 60)
+        self.assertEqual(row, ["X1", "split64", "lost-wakeup", ">60 s (0/1)", "-", "2.5 s (1/1)",
+                               "conservation (expected lost-wakeup)"])
+        skipped = mutants.on_target_row(result_on({"schedule_production": {"skipped": "why"}}),
+                                        ["schedule_production"], 60)
+        self.assertEqual(skipped[3:], ["n/a: why", "-"])
+        self.assertEqual(len(mutants.on_target_header(["a", "b"])), 3 + 2 * 2)
