@@ -24,7 +24,8 @@ namespace semfuzz {
   X(runaway, "runaway", "the step bound was hit: livelock or unbounded retrying")                 \
   X(wasted_wake, "wasted-wake", "a futex wake while nobody can be registered (split64)")          \
   X(data_race, "data-race",                                                                       \
-    "an acquire took tokens of a release that does not happen-before it (vector clocks)")         \
+    "an acquire took tokens of a release that does not happen-before it, or two plain accesses "  \
+    "of instrumented code race (vector clocks)")                                                  \
   X(use_after_destroy, "use-after-destroy",                                                       \
     "instrumented code touched the semaphore's bytes after the owner deleted it")                 \
   X(unsupported_call, "unsupported-call",                                                         \

@@ -3,6 +3,7 @@
 // not defined here). See fuzz/instrumented/runtime.h.
 #include <sanitizer/tsan_interface_atomic.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -31,10 +32,20 @@ scheduler* step(const volatile void* a, std::size_t bytes, const char* access, c
   return s;
 }
 
-// The memory orders have the same values as the compiler's (__ATOMIC_RELAXED .. __ATOMIC_SEQ_CST).
+// The memory orders have the same values as the compiler's (__ATOMIC_RELAXED .. __ATOMIC_SEQ_CST)
+// and std::memory_order's.
 constexpr int order(__tsan_memory_order mo) { return static_cast<int>(mo); }
 static_assert(__tsan_memory_order_seq_cst == __ATOMIC_SEQ_CST &&
-              __tsan_memory_order_acquire == __ATOMIC_ACQUIRE);
+              __tsan_memory_order_acquire == __ATOMIC_ACQUIRE &&
+              __tsan_memory_order_release == __ATOMIC_RELEASE);
+static_assert(static_cast<int>(std::memory_order_seq_cst) == __ATOMIC_SEQ_CST &&
+              static_cast<int>(std::memory_order_consume) == __ATOMIC_CONSUME &&
+              static_cast<int>(std::memory_order_acq_rel) == __ATOMIC_ACQ_REL);
+constexpr std::memory_order std_order(int mo) { return static_cast<std::memory_order>(mo); }
+
+// The happens-before checker (fuzz/sim/happens_before.h) the running thread's atomic operations
+// feed with their memory order, exactly as the simulated platform's atomics do, or nullptr.
+sim::happens_before* clocks(scheduler* s) { return s != nullptr ? s->ordering() : nullptr; }
 // A failure order must be neither release nor acq_rel (the builtins' precondition).
 constexpr int fail_order(__tsan_memory_order mo) {
   return mo == __tsan_memory_order_release   ? __ATOMIC_RELAXED
@@ -61,6 +72,8 @@ T load(const volatile T* a, __tsan_memory_order mo, const void* pc) {
   } else {
     v = __atomic_load_n(a, order(mo));
   }
+  if (sim::happens_before* hb = clocks(s))
+    hb->load(s->running_thread(), const_cast<const T*>(a), std_order(mo));
   if (s) s->event(ev::load, const_cast<const T*>(a), bits(v));
   return v;
 }
@@ -68,6 +81,8 @@ T load(const volatile T* a, __tsan_memory_order mo, const void* pc) {
 template <class T>
 void store(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
   scheduler* s = step(a, sizeof(T), "atomic store", pc);
+  if (sim::happens_before* hb = clocks(s))
+    hb->store(s->running_thread(), const_cast<const T*>(a), std_order(mo));
   if (s) s->event(ev::store, const_cast<const T*>(a), bits(*a), bits(v));
   if constexpr (kWide<T>) {
     *a = v;
@@ -93,6 +108,8 @@ constexpr ev kRmwEvent[] = {ev::exchange, ev::fetch_add, ev::fetch_sub, ev::fetc
 template <rmw_op Op, class T>
 T rmw(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
   scheduler* s = step(a, sizeof(T), "atomic read-modify-write", pc);
+  if (sim::happens_before* hb = clocks(s))
+    hb->rmw(s->running_thread(), const_cast<const T*>(a), std_order(mo));
   T old;
   if constexpr (kWide<T>) {
     old = *a;
@@ -124,6 +141,10 @@ bool cas(volatile T* a, T* expected, T desired, __tsan_memory_order mo, __tsan_m
   } else {
     ok = __atomic_compare_exchange_n(a, expected, desired, false, order(mo), fail_order(fail_mo));
   }
+  if (sim::happens_before* hb = clocks(s)) {
+    hb->cas(s->running_thread(), const_cast<const T*>(a), ok, std_order(mo),
+            std_order(fail_order(fail_mo)));
+  }
   if (s) {
     s->event(ok ? ev::cas_ok : ev::cas_fail, const_cast<const T*>(a), bits(*expected), bits(want),
              bits(desired));
@@ -137,15 +158,20 @@ void fence(__tsan_memory_order mo, const void* pc) {
   if (s->tracing()) s->trace_location(detail::code_location(pc));
   s->point();
   __atomic_thread_fence(order(mo));
+  if (sim::happens_before* hb = s->ordering()) hb->fence(s->running_thread(), std_order(mo));
   s->event(ev::fence, nullptr, static_cast<std::uint64_t>(mo));
 }
 
-// A plain access: no scheduling point; only the use-after-destroy check.
-inline void plain(const void* a, std::size_t bytes, const char* access) {
-  if (detail::g_destroyed_count == 0) return;
+// A plain access from the hook called at `pc` (its return address): no scheduling point; the
+// use-after-destroy check, then the race detector's (fuzz/sim/race_detector.h).
+inline void plain(const void* a, std::size_t bytes, bool write, const char* access,
+                  const void* pc) {
   scheduler* s = scheduler::current();
   if (s == nullptr || !s->simulating()) return;
-  if (detail::touches_destroyed(a, bytes, access)) s->point();
+  if ((detail::g_destroyed_count != 0 && detail::touches_destroyed(a, bytes, access)) ||
+      detail::races(*s, a, bytes, write, access, pc)) {
+    s->point();  // the run is over: the thread stops here
+  }
 }
 
 }  // namespace
@@ -205,17 +231,20 @@ void __tsan_atomic_thread_fence(__tsan_memory_order mo) { fence(mo, __builtin_re
 void __tsan_atomic_signal_fence(__tsan_memory_order) {}  // a compiler barrier: nothing to do
 
 // Plain accesses of 1..16 bytes, in every flavour the compiler emits (aligned, unaligned,
-// volatile, compound read-then-write).
-#define SEMFUZZ_TSAN_ACCESS(kind, N)                                          \
-  void __tsan_##kind##N(void* a) { plain(a, N, #kind); }                      \
-  void __tsan_unaligned_##kind##N(void* a) { plain(a, N, #kind); }            \
-  void __tsan_volatile_##kind##N(void* a) { plain(a, N, "volatile " #kind); } \
-  void __tsan_unaligned_volatile_##kind##N(void* a) { plain(a, N, "volatile " #kind); }
-#define SEMFUZZ_TSAN_ACCESSES(N)                                    \
-  SEMFUZZ_TSAN_ACCESS(read, N)                                      \
-  SEMFUZZ_TSAN_ACCESS(write, N)                                     \
-  void __tsan_read_write##N(void* a) { plain(a, N, "read-write"); } \
-  void __tsan_unaligned_read_write##N(void* a) { plain(a, N, "read-write"); }
+// volatile, compound read-then-write, which the race detector takes as a write).
+#define SEMFUZZ_PC __builtin_return_address(0)
+#define SEMFUZZ_TSAN_ACCESS(kind, N, write)                                                      \
+  void __tsan_##kind##N(void* a) { plain(a, N, write, #kind, SEMFUZZ_PC); }                      \
+  void __tsan_unaligned_##kind##N(void* a) { plain(a, N, write, #kind, SEMFUZZ_PC); }            \
+  void __tsan_volatile_##kind##N(void* a) { plain(a, N, write, "volatile " #kind, SEMFUZZ_PC); } \
+  void __tsan_unaligned_volatile_##kind##N(void* a) {                                            \
+    plain(a, N, write, "volatile " #kind, SEMFUZZ_PC);                                           \
+  }
+#define SEMFUZZ_TSAN_ACCESSES(N)                                                      \
+  SEMFUZZ_TSAN_ACCESS(read, N, false)                                                 \
+  SEMFUZZ_TSAN_ACCESS(write, N, true)                                                 \
+  void __tsan_read_write##N(void* a) { plain(a, N, true, "read-write", SEMFUZZ_PC); } \
+  void __tsan_unaligned_read_write##N(void* a) { plain(a, N, true, "read-write", SEMFUZZ_PC); }
 SEMFUZZ_TSAN_ACCESSES(1)
 SEMFUZZ_TSAN_ACCESSES(2)
 SEMFUZZ_TSAN_ACCESSES(4)
@@ -224,10 +253,19 @@ SEMFUZZ_TSAN_ACCESSES(16)
 #undef SEMFUZZ_TSAN_ACCESSES
 #undef SEMFUZZ_TSAN_ACCESS
 
-void __tsan_read_range(void* a, unsigned long size) { plain(a, size, "read"); }
-void __tsan_write_range(void* a, unsigned long size) { plain(a, size, "write"); }
-void __tsan_vptr_read(void** vptr_p) { plain(vptr_p, sizeof(void*), "vptr read"); }
-void __tsan_vptr_update(void** vptr_p, void*) { plain(vptr_p, sizeof(void*), "vptr update"); }
+void __tsan_read_range(void* a, unsigned long size) {
+  plain(a, size, false, "range read", SEMFUZZ_PC);
+}
+void __tsan_write_range(void* a, unsigned long size) {
+  plain(a, size, true, "range write", SEMFUZZ_PC);
+}
+void __tsan_vptr_read(void** vptr_p) {
+  plain(vptr_p, sizeof(void*), false, "vptr read", SEMFUZZ_PC);
+}
+void __tsan_vptr_update(void** vptr_p, void*) {
+  plain(vptr_p, sizeof(void*), true, "vptr update", SEMFUZZ_PC);
+}
+#undef SEMFUZZ_PC
 
 void __tsan_func_entry(void*) {}
 void __tsan_func_exit() {}

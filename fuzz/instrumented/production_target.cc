@@ -3,7 +3,10 @@
 // (fuzz/instrumented/production.h), on the same scheduler, input format and oracles as the
 // schedule target (fuzz/runner.h). Inputs whose program names the condvar algorithm do not apply
 // (its production platform is std::mutex / std::condition_variable, which the runtime does not
-// model): they pass without running.
+// model): they pass without running. The happens-before checker is on (SEMFUZZ_ORDER_CHECKING=0
+// switches it off): the hooks feed it every atomic's memory order, so the ordering promise
+// (data-race, fuzz/ordering_oracle.h) is checked on the production code path, and every plain
+// access of the production code goes to the race detector (fuzz/sim/race_detector.h).
 #include "fuzz/instrumented/production_target.h"
 
 #include "fuzz/contract.h"

@@ -1,8 +1,9 @@
 // How an instrumented schedule target runs one program (fuzz/instrumented/production_target.cc,
 // libstdcxx_target.cc, libcxx_target.cc): semfuzz's runner (fuzz/runner.h) on the process's
-// scheduler, with the happens-before checker off (it is fed by the simulated platform's atomics;
-// the TSan hooks do not feed it yet, issue 12 item 2(b), so it would see no edges at all), and the
-// destroyed objects forgotten afterwards (their memory may be reused by the next run).
+// scheduler, with its happens-before checker as the scheduler has it (on unless
+// SEMFUZZ_ORDER_CHECKING=0: the hooks feed it every atomic's memory order and every plain access,
+// fuzz/instrumented/hooks.cc), and the destroyed objects forgotten afterwards (their memory may be
+// reused by the next run).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 
@@ -17,9 +18,6 @@ namespace semfuzz::instr {
 
 template <contract::fuzzable_semaphore Sem>
 run_result run_instrumented(const program& prog, sim::chooser& choose, bool trace) {
-  // The happens-before checker is fed by the simulated platform's atomics; the TSan hooks do not
-  // feed it yet (issue 12, item 2(b)), so here it would see no edges at all: off.
-  shared_scheduler().set_order_checking(false);
   const run_result r = program_runner<Sem>(prog, shared_scheduler(), trace).run(choose);
   forget_destroyed();
   return r;

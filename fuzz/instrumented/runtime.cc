@@ -17,8 +17,31 @@
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
 
+// The sanitizer runtime's allocator hooks (sanitizer/allocator_interface.h), weak: a build without
+// a sanitizer runtime has none.
+extern "C" {
+[[gnu::weak]] int __sanitizer_install_malloc_and_free_hooks(
+    void (*malloc_hook)(const volatile void*, std::size_t),
+    void (*free_hook)(const volatile void*));
+// libFuzzer's inline 8-bit counters, which the instrumented code increments with plain accesses
+// that -fsanitize=thread instruments too (none when the build has no such coverage).
+[[gnu::weak]] extern char __start___sancov_cntrs[];
+[[gnu::weak]] extern char __stop___sancov_cntrs[];
+}
+
 namespace semfuzz::instr {
 namespace {
+
+// A block the allocator hands out on the simulation's OS thread has no access history.
+void forget_new_block(const volatile void* p, std::size_t bytes) {
+  if (sim::scheduler* s = sim::scheduler::current()) {
+    s->shadow().forget(const_cast<const void*>(p), bytes);
+  }
+}
+void on_free(const volatile void*) {}  // the runtime takes both hooks or neither
+const bool g_allocator_hooked =
+    __sanitizer_install_malloc_and_free_hooks != nullptr &&
+    __sanitizer_install_malloc_and_free_hooks(forget_new_block, on_free) != 0;
 
 struct range {
   const char* begin;
@@ -60,6 +83,41 @@ bool touches_destroyed(const void* p, std::size_t bytes, const char* access) {
                                               " of " + std::to_string(bytes) + " bytes at offset " +
                                               std::to_string(a - begin) +
                                               " of the semaphore after the owner deleted it");
+  return true;
+}
+
+// On every plain access: no ASan stack redzones around its one local (they would cost more than
+// the check; the function only passes values on).
+__attribute__((no_sanitize("address"))) bool races(sim::scheduler& s, const void* p,
+                                                   std::size_t bytes, bool write,
+                                                   const char* access, const void* pc) {
+  sim::race_detector* detector = s.races();
+  if (detector == nullptr || !g_allocator_hooked) return false;
+  // The coverage counters: the compiler's own benign races, not the code's.
+  if (p >= __start___sancov_cntrs && p < __stop___sancov_cntrs) return false;
+  const int t = s.running_thread();
+  const sim::vclock& now = s.clocks().clock(t);
+  sim::race_detector::access a;
+  a.thread = t;
+  a.e = now.at[t];
+  a.step = s.steps();
+  a.pc = pc;
+  a.bytes = bytes;
+  a.write = write;
+  a.what = access;
+  const sim::race_detector::access* earlier = detector->check(p, a, now);
+  if (earlier == nullptr) return false;
+  const auto who = [](const sim::race_detector::access& x) {
+    return "T" + std::to_string(x.thread) + " " + x.what + " of " + std::to_string(x.bytes) +
+           " bytes at step " + std::to_string(x.step) + " (" + code_location(x.pc) + ")";
+  };
+  const std::string other = "T" + std::to_string(earlier->thread);
+  s.fail(verdict_kind::data_race, who(a) + " races with " + who(*earlier) +
+                                      ": no happens-before between them (T" + std::to_string(t) +
+                                      " knows " + other + " only up to epoch " +
+                                      std::to_string(now.at[earlier->thread]) + ", the " +
+                                      (earlier->write ? "write" : "read") + " was in " + other +
+                                      "'s epoch " + std::to_string(earlier->e) + ")");
   return true;
 }
 }  // namespace detail
@@ -125,7 +183,13 @@ const std::string& detail::code_location(const void* pc) {
   return it->second;
 }
 
-void object_created(const void* p, std::size_t bytes) { current("object").register_word(p, bytes); }
+bool checks_plain_races() { return g_allocator_hooked; }
+
+void object_created(const void* p, std::size_t bytes) {
+  sim::scheduler& s = current("object");
+  s.register_word(p, bytes);
+  s.shadow().forget(p, bytes);  // a new object: none of a dead one's accesses
+}
 
 void object_destroyed(const void* p, std::size_t bytes) {
   current("object").unregister_word(p);

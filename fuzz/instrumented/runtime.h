@@ -5,9 +5,12 @@
 // compiled with -fsanitize=thread only; the harness keeps ASan + UBSan. Its hooks are defined here:
 //   hooks.cc   every __tsan_* hook clang 14 emits. Each atomic operation is a scheduling point of
 //              the running simulated thread (the chooser picks who steps next), then performs the
-//              real operation on the real memory with the given memory order, and is traced and
-//              hashed like a simulated atomic. Plain accesses, vptr accesses and function
-//              entry / exit are no scheduling points; they only check use after destroy (below).
+//              real operation on the real memory with the given memory order, feeds that order
+//              to the scheduler's happens-before checker (fuzz/sim/happens_before.h, the same
+//              rules as the simulated atomics), and is traced and hashed like a simulated atomic.
+//              Plain accesses, vptr accesses and function entry / exit are no scheduling points;
+//              plain and vptr accesses are checked for use after destroy (below) and by the race
+//              detector (fuzz/sim/race_detector.h): a race fails the run (data-race).
 //   os.cc      the OS calls of the code under test (renamed to semfuzz_instr_* in its objects at
 //              build time, fuzz/instrumented/interpose.py, so the harness's own calls go to libc):
 //              the futex system call into the scheduler's futex model, clocks and sleeps into
@@ -19,12 +22,26 @@
 // its bytes by instrumented code, atomic or plain, fails the run (use-after-destroy) before the
 // access happens. A futex wake on its address is no access (the kernel only hashes it).
 //
+// Data races: with order checking on (the default), two plain accesses of the code under test to
+// one byte, from different simulated threads, at least one a write, not ordered by happens-before
+// (edges: release/acquire atomics and fences, thread start and join, never a futex wake), fail
+// the run (data-race). Memory reuse: the detector forgets everything at each run's start; within
+// a run each simulated thread keeps its own fiber stack, and each heap block the allocator hands
+// out is forgotten (through the sanitizer runtime's allocator hook). A build without one (no
+// ASan: the coverage preset) checks no plain access: glibc hands a block one fiber freed to the
+// next at once, and the code under test writes heap blocks (its exception messages), so each
+// would be a false race. The ordering promise (atomics only) is checked there too.
+//
 // Synchronisation: none; like the scheduler, everything runs on one OS thread.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 
 #include <cstddef>
 #include <string>
+
+namespace semfuzz::sim {
+class scheduler;
+}
 
 namespace semfuzz::instr {
 
@@ -39,6 +56,10 @@ void forget_destroyed();
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time
 // advances for everyone, no scheduling point); nothing outside a simulated thread's own code.
 void spend_virtual_time(long long ns);
+
+// Whether plain accesses are checked for data races in this build (see above: where the
+// sanitizer runtime's allocator hook is there).
+bool checks_plain_races();
 
 // Ends the run with an unsupported-call verdict naming `what`, printf-formatted (the calling
 // simulated thread is abandoned at once, so the caller must hold nothing that needs a destructor).
@@ -55,13 +76,20 @@ extern std::size_t g_destroyed_count;  // how many ranges are watched (0: the ho
 const char* destroyed_at(const void* p, std::size_t bytes);
 // Fails the run if [p, p + bytes) overlaps a destroyed object; returns whether it did.
 bool touches_destroyed(const void* p, std::size_t bytes, const char* access);
+// The plain access [p, p + bytes) of the running simulated thread of `s`, made from the hook
+// called at `pc`, goes to the scheduler's race detector (when order checking is on). A race fails
+// the run with the data-race verdict naming both accesses' threads, steps and code locations;
+// returns whether it did.
+bool races(sim::scheduler& s, const void* p, std::size_t bytes, bool write, const char* access,
+           const void* pc);
 
-// Trace only (the hooks pass it to sim::scheduler::trace_location when the scheduler traces): the
-// code location of a hook's return address in the code under test, "file:line < file:line" (base
-// names): the innermost two frames, inlined ones included, that are not a system header's (so not
-// the standard library's atomics), or the innermost one when all are a system header's,
-// symbolized by the sanitizer runtime (__sanitizer_symbolize_pc); without one, or without debug
-// information, "module+0xoffset". Cached per address.
+// For traces and verdicts (the hooks pass it to sim::scheduler::trace_location when the scheduler
+// traces; a data-race verdict names both accesses' locations with it): the code location of a
+// hook's return address in the code under test, "file:line < file:line" (base names): the innermost
+// two frames, inlined ones included, that are not a system header's (so not the standard library's
+// atomics), or the innermost one when all are a system header's, symbolized by the sanitizer
+// runtime (__sanitizer_symbolize_pc); without one, or without debug information, "module+0xoffset".
+// Cached per address.
 const std::string& code_location(const void* pc);
 }  // namespace detail
 

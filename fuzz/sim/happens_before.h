@@ -7,6 +7,11 @@
 // each release it makes (a release store / RMW / fence, a mutex unlock), so "what thread r did
 // before epoch e of r" happens-before thread t's current point iff clock(t)[r] >= e.
 //
+// Fed by every atomic of the scheduled run: the simulated platform's (fuzz/sim/sim_platform.h)
+// and, in instrumented mode, clang's __tsan_atomic* hooks (fuzz/instrumented/hooks.cc), both
+// through the members below. Plain accesses of instrumented code are checked against these clocks
+// by the race detector (fuzz/sim/race_detector.h).
+//
 // The rules (C++20 [intro.races], [atomics.order], [atomics.fences]), per location M (an atomic
 // object, or a mutex), whose last store heads the release sequence a load reads from (the
 // scheduled run is sequentially consistent: every load reads the latest store of M):
@@ -70,6 +75,15 @@ class happens_before {
   void load(int thread, const void* location, std::memory_order order);
   void store(int thread, const void* location, std::memory_order order);
   void rmw(int thread, const void* location, std::memory_order order);
+  // A compare-exchange: an RMW with `success` when it stored, else a load with `failure`.
+  void cas(int thread, const void* location, bool stored, std::memory_order success,
+           std::memory_order failure) {
+    if (stored) {
+      rmw(thread, location, success);
+    } else {
+      load(thread, location, failure);
+    }
+  }
   void fence(int thread, std::memory_order order);
   // Mutex edges: unlock -> the next lock.
   void unlock(int thread, const void* mutex) { store(thread, mutex, std::memory_order_release); }

@@ -73,6 +73,7 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   hash_ = kFnvOffset;
   verdict_ = verdict{};
   hb_.reset(threads);
+  races_.reset();
   while (static_cast<int>(fibers_.size()) < threads) {
     fibers_.push_back(std::make_unique<fiber>(kStackBytes));
   }

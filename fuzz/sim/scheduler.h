@@ -37,6 +37,7 @@
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/fiber.h"
 #include "fuzz/sim/happens_before.h"
+#include "fuzz/sim/race_detector.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/platform/platform.h"
 
@@ -183,6 +184,13 @@ class scheduler {
   // simulated thread runs its own code (harness code reads no clocks, joins none).
   happens_before* ordering() { return order_checking_ && simulating() ? &hb_ : nullptr; }
   const happens_before& clocks() const { return hb_; }
+  // The plain-access race detector (fuzz/sim/race_detector.h) over those clocks, for
+  // instrumented code: like ordering(), nullptr when order checking is off or no simulated
+  // thread runs its own code. Reset at the start of each run.
+  race_detector* races() { return order_checking_ && simulating() ? &races_ : nullptr; }
+  // The detector, whether or not a simulated thread runs (for forget(): the allocator's hook
+  // clears the history of each new block through it, fuzz/instrumented/runtime.cc).
+  race_detector& shadow() { return races_; }
   vtime read_clock();  // a scheduling point, then the time, reported to the observer
   // The running thread spends `ns` of virtual time without blocking (the instrumentation
   // runtime's sched_yield): the clock moves forward and due timers fire. No scheduling point.
@@ -289,6 +297,7 @@ class scheduler {
   bool quiet_ = false;
   bool order_checking_ = true;
   happens_before hb_;
+  race_detector races_;
   ev last_event_ = ev::load;
   verdict verdict_;
 };

@@ -87,13 +87,7 @@ class sim_atomic {
                                std::memory_order failure) {
     scheduler& s = step();
     const bool ok = value_ == expected;
-    if (happens_before* hb = s.ordering()) {
-      if (ok) {
-        hb->rmw(s.running_thread(), this, success);
-      } else {  // a failed compare-exchange is a load with the failure order
-        hb->load(s.running_thread(), this, failure);
-      }
-    }
+    if (happens_before* hb = s.ordering()) hb->cas(s.running_thread(), this, ok, success, failure);
     s.event(ok ? ev::cas_ok : ev::cas_fail, this, value_, expected, desired);
     if (ok) {
       value_ = desired;

@@ -65,6 +65,27 @@ std::uint64_t plain(void* p) {
 
 void plain_increment(int* counter) { *counter = *counter + 1; }
 
+void publish(int* payload, std::atomic<std::uint32_t>& flag, int value, std::memory_order order) {
+  *payload = value;
+  flag.store(1, order);
+}
+int consume(const int* payload, const std::atomic<std::uint32_t>& flag, std::memory_order order) {
+  return flag.load(order) != 0 ? *payload : -1;
+}
+
+void publish_fenced(int* payload, std::atomic<std::uint32_t>& flag, int value,
+                    std::memory_order fence) {
+  *payload = value;
+  if (fence != std::memory_order_relaxed) std::atomic_thread_fence(fence);
+  flag.store(1, std::memory_order_relaxed);
+}
+int consume_fenced(const int* payload, const std::atomic<std::uint32_t>& flag,
+                   std::memory_order fence) {
+  if (flag.load(std::memory_order_relaxed) == 0) return -1;
+  if (fence != std::memory_order_relaxed) std::atomic_thread_fence(fence);
+  return *payload;
+}
+
 long futex(std::uint32_t* word, int op, std::uint32_t val, const timespec* timeout,
            std::uint32_t* word2, std::uint32_t val3) {
   return syscall(SYS_futex, word, op, val, timeout, word2, val3);

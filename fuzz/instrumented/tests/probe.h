@@ -55,6 +55,18 @@ std::uint64_t plain(void* p);
 // split: plain accesses are no scheduling points).
 void plain_increment(int* counter);
 
+// Message passing through a plain payload: publish writes *payload = value, then stores 1 to
+// flag with `order`; consume loads flag with `order` and returns *payload if it was set, else -1.
+// With release / acquire the read happens-after the write; with relaxed, the two race.
+void publish(int* payload, std::atomic<std::uint32_t>& flag, int value, std::memory_order order);
+int consume(const int* payload, const std::atomic<std::uint32_t>& flag, std::memory_order order);
+// The same with relaxed atomics and fences: `fence` (release or relaxed: none) between the write
+// and the store, `fence` (acquire or relaxed: none) between the load and the read.
+void publish_fenced(int* payload, std::atomic<std::uint32_t>& flag, int value,
+                    std::memory_order fence);
+int consume_fenced(const int* payload, const std::atomic<std::uint32_t>& flag,
+                   std::memory_order fence);
+
 // The OS calls, as the code under test makes them.
 long futex(std::uint32_t* word, int op, std::uint32_t val, const timespec* timeout,
            std::uint32_t* word2, std::uint32_t val3);
