@@ -440,12 +440,10 @@ class program_runner final : public sim::observer {
   ordering_oracle promise_;
 };
 
-static_assert(
-    contract::fuzzable_semaphore<basic_semaphore<internal::split64_core, sim::sim_platform>>);
-static_assert(
-    contract::fuzzable_semaphore<basic_semaphore<internal::word32_core, sim::sim_platform>>);
-static_assert(
-    contract::fuzzable_semaphore<basic_semaphore<internal::condvar_core, sim::sim_platform>>);
+template <template <class> class A>
+concept sim_fuzzable = contract::fuzzable_semaphore<basic_semaphore<A, sim::sim_platform>>;
+static_assert(sim_fuzzable<internal::split64_core> && sim_fuzzable<internal::word32_core> &&
+              sim_fuzzable<internal::condvar_core>);
 
 }  // namespace semfuzz
 
