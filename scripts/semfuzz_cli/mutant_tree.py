@@ -74,10 +74,15 @@ class Mutant:
 
     @property
     def replay_sanitizer(self) -> str:
-        """The sanitizers a replay needs to show the expected verdict: none for our oracles."""
+        """The sanitizers a replay needs to show the expected verdict: none for our oracles, except
+        on an instrumented target, whose harness is built with ASan + UBSan (its plain-access race
+        detector learns of heap reuse through ASan's allocator hook; fuzz/instrumented/runtime.h)."""
         if self.oracle.startswith("tsan-"):
             return "thread"
-        return "address,undefined" if self.oracle.startswith(("asan-", "ubsan")) else ""
+        if self.oracle.startswith(("asan-", "ubsan")) or TARGETS.get(self.target, {}).get(
+                "instrumented"):
+            return "address,undefined"
+        return ""
 
 
 def parse_mutant(path: Path) -> Mutant:

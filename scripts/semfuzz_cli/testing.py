@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import build, config, configure, ctest, ensure_packages
-from .common import Failure, files_in, new_run_dir, rel, say
+from .common import Failure, data_dir, files_in, new_run_dir, rel, say
 from .gates import format_problems, pyflakes_problems, python_problems
 from .libfuzzer import run_libfuzzer
 from .mutants import check_mutant_reproducers
@@ -79,6 +79,16 @@ def run_gates() -> tuple[int, int]:
     return passed, failed
 
 
+def known_unfixed(name: str, verdict: str) -> Optional[Path]:
+    """For a third-party target, the first reproducer in reproducers/<name>/unfixed/ whose file name
+    starts with `verdict` (a bug of that library that we cannot fix, which a short fuzz run may
+    find again); None otherwise, and for semfuzz's own targets."""
+    unfixed = data_dir("reproducers") / name / "unfixed"
+    if not TARGETS[name].get("third_party") or not verdict or not unfixed.is_dir():
+        return None
+    return next((f for f in files_in(unfixed) if f.name.startswith(verdict + "-")), None)
+
+
 def smoke(name: str, built: list[str], env: dict, seconds: int) -> Optional[bool]:
     """A short fuzz run on a temporary copy of the corpus; None when skipped."""
     t = target(name)
@@ -100,9 +110,14 @@ def smoke(name: str, built: list[str], env: dict, seconds: int) -> Optional[bool
         if run.returncode == 0:
             say(f"  ok: {run.execs} execs ({run.exec_per_sec}/s)")
             return True
+        outcome = classify(run.tail, run.returncode)
+        known = known_unfixed(name, outcome.verdict)
+        if known:
+            say(f"  ok: found {outcome.verdict}, a known unfixed bug of the library under test "
+                f"({rel(known)})")
+            return True
         kept = new_run_dir(f"{name}-smoke")
         shutil.copytree(tmp, kept, dirs_exist_ok=True, ignore=shutil.ignore_patterns("corpus"))
-        outcome = classify(run.tail, run.returncode)
         say(f"  FAILED: {outcome.verdict}: {outcome.details}")
         for artifact in files_in(kept / "artifacts"):
             say(f"  artifact {rel(artifact)}\n    minimise it: {minimize_command(artifact, name)}")

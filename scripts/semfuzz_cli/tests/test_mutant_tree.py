@@ -32,3 +32,16 @@ class MutantHeaderTest(unittest.TestCase):
     def test_a_missing_field_is_an_error(self):
         with self.assertRaises(Failure):
             cli.parse_mutant(self.write("id: X1\norigin: here\n\n--- a/x\n+++ b/x\n"))
+
+    def test_replay_sanitizers(self):
+        def mutant(target: str, oracle: str) -> cli.Mutant:
+            return cli.parse_mutant(self.write(
+                f"id: X1\norigin: here\nmistake: m\nalgorithm: split64\ntarget: {target}\n"
+                f"oracle: {oracle}\n\n--- a/x\n+++ b/x\n"))
+        self.assertEqual(mutant("schedule", "lost-wakeup").replay_sanitizer, "")
+        self.assertEqual(mutant("schedule", "asan-heap-use-after-free").replay_sanitizer,
+                         "address,undefined")
+        self.assertEqual(mutant("threads", "tsan-data-race").replay_sanitizer, "thread")
+        # an instrumented target's harness is an ASan + UBSan build (its race detector needs it)
+        self.assertEqual(mutant("schedule_production", "data-race").replay_sanitizer,
+                         "address,undefined")
