@@ -79,10 +79,16 @@ class Mutant:
         detector learns of heap reuse through ASan's allocator hook; fuzz/instrumented/runtime.h)."""
         if self.oracle.startswith("tsan-"):
             return "thread"
-        if self.oracle.startswith(("asan-", "ubsan")) or TARGETS.get(self.target, {}).get(
-                "instrumented"):
+        if self.oracle.startswith(("asan-", "ubsan")) or self.replay_optimized:
             return "address,undefined"
         return ""
+
+    @property
+    def replay_optimized(self) -> bool:
+        """Whether the replay needs the preset's optimisation instead of -O0: an instrumented
+        target's code under test at -O0 calls library functions out of line (std::allocator's
+        constructor in an exception message), which its runtime refuses as unsupported calls."""
+        return bool(TARGETS.get(self.target, {}).get("instrumented"))
 
 
 def parse_mutant(path: Path) -> Mutant:
@@ -226,9 +232,12 @@ def fuzz_tree(target_name: str) -> MutantTree:
     return MutantTree(f"fuzz-{cfg.name}", dict(cfg.cache, SEMFUZZ_BUILD_TESTS="OFF"))
 
 
-def replay_tree(sanitizer: str) -> MutantTree:
-    """The cheap flavour `test` replays with: standalone main, -O0, only the sanitizers asked."""
+def replay_tree(sanitizer: str, optimized: bool = False) -> MutantTree:
+    """The cheap flavour `test` replays with: standalone main, -O0 (or, `optimized`, the default
+    preset's build type), only the sanitizers asked."""
     cache = dict(config(TARGETS[DEFAULT_TARGET]["preset"]).cache, SEMFUZZ_SANITIZER=sanitizer,
-                 SEMFUZZ_FUZZ_ENGINE="standalone", SEMFUZZ_BUILD_TESTS="OFF",
-                 CMAKE_BUILD_TYPE="Debug", CMAKE_CXX_FLAGS_DEBUG="-O0")
-    return MutantTree("replay-" + (sanitizer.replace(",", "-") or "plain"), cache)
+                 SEMFUZZ_FUZZ_ENGINE="standalone", SEMFUZZ_BUILD_TESTS="OFF")
+    if not optimized:
+        cache.update(CMAKE_BUILD_TYPE="Debug", CMAKE_CXX_FLAGS_DEBUG="-O0")
+    name = "replay-" + (sanitizer.replace(",", "-") or "plain") + ("-opt" if optimized else "")
+    return MutantTree(name, cache)

@@ -365,15 +365,15 @@ def check_mutant_reproducers(env: dict) -> tuple[int, int]:
     by_sanitizer = {}
     for m in mutants:
         if m.reproducer.exists():
-            by_sanitizer.setdefault(m.replay_sanitizer, []).append(m)
+            by_sanitizer.setdefault((m.replay_sanitizer, m.replay_optimized), []).append(m)
         elif m.target == DEFAULT_TARGET:
             say(f"  {m.id}: FAILED: no {rel(m.reproducer)} (`scripts/semfuzz mutants --only "
                 f"{m.id}` makes it)")
             failed += 1
         else:
             say(f"  {m.id}: no reproducer for the {m.target} target; not checked")
-    for sanitizer, group in by_sanitizer.items():
-        with replay_tree(sanitizer) as tree:
+    for (sanitizer, optimized), group in by_sanitizer.items():
+        with replay_tree(sanitizer, optimized) as tree:
             for m in group:
                 try:
                     tree.apply(m)

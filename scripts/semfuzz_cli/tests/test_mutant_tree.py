@@ -45,3 +45,6 @@ class MutantHeaderTest(unittest.TestCase):
         # an instrumented target's harness is an ASan + UBSan build (its race detector needs it)
         self.assertEqual(mutant("schedule_production", "data-race").replay_sanitizer,
                          "address,undefined")
+        # and not at -O0 (out-of-line library calls are unsupported calls there)
+        self.assertTrue(mutant("schedule_production", "data-race").replay_optimized)
+        self.assertFalse(mutant("schedule", "data-race").replay_optimized)
