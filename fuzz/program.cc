@@ -133,6 +133,7 @@ decoded_input decode(const std::uint8_t* data, std::size_t size) {
   for (int t = 0; t < threads; ++t) {
     const std::uint8_t count = in.next();
     const int ops = count % (kMaxOpsPerThread + 1);
+    p.threads[t].ops.reserve(static_cast<std::size_t>(ops) + 1);  // one allocation
     for (int i = 0; i < ops; ++i) {
       const std::uint8_t opcode = in.next();
       const std::uint8_t arg = in.next();

@@ -8,11 +8,15 @@ namespace semfuzz {
 
 // SEMFUZZ_ORDER_CHECKING=0 switches the happens-before checker and the data-race oracle off
 // (fuzz/sim/happens_before.h; on by default), e.g. to measure what they cost.
+// SEMFUZZ_STUTTER_ELISION=1 switches stutter elision on (fuzz/sim/scheduler.h, point_load; off by
+// default: it changes which choice byte decides what, so inputs keep their runs only without it).
 sim::scheduler& shared_scheduler() {
   static sim::scheduler* s = [] {
     auto* made = new sim::scheduler;  // fibers reused across inputs
     const char* v = std::getenv("SEMFUZZ_ORDER_CHECKING");
     made->set_order_checking(v == nullptr || std::strcmp(v, "0") != 0);
+    const char* e = std::getenv("SEMFUZZ_STUTTER_ELISION");
+    made->set_stutter_elision(e != nullptr && std::strcmp(e, "1") == 0);
     return made;
   }();
   return *s;
@@ -34,6 +38,7 @@ int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn ru
     std::fprintf(stderr, "semfuzz: verdict %s\n", verdict_name(r.outcome.kind));
     std::fprintf(stderr, "semfuzz: trace-hash %016llx\n",
                  static_cast<unsigned long long>(r.trace_hash));
+    std::fprintf(stderr, "semfuzz: steps %llu\n", static_cast<unsigned long long>(r.steps));
   }
   report_and_abort(r.outcome);
   return 0;
