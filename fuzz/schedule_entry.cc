@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace semfuzz {
 
@@ -23,9 +24,12 @@ sim::scheduler& shared_scheduler() {
 }
 
 run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, program_run_fn run) {
-  const decoded_input in = decode(data, size);
+  static thread_local program spare;  // the last input's program: its storage is reused
+  decoded_input in = decode(data, size, std::move(spare));
   sim::byte_stream_chooser bytes(in.choices, in.choice_size);
-  return run(in.prog, bytes, trace);
+  const run_result r = run(in.prog, bytes, trace);
+  spare = std::move(in.prog);
+  return r;
 }
 
 int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run) {
