@@ -98,6 +98,7 @@ inline std::vector<std::vector<operation>> expand_operations(const program& prog
   std::vector<std::vector<operation>> out(prog.threads.size());
   std::int64_t budget = kMax - reserve - prog.initial;
   for (std::size_t t = 0; t < prog.threads.size(); ++t) {
+    out[t].reserve(prog.threads[t].ops.size());
     for (const operation& op : prog.threads[t].ops) {
       if (!caps.counts && op.kind == op_kind::available) continue;
       if (!caps.rejects_bad_counts) {

@@ -1,6 +1,7 @@
 #include "fuzz/ordering_oracle.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace semfuzz {
 namespace {
@@ -10,6 +11,24 @@ std::string who(const ordering_oracle::call& c) {
 }
 
 }  // namespace
+
+ordering_oracle::storage& ordering_oracle::spare() {
+  static thread_local storage s;
+  return s;
+}
+
+ordering_oracle::ordering_oracle()
+    : releases_(std::move(spare().releases)), acquires_(std::move(spare().acquires)) {
+  releases_.clear();
+  acquires_.clear();
+  releases_.reserve(kMaxReleases);
+  acquires_.reserve(kMaxReleases);
+}
+
+ordering_oracle::~ordering_oracle() {
+  spare().releases = std::move(releases_);
+  spare().acquires = std::move(acquires_);
+}
 
 void ordering_oracle::reset(std::int64_t initial) {
   releases_.clear();

@@ -50,6 +50,13 @@ class ordering_oracle {
     std::uint64_t step = 0;
   };
 
+  // The records' storage is recycled: an oracle takes what the last one destroyed on this OS
+  // thread left (so a run allocates nothing here once the first has grown it).
+  ordering_oracle();
+  ~ordering_oracle();
+  ordering_oracle(const ordering_oracle&) = delete;
+  ordering_oracle& operator=(const ordering_oracle&) = delete;
+
   // A new run; `initial` tokens are there before any thread starts.
   void reset(std::int64_t initial);
 
@@ -84,6 +91,12 @@ class ordering_oracle {
 
   bool route(std::size_t a);  // augments from acquire a; false (and violation_) if it cannot
   void explain(std::size_t a, mask acquires_reached, mask releases_reached);
+
+  struct storage {
+    std::vector<release_rec> releases;
+    std::vector<acquire_rec> acquires;
+  };
+  static storage& spare();  // this OS thread's recycled storage
 
   std::vector<release_rec> releases_;
   std::vector<acquire_rec> acquires_;

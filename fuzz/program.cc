@@ -3,6 +3,7 @@
 #include <climits>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "semfuzz/internal/limits.h"
 
@@ -118,8 +119,13 @@ const char* algorithm_name(algorithm a) {
 }
 
 decoded_input decode(const std::uint8_t* data, std::size_t size) {
+  return decode(data, size, program{});
+}
+
+decoded_input decode(const std::uint8_t* data, std::size_t size, program storage) {
   reader in(data, size);
   decoded_input out;
+  out.prog = std::move(storage);
   program& p = out.prog;
   const std::uint8_t header = in.next();
   static constexpr algorithm kAlgorithms[4] = {algorithm::split64, algorithm::word32,
@@ -133,6 +139,8 @@ decoded_input decode(const std::uint8_t* data, std::size_t size) {
   for (int t = 0; t < threads; ++t) {
     const std::uint8_t count = in.next();
     const int ops = count % (kMaxOpsPerThread + 1);
+    p.threads[t].ops.clear();
+    p.threads[t].ops.reserve(static_cast<std::size_t>(ops) + 1);  // at most one allocation
     for (int i = 0; i < ops; ++i) {
       const std::uint8_t opcode = in.next();
       const std::uint8_t arg = in.next();

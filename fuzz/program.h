@@ -59,6 +59,9 @@ struct decoded_input {
 
 // Decodes any byte string (the choices point into `data`).
 decoded_input decode(const std::uint8_t* data, std::size_t size);
+// The same, into `storage`'s vectors (a program decoded before): their capacity is reused, so
+// a run that hands its program back allocates nothing here once they are large enough.
+decoded_input decode(const std::uint8_t* data, std::size_t size, program storage);
 
 // The inverse for well-formed programs: bytes that decode to `prog` followed by `choices`. Used
 // by the seed-corpus generator and by tests. Operations are encoded with the canonical opcode for

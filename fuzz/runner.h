@@ -50,6 +50,7 @@ namespace semfuzz {
 struct run_result {
   verdict outcome;
   std::uint64_t trace_hash = 0;
+  std::uint64_t steps = 0;  // scheduling steps the run took
 };
 
 template <contract::fuzzable_semaphore Sem>
@@ -77,6 +78,7 @@ class program_runner final : public sim::observer {
                            choose, this, trace_);
     sem_.reset();
     r.trace_hash = sched_.trace_hash();
+    r.steps = sched_.steps();
     return r;
   }
 

@@ -3,25 +3,33 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace semfuzz {
 
 // SEMFUZZ_ORDER_CHECKING=0 switches the happens-before checker and the data-race oracle off
 // (fuzz/sim/happens_before.h; on by default), e.g. to measure what they cost.
+// SEMFUZZ_STUTTER_ELISION=1 switches stutter elision on (fuzz/sim/scheduler.h, point_load; off by
+// default: it changes which choice byte decides what, so inputs keep their runs only without it).
 sim::scheduler& shared_scheduler() {
   static sim::scheduler* s = [] {
     auto* made = new sim::scheduler;  // fibers reused across inputs
     const char* v = std::getenv("SEMFUZZ_ORDER_CHECKING");
     made->set_order_checking(v == nullptr || std::strcmp(v, "0") != 0);
+    const char* e = std::getenv("SEMFUZZ_STUTTER_ELISION");
+    made->set_stutter_elision(e != nullptr && std::strcmp(e, "1") == 0);
     return made;
   }();
   return *s;
 }
 
 run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, program_run_fn run) {
-  const decoded_input in = decode(data, size);
+  static thread_local program spare;  // the last input's program: its storage is reused
+  decoded_input in = decode(data, size, std::move(spare));
   sim::byte_stream_chooser bytes(in.choices, in.choice_size);
-  return run(in.prog, bytes, trace);
+  const run_result r = run(in.prog, bytes, trace);
+  spare = std::move(in.prog);
+  return r;
 }
 
 int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run) {
@@ -34,6 +42,7 @@ int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn ru
     std::fprintf(stderr, "semfuzz: verdict %s\n", verdict_name(r.outcome.kind));
     std::fprintf(stderr, "semfuzz: trace-hash %016llx\n",
                  static_cast<unsigned long long>(r.trace_hash));
+    std::fprintf(stderr, "semfuzz: steps %llu\n", static_cast<unsigned long long>(r.steps));
   }
   report_and_abort(r.outcome);
   return 0;

@@ -25,7 +25,7 @@ sim::scheduler& shared_scheduler();
 run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, program_run_fn run);
 
 // A libFuzzer entry point's body: runs the input (SEMFUZZ_TRACE=1: with the trace, then the
-// verdict and trace hash on stderr) and fails from the verdict's oracle function.
+// verdict, trace hash and step count on stderr) and fails from the verdict's oracle function.
 int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run);
 
 }  // namespace semfuzz

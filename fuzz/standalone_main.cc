@@ -13,8 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -33,14 +31,19 @@ namespace {
 
 int g_repetitions = 3;
 
+// Reads the file into one buffer of its size (no stream buffer: under ASan each allocation of a
+// replay is fresh memory, which the exec/s of a replay should not be about).
 bool replay_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  std::FILE* in = error ? nullptr : std::fopen(path.c_str(), "rb");
+  std::vector<char> bytes(error ? 0 : static_cast<std::size_t>(size));
+  const bool read = in != nullptr && std::fread(bytes.data(), 1, bytes.size(), in) == bytes.size();
+  if (in != nullptr) std::fclose(in);
+  if (!read) {
     std::fprintf(stderr, "semfuzz: cannot read %s\n", path.c_str());
     return false;
   }
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>());
   for (int i = 0; i < g_repetitions; ++i) {
     LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   }

@@ -20,11 +20,17 @@ using sim::scheduler;
 // A hook's step: a scheduling point when a simulated thread runs its own code, then the check
 // that the bytes are not a destroyed object's. Returns the scheduler to trace with, or nullptr
 // (no simulation, or the harness's side of one). pc: the hook's return address (trace only).
-scheduler* step(const volatile void* a, std::size_t bytes, const char* access, const void* pc) {
+// is_load: the point is scheduler::point_load's (a load's, which stutter elision may skip).
+scheduler* step(const volatile void* a, std::size_t bytes, const char* access, const void* pc,
+                bool is_load = false) {
   scheduler* s = scheduler::current();
   if (s == nullptr || !s->simulating()) return nullptr;
   if (s->tracing()) s->trace_location(detail::code_location(pc));
-  s->point();
+  if (is_load) {
+    s->point_load(const_cast<const void*>(a));
+  } else {
+    s->point();
+  }
   if (detail::g_destroyed_count != 0 &&
       detail::touches_destroyed(const_cast<const void*>(a), bytes, access)) {
     s->point();  // the run is over: the thread stops here, before the access
@@ -65,7 +71,7 @@ constexpr bool kWide = sizeof(T) > 8;
 
 template <class T>
 T load(const volatile T* a, __tsan_memory_order mo, const void* pc) {
-  scheduler* s = step(a, sizeof(T), "atomic load", pc);
+  scheduler* s = step(a, sizeof(T), "atomic load", pc, true);
   T v;
   if constexpr (kWide<T>) {
     v = *a;

@@ -67,6 +67,8 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   quiet_ = false;
   last_ = 0;
   steps_ = 0;
+  stutter_ = nullptr;
+  stutter_run_ = 0;
   wait_seq_ = 0;
   sleeping_ = 0;
   parked_ = 0;
@@ -109,6 +111,7 @@ void scheduler::make_runnable(thread_state& t, futex_status result) {
 }
 
 bool scheduler::advance_time(vtime to) {
+  stutter_ = nullptr;
   if (to > now_) {
     now_ = to;
     mix(0x7157);
@@ -176,6 +179,7 @@ void scheduler::schedule_loop() {
     }
     last_ = pick;
     running_ = pick;
+    stutter_ = nullptr;
     host_.resume(*fibers_[pick]);
     running_ = -1;
     if (fibers_[pick]->finished()) threads_[pick].state = run_state::done;
@@ -379,6 +383,7 @@ void scheduler::event(ev what, const void* address, std::uint64_t a, std::uint64
                       std::uint64_t c) {
   if (!simulating()) return;
   last_event_ = what;
+  stutter_ = stutter_elision_ && what == ev::load ? address : nullptr;
   mix(static_cast<std::uint64_t>(running_) << 8 | static_cast<std::uint64_t>(what));
   const word_info* w = address ? find_word(address) : nullptr;
   mix(w ? static_cast<std::uint64_t>(w->id) : ~0ull);

@@ -154,6 +154,24 @@ class scheduler {
   // ---- where they do not yield).
   // A scheduling point: the running fiber hands control back to the scheduler.
   void point();
+  // The scheduling point before a load of `address` by the running thread. With stutter elision
+  // on, none when the thread's previous event, in the same step, was a load of the same address
+  // (a poll that re-reads a location no other thread can have stored to since), for up to
+  // kMaxStutter such loads in a row: the load joins that step. See docs/performance.md for the
+  // equivalence this relies on.
+  [[gnu::always_inline]] void point_load(const void* address) {
+    if (stutter_ == address && stutter_run_ < kMaxStutter && address != nullptr) {
+      ++stutter_run_;
+      return;
+    }
+    stutter_run_ = 0;
+    point();
+  }
+  // Stutter elision: off by default (inputs keep their choices and trace hashes). Off, no
+  // load is ever elided (stutter_ stays null).
+  static constexpr int kMaxStutter = 64;  // libc++ 14 polls 65 times before it backs off
+  void set_stutter_elision(bool on) { stutter_elision_ = on; }
+  bool stutter_elision() const { return stutter_elision_; }
   // Whether a simulated thread is running its own code (not the scheduler or harness code).
   bool simulating() const { return running_ >= 0 && !quiet_; }
   // Harness code inside a simulated thread (an oracle reading available()): no scheduling
@@ -296,6 +314,12 @@ class scheduler {
   bool trace_ = false;
   bool quiet_ = false;
   bool order_checking_ = true;
+  bool stutter_elision_ = false;
+  // The address the running thread's last event loaded, while stutter elision is on and no other
+  // event, step boundary or time step came after it; else nullptr. stutter_run_: loads elided
+  // in a row.
+  const void* stutter_ = nullptr;
+  int stutter_run_ = 0;
   happens_before hb_;
   race_detector races_;
   ev last_event_ = ev::load;

@@ -323,6 +323,69 @@ TEST(Scheduler, ObserverJudgesMisuseAndRunaway) {
   }
 }
 
+// Stutter elision (scheduler::point_load): T0 polls x until it reads non-zero, at most `polls`
+// times, and notes how many polls failed; T1 stores 1 to x once.
+struct poller {
+  harness h;
+  scheduler::scope scope{h.sched};
+  word x{0}, y{0};
+  int failed_polls = -1;
+  explicit poller(bool elide, int polls, bool alternate = false) {
+    h.sched.set_stutter_elision(elide);
+    h.bodies.push_back([this, polls, alternate](int) {
+      int i = 0;
+      while (i < polls && (x.load() == 0) && !(alternate && y.load() != 0)) ++i;
+      failed_polls = i;
+    });
+    h.bodies.push_back([this](int) { x.store(1); });
+  }
+};
+
+TEST(Scheduler, StutterElisionJoinsRepeatedLoadsOfOneAddressIntoOneStep) {
+  {
+    poller p(false, 100);
+    EXPECT_FALSE(p.h.run({}).failed());
+    EXPECT_EQ(p.failed_polls, 100);
+    EXPECT_EQ(p.h.obs.steps, 103u);  // T0: 100 loads and its end; T1: its store and its end
+  }
+  {
+    poller p(true, 100);
+    EXPECT_FALSE(p.h.run({}).failed());
+    EXPECT_EQ(p.failed_polls, 100);
+    // T0's first load and its 66th are points (1 + kMaxStutter loads per step at most).
+    EXPECT_EQ(p.h.obs.steps, 5u);
+  }
+  {
+    // A store between two steps of polls is seen by the next poll: T0 runs to its first load,
+    // then loads 1..65 (one step), T1 stores, and T0's 66th load reads 1.
+    poller p(true, 100);
+    EXPECT_FALSE(p.h.run({0, 0, 1, 1}).failed());
+    EXPECT_EQ(p.failed_polls, 1 + scheduler::kMaxStutter);
+  }
+  {
+    // Loads of two addresses in turn are never elided.
+    poller p(true, 10, true);
+    EXPECT_FALSE(p.h.run({}).failed());
+    EXPECT_EQ(p.failed_polls, 10);
+    EXPECT_EQ(p.h.obs.steps, 23u);  // T0: 20 loads and its end; T1: 2
+  }
+  {
+    // A livelock of polls is still a runaway (after kMaxSteps steps of 65 loads each).
+    harness h;
+    scheduler::scope scope(h.sched);
+    h.sched.set_stutter_elision(true);
+    h.obs.judge = &h.sched;
+    word w(0);
+    std::uint64_t loads = 0;
+    h.bodies.push_back([&](int) {
+      for (;;) loads += w.load() + 1;
+    });
+    EXPECT_EQ(h.run({}).kind, verdict_kind::runaway);
+    EXPECT_EQ(h.obs.steps, kMaxSteps + 1);
+    EXPECT_EQ(loads, kMaxSteps * (1 + scheduler::kMaxStutter));
+  }
+}
+
 // ---- Choosers
 
 // A program with blocking, timers and contention, for whole-run chooser tests: three threads

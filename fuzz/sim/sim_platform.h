@@ -69,7 +69,8 @@ class sim_atomic {
   sim_atomic& operator=(const sim_atomic&) = delete;
 
   T load(std::memory_order order = std::memory_order_seq_cst) const {
-    scheduler& s = step();
+    scheduler& s = detail::sched("atomic");
+    s.point_load(this);
     if (happens_before* hb = s.ordering()) hb->load(s.running_thread(), this, order);
     s.event(ev::load, this, value_);
     return value_;

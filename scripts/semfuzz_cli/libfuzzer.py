@@ -134,11 +134,20 @@ def run_libfuzzer(t: Target, seconds: int, corpus_dirs: list[Path], artifacts: P
             "killed; the input it was running is lost (see the end of its log)")
         tail.append(f"semfuzz: VERDICT hang: libFuzzer still running {FUZZ_OVERRUN_S} s past "
                     "-max_total_time, killed\n")
-    execs = stats.get("number_of_executed_units", execs)
-    # libFuzzer's own rate leaves out start-up, but it rounds a run under a second down to 0.
-    rate = stats.get("average_exec_per_sec") or (int(execs / elapsed) if elapsed > 0 else 0)
+    execs, rate = final_counts(stats, execs, elapsed)
     return FuzzRun(returncode, elapsed, execs, rate, "".join(tail), sampler.samples, hung,
                    stopped_by)
+
+
+def final_counts(stats: dict, progress_execs: int, elapsed: float) -> tuple[int, int]:
+    """Executions and exec/s of a run, from its final stats (`stats`: number_of_executed_units,
+    average_exec_per_sec) and the count on its last progress line. A fork-mode parent that is
+    interrupted prints final stats of its own, zero (its jobs ran the inputs), so the larger
+    count wins. libFuzzer's own rate leaves out start-up, but it rounds a run under a second
+    down to 0; a missing or zero rate is the count over the run's wall time."""
+    execs = max(stats.get("number_of_executed_units", 0), progress_execs)
+    rate = stats.get("average_exec_per_sec") or (int(execs / elapsed) if elapsed > 0 else 0)
+    return execs, rate
 
 
 def libfuzzer_merge(t: Target, output_dir: Path, input_dirs: list[Path], env: dict) -> None:
