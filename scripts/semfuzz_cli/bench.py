@@ -235,6 +235,17 @@ def _fmt_value(metric: str, value: float) -> str:
     return _fmt_count(value)
 
 
+def _fmt_spread(metric: str, value: float, spread: list[float]) -> str:
+    """[low-high] in the unit _fmt_value chose for value (ns, us, items/s, kitems/s ...)."""
+    scale = 1.0
+    if metric in ("cpu", "wall") and value >= 10_000:
+        scale = 1000.0
+    elif metric == "rate":
+        scale = next((s for s in (1e6, 1e3) if value >= s), 1.0)
+    low, high = (x / scale for x in spread)
+    return f"[{low:,.3g}-{high:,.3g}]" if max(low, high) < 1000 else f"[{low:,.0f}-{high:,.0f}]"
+
+
 def bench_table(rows: list[dict]) -> list[list[str]]:
     """The table of bench_rows (one run) or combine_runs (several: median [min-max] where the
     runs differ)."""
@@ -248,8 +259,7 @@ def bench_table(rows: list[dict]) -> list[list[str]]:
         else:
             shown = _fmt_value(row["metric"], value)
             if spread and spread[0] != spread[1]:
-                low, high = (_fmt_value(row["metric"], x) for x in spread)
-                shown += f" [{low} - {high}]"
+                shown += " " + _fmt_spread(row["metric"], value, spread)
         ratio = row["ratio_to_sem_t"]
         ratio_spread = row.get("ratio_range")
         if row["metric"] in ("wall", "rate"):
@@ -268,7 +278,7 @@ def bench_table(rows: list[dict]) -> list[list[str]]:
 
 BENCH_LEGEND = (
     "median: over the repetitions of a run, then the median of the runs' medians, with their "
-    "range\n[lowest - highest] when several runs differ. "
+    "range\n[lowest-highest] (in the median's unit) when several runs differ. "
     "x sem_t: each run's median divided by glibc sem_t's in the same run;\nthe median of those "
     "ratios and their range. For ns rows lower is better "
     "(pairs: CPU time\nper pair; ping-pong: wall time per round trip); for items/s rows higher is "
