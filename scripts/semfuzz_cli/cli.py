@@ -166,7 +166,7 @@ def parser() -> argparse.ArgumentParser:
         "error.")
     bench.add_argument("--quick", action="store_true",
                        help=f"{BENCH_REPETITIONS['quick']} repetitions of shorter runs instead of "
-                            f"{BENCH_REPETITIONS['full']} (under 3 minutes on 2 cores); builds "
+                            f"{BENCH_REPETITIONS['full']} (under 3 minutes a run on 2 cores); builds "
                             f"only the {BENCH_PRESET} preset and measures the other replay "
                             "binaries as they are")
     bench.add_argument("--scaling", action="store_true",
