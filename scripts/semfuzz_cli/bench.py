@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -48,6 +49,8 @@ BENCH_CASES = {
     "oversub_6c1p": ("oversubscribed: 1 producer + 6 consumers", "rate"),
 }
 BENCH_REPETITIONS = {"quick": 7, "full": 11}
+BENCH_RUNS = 3  # whole runs of the benchmark binary; the table gives their median and range
+BENCH_MAX_LOAD = 256  # --load: busy threads the binary may start (its own limit)
 BENCH_BINARY_TIMEOUT_S = 3600
 # Replays of the whole seed corpus: (the default target, the others: real threads are slower).
 HARNESS_RUNS = {"quick": (40, 1), "full": (200, 5)}
@@ -108,9 +111,10 @@ def _fmt_count(value: Optional[float]) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
-def run_bench_binary(binary: Path, quick: bool, threads: int) -> dict:
+def run_bench_binary(binary: Path, quick: bool, threads: int, load: int = 0) -> dict:
     """Runs the benchmark binary and returns its JSON report. The repetitions of all cases run in
-    random order, so that a change in the machine's other load hits every implementation alike."""
+    random order, so that a change in the machine's other load hits every implementation alike.
+    load > 0: the binary keeps that many threads spinning for the whole run (--semfuzz_load)."""
     mode = "quick" if quick else "full"
     command = [str(binary), "--benchmark_format=json",
                f"--benchmark_repetitions={BENCH_REPETITIONS[mode]}",
@@ -118,8 +122,10 @@ def run_bench_binary(binary: Path, quick: bool, threads: int) -> dict:
                "--benchmark_report_aggregates_only=true"]
     command += ["--semfuzz_quick"] if quick else []
     command += [f"--semfuzz_threads={threads}"] if threads else []
+    command += [f"--semfuzz_load={load}"] if load else []
     say(f"running {rel(binary)}: {BENCH_REPETITIONS[mode]} repetitions of each case, interleaved "
-        f"at random ({'about a minute' if quick else 'a few minutes'})")
+        f"at random{f', {load} busy threads beside them' if load else ''} "
+        f"({'about a minute' if quick else 'a few minutes'})")
     try:  # the binary's stall watchdog ends a stalled case; this is the backstop
         result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True,
                                 errors="replace", timeout=BENCH_BINARY_TIMEOUT_S)
@@ -164,6 +170,36 @@ def bench_rows(data: dict) -> list[dict]:
     return rows
 
 
+def combine_runs(runs: list[list[dict]]) -> list[dict]:
+    """One row per case and implementation over whole runs of the binary (bench_rows of each):
+    the median of the runs' medians with its range, the median and range of each run's ratio to
+    that run's sem_t (never a ratio across runs), and the median syscalls and sleeps. A row
+    failed in any run carries that run's error."""
+    if any(len(run) != len(runs[0]) for run in runs):
+        raise Failure("bench runs disagree on their rows; were they made by one binary?")
+    combined = []
+    for index, first in enumerate(runs[0]):
+        same = [run[index] for run in runs]
+        if any((r["case"], r["impl"]) != (first["case"], first["impl"]) for r in same):
+            raise Failure("bench runs disagree on their rows; were they made by one binary?")
+        row = dict(first, runs=len(same), range=None, ratio_range=None)
+        errors = [r["error"] for r in same if r["error"]]
+        row["error"] = errors[0] if errors else None
+        for field in ("median", "ratio_to_sem_t", "syscalls", "sleeps",
+                      "own_futex_syscalls_per_op", "own_futex_syscalls"):
+            values = [r[field] for r in same if r.get(field) is not None]
+            row[field] = statistics.median(values) if values else None
+            if field in ("median", "ratio_to_sem_t") and values:
+                spread = [min(values), max(values)]
+                if field == "median":
+                    row["range"] = spread
+                else:
+                    row[field] = round(row[field], 3)
+                    row["ratio_range"] = [round(x, 3) for x in spread]
+        combined.append(row)
+    return combined
+
+
 def _fill_row(row: dict, entry: dict) -> None:
     scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[entry.get("time_unit", "ns")]
     metric = row["metric"]
@@ -189,23 +225,43 @@ def _fill_row(row: dict, entry: dict) -> None:
         row["own_futex_syscalls"] = entry.get("futex_syscalls")
 
 
+def _fmt_value(metric: str, value: float) -> str:
+    if metric in ("cpu", "wall"):
+        return _fmt_ns(value)
+    if metric == "rate":
+        return _fmt_rate(value)
+    if metric == "wake":
+        return f"{_fmt_count(value)} woken"
+    return _fmt_count(value)
+
+
+def _fmt_spread(metric: str, value: float, spread: list[float]) -> str:
+    """[low-high] in the unit _fmt_value chose for value (ns, us, items/s, kitems/s ...)."""
+    scale = 1.0
+    if metric in ("cpu", "wall") and value >= 10_000:
+        scale = 1000.0
+    elif metric == "rate":
+        scale = next((s for s in (1e6, 1e3) if value >= s), 1.0)
+    low, high = (x / scale for x in spread)
+    return f"[{low:,.3g}-{high:,.3g}]" if max(low, high) < 1000 else f"[{low:,.0f}-{high:,.0f}]"
+
+
 def bench_table(rows: list[dict]) -> list[list[str]]:
+    """The table of bench_rows (one run) or combine_runs (several: median [min-max] where the
+    runs differ)."""
     table = [["case", "implementation", "median", "x sem_t", "futex syscalls", "sleeps"]]
     for row in rows:
-        value = row["median"]
+        value, spread = row["median"], row.get("range")
         if row["error"]:
             shown = "error: " + row["error"]
         elif value is None:
             shown = "n/a"
-        elif row["metric"] in ("cpu", "wall"):
-            shown = _fmt_ns(value)
-        elif row["metric"] == "rate":
-            shown = _fmt_rate(value)
-        elif row["metric"] == "wake":
-            shown = f"{_fmt_count(value)} woken"
         else:
-            shown = _fmt_count(value)
+            shown = _fmt_value(row["metric"], value)
+            if spread and spread[0] != spread[1]:
+                shown += " " + _fmt_spread(row["metric"], value, spread)
         ratio = row["ratio_to_sem_t"]
+        ratio_spread = row.get("ratio_range")
         if row["metric"] in ("wall", "rate"):
             syscalls = "-" if row["syscalls"] is None else f"{row['syscalls']:.2f}/op"
         elif row["metric"] in ("cpu", "syscalls") and row["syscalls"] is None:
@@ -213,13 +269,18 @@ def bench_table(rows: list[dict]) -> list[list[str]]:
         else:
             syscalls = _fmt_count(row["syscalls"])
         sleeps = "-" if row["sleeps"] is None else f"{row['sleeps']:.3f}/op"
-        table.append([row["description"], row["name"], shown,
-                      "-" if ratio is None else f"{ratio:.2f}", syscalls, sleeps])
+        shown_ratio = "-" if ratio is None else f"{ratio:.2f}"
+        if ratio is not None and ratio_spread and ratio_spread[0] != ratio_spread[1]:
+            shown_ratio += f" [{ratio_spread[0]:.2f}-{ratio_spread[1]:.2f}]"
+        table.append([row["description"], row["name"], shown, shown_ratio, syscalls, sleeps])
     return table
 
 
 BENCH_LEGEND = (
-    "x sem_t: the median divided by glibc sem_t's in the same run. For ns rows lower is better "
+    "median: over the repetitions of a run, then the median of the runs' medians, with their "
+    "range\n[lowest-highest] (in the median's unit) when several runs differ. "
+    "x sem_t: each run's median divided by glibc sem_t's in the same run;\nthe median of those "
+    "ratios and their range. For ns rows lower is better "
     "(pairs: CPU time\nper pair; ping-pong: wall time per round trip); for items/s rows higher is "
     "better.\nfutex syscalls: on pair rows and the 100k row, semfuzz's own futex_syscall_count() "
     "delta (split64\nand word32 only), over the whole timed loop; on threaded rows every futex "
@@ -382,8 +443,12 @@ def cmd_bench(args) -> int:
         check_output_file(args.json, "--json")
     started, date = time.monotonic(), datetime.datetime.now().astimezone()
     machine = machine_info()
+    runs, load = getattr(args, "runs", BENCH_RUNS), getattr(args, "load", 0)
+    if runs < 1 or not 0 <= load <= BENCH_MAX_LOAD:
+        raise Failure(f"--runs wants at least 1 and --load 0..{BENCH_MAX_LOAD}")
     command = "scripts/semfuzz bench" + (" --quick" if args.quick else "") + (
-        " --scaling" if args.scaling else "")
+        " --scaling" if args.scaling else "") + (f" --runs {runs}" if runs != BENCH_RUNS else "") + (
+        f" --load {load}" if load else "")
     say(f"{date:%Y-%m-%d %H:%M %Z}: {machine['nproc']} CPUs, "
         f"{machine['cpu']}, Linux {machine['kernel']}, load average "
         f"{' '.join(map(str, machine['load_average']))}")
@@ -395,9 +460,16 @@ def cmd_bench(args) -> int:
     binary = cfg.build_dir / BENCH_BINARY
     if not build(cfg, [binary.name]) or not binary.exists():
         raise Failure(f"could not build {rel(binary)} (preset {cfg.name})")
-    data = run_bench_binary(binary, args.quick, machine["nproc"] if args.scaling else 0)
-    machine["load_average_after"] = machine_info()["load_average"]  # the benchmarks' own run
-    rows = bench_rows(data)
+    per_run, data, machine["runs"] = [], {}, []
+    for number in range(1, runs + 1):
+        say(f"bench run {number} of {runs}")
+        before = machine_info()["load_average"]
+        data = run_bench_binary(binary, args.quick, machine["nproc"] if args.scaling else 0, load)
+        per_run.append(bench_rows(data))
+        machine["runs"].append({"load_average_before": before,
+                                "load_average_after": machine_info()["load_average"]})
+    machine["load_average_after"] = machine["runs"][-1]["load_average_after"]
+    rows = combine_runs(per_run)
     table = bench_table(rows)
 
     env = sanitizer_env()
@@ -411,6 +483,11 @@ def cmd_bench(args) -> int:
     say()
     print_table(table)
     say(BENCH_LEGEND)
+    say(f"{runs} run{'s' * (runs > 1)} on {machine['nproc']} CPUs ({machine['cpu']})"
+        f"{f' with {load} busy threads started by the bench' if load else ''}; load average "
+        "before / after each run: " + "; ".join(
+            f"{' '.join(map(str, r['load_average_before']))} / "
+            f"{' '.join(map(str, r['load_average_after']))}" for r in machine["runs"]))
     say()
     harness_rows = harness_table(harness)
     print_table(harness_rows)
@@ -428,7 +505,8 @@ def cmd_bench(args) -> int:
     if args.json:
         report = {"date": date.isoformat(timespec="seconds"),
                   "command": command, "machine": machine, "seconds": round(elapsed),
-                  "benchmark_context": data.get("context", {}), "rows": rows,
+                  "benchmark_context": data.get("context", {}), "runs": runs, "load": load,
+                  "rows": rows, "rows_per_run": per_run,
                   "table_markdown": markdown_table(table), "harness": harness,
                   "harness_markdown": markdown_table(harness_rows), "scaling": scaling,
                   "scaling_markdown": markdown_table(scaling_rows) if scaling else ""}

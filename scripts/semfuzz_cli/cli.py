@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from .bench import (BENCH_BINARY, BENCH_PRESET, BENCH_REPETITIONS, HARNESS_PRESETS,
-                    SCALING_SECONDS, cmd_bench)
+from .bench import (BENCH_BINARY, BENCH_MAX_LOAD, BENCH_PRESET, BENCH_REPETITIONS, BENCH_RUNS,
+                    HARNESS_PRESETS, SCALING_SECONDS, cmd_bench)
 from .campaign import DEFAULT_FUZZ_SECONDS, cmd_fuzz
 from .common import Failure, UsageError, rel
 from .corpus import cmd_merge
@@ -166,7 +166,7 @@ def parser() -> argparse.ArgumentParser:
         "error.")
     bench.add_argument("--quick", action="store_true",
                        help=f"{BENCH_REPETITIONS['quick']} repetitions of shorter runs instead of "
-                            f"{BENCH_REPETITIONS['full']} (under 3 minutes on 2 cores); builds "
+                            f"{BENCH_REPETITIONS['full']} (under 3 minutes a run on 2 cores); builds "
                             f"only the {BENCH_PRESET} preset and measures the other replay "
                             "binaries as they are")
     bench.add_argument("--scaling", action="store_true",
@@ -174,9 +174,18 @@ def parser() -> argparse.ArgumentParser:
                             f"2, 4, ... up to the number of CPUs ({SCALING_SECONDS} s each, on a "
                             "temporary copy of the corpus) and the contended case at as many "
                             "threads as CPUs")
+    bench.add_argument("--runs", type=_positive, default=BENCH_RUNS, metavar="R",
+                       help=f"whole runs of the benchmark binary (default {BENCH_RUNS}); the table "
+                            "gives the median of their medians with the range, and the median "
+                            "and range of each run's ratio to that run's sem_t")
+    bench.add_argument("--load", type=_natural, default=0, metavar="N",
+                       help="keep N extra threads busy spinning during every run (started and "
+                            "stopped by the benchmark binary, --semfuzz_load), a fixed "
+                            f"background load (0..{BENCH_MAX_LOAD})")
     bench.add_argument("--json", metavar="FILE",
-                       help="also write {date, command, machine, rows: [{case, impl, metric, "
-                            "median, unit, ratio_to_sem_t, syscalls}], harness, scaling} to FILE")
+                       help="also write {date, command, machine, runs, load, rows: [{case, impl, "
+                            "metric, median, range, unit, ratio_to_sem_t, ratio_range, syscalls, "
+                            "sleeps}], rows_per_run, harness, scaling} to FILE")
 
     oss_build = verb(
         "oss-fuzz-build", cmd_oss_fuzz_build, "the OSS-Fuzz / ClusterFuzzLite build script",

@@ -37,8 +37,11 @@
 // Flags besides Google Benchmark's own: --semfuzz_quick (shorter runs), --semfuzz_threads=N (add
 // contended_tN), --semfuzz_pin (pin the two-thread cases to CPUs 0 and 1; threads are unpinned
 // by default), --semfuzz_case_timeout=S (seconds a threaded run may take before the stall
-// watchdog rescues it and the case reports "stalled"; default 30). Single-thread cases are best
-// read by CPU time, which other load barely changes; threaded ones by wall (manual) time.
+// watchdog rescues it and the case reports "stalled"; default 30), --semfuzz_load=N (N threads
+// that spin from before the first benchmark until after the last one: a fixed background load,
+// so that a run on a quiet machine can also be measured as a busy one; they make no system call
+// and are not counted in any case's sleeps or futex calls). Single-thread cases are best read by
+// CPU time, which other load barely changes; threaded ones by wall (manual) time.
 #include <benchmark/benchmark.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -307,10 +310,36 @@ void register_all(int contended_threads) {
   }
 }
 
+// --semfuzz_load=N: N threads that keep a CPU busy each until the object is destroyed.
+class busy_load {
+ public:
+  explicit busy_load(int threads) {
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this] {
+        std::uint64_t spins = 0;
+        while (!stop_.load(std::memory_order_relaxed)) {
+          for (int j = 0; j < 4096; ++j) benchmark::DoNotOptimize(++spins);
+        }
+      });
+    }
+  }
+  ~busy_load() {
+    stop_.store(true, std::memory_order_relaxed);
+    for (std::thread& t : threads_) t.join();
+  }
+  busy_load(const busy_load&) = delete;
+  busy_load& operator=(const busy_load&) = delete;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int contended_threads = 0;
+  int load_threads = 0;
   double case_timeout_s = 30;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
@@ -320,6 +349,15 @@ int main(int argc, char** argv) {
       g_pin = true;
     } else if (std::strncmp(argv[i], "--semfuzz_threads=", 18) == 0) {
       contended_threads = std::atoi(argv[i] + 18);
+    } else if (std::strncmp(argv[i], "--semfuzz_load=", 15) == 0) {
+      char* end = nullptr;
+      const long n = std::strtol(argv[i] + 15, &end, 10);
+      if (end == argv[i] + 15 || *end != '\0' || n < 0 || n > 256) {
+        std::fprintf(stderr, "semaphore_bench: --semfuzz_load wants 0..256 threads, not '%s'\n",
+                     argv[i] + 15);
+        return 2;
+      }
+      load_threads = static_cast<int>(n);
     } else if (std::strncmp(argv[i], "--semfuzz_case_timeout=", 23) == 0) {
       case_timeout_s = std::max(0.1, std::atof(argv[i] + 23));
     } else {
@@ -334,6 +372,7 @@ int main(int argc, char** argv) {
   register_all(contended_threads);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  busy_load load(load_threads);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

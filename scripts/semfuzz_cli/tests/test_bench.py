@@ -51,6 +51,40 @@ class BenchTest(unittest.TestCase):
         self.assertEqual(table[("producer/consumer, 64-slot ring", "glibc sem_t")][5], "0.034/op")
         self.assertEqual(table[("acquire+release, count 1<->0", "semfuzz split64")][5], "-")
 
+    def test_runs_combine_into_median_range_and_per_run_ratios(self):
+        def run(sem_t_rate, word32_rate, word32_sleeps):
+            return bench.bench_rows({"benchmarks": [
+                median("pc_ring64", "sem_t", items_per_second=sem_t_rate),
+                median("pc_ring64", "word32", items_per_second=word32_rate,
+                       sleeps_per_op=word32_sleeps)]})
+        # ratios 2.0, 0.5, 1.0: their median is 1.0, though the medians' ratio is 3/2
+        rows = bench.combine_runs([run(1e6, 2e6, 0.1), run(4e6, 2e6, 0.3), run(2e6, 2e6, 0.2)])
+        word32 = next(r for r in rows if r["impl"] == "word32")
+        self.assertEqual(word32["runs"], 3)
+        self.assertEqual(word32["median"], 2e6)
+        self.assertEqual(word32["range"], [2e6, 2e6])
+        self.assertEqual(word32["ratio_to_sem_t"], 1.0)
+        self.assertEqual(word32["ratio_range"], [0.5, 2.0])
+        self.assertEqual(word32["sleeps"], 0.2)
+        sem_t = next(r for r in rows if r["impl"] == "sem_t")
+        self.assertEqual(sem_t["range"], [1e6, 4e6])
+        table = {line[1]: line for line in bench.bench_table(rows)}
+        self.assertEqual(table["semfuzz word32"][2], "2 Mitems/s")  # no range: the runs agree
+        self.assertEqual(table["semfuzz word32"][3], "1.00 [0.50-2.00]")
+        self.assertEqual(table["glibc sem_t"][2], "2 Mitems/s [1-4]")  # in the median's unit
+
+    def test_runs_with_an_error_keep_it_and_runs_must_match(self):
+        good = bench.bench_rows({"benchmarks": [median("pair_1to0", "word32", cpu_time=5.0)]})
+        bad = bench.bench_rows({"benchmarks": [
+            {"run_name": "pair_1to0/word32", "name": "x", "error_occurred": True,
+             "error_message": "stalled"}]})
+        word32 = next(r for r in bench.combine_runs([good, bad]) if r["impl"] == "word32")
+        self.assertEqual(word32["error"], "stalled")
+        other = bench.bench_rows({"benchmarks": [median("try_pair", "word32", cpu_time=5.0)]})
+        with self.assertRaises(bench.Failure):
+            bench.combine_runs([good, other])
+
+
 class HarnessTargetsTest(unittest.TestCase):
     def test_every_target_a_build_defines_is_measured(self):
         """An instrumented target added to TARGETS (e.g. by another issue) is in the harness

@@ -9,6 +9,20 @@
 // (the bit says "someone", not how many), and each waiter sets the bit again before sleeping
 // again. After the compare-exchange release() touches the object only through the wake.
 //
+// Why a release wakes every sleeper, not n. The word holds the tokens and one bit: a release
+// cannot tell how many threads sleep. Waking n while clearing the bit strands the sleepers beyond
+// n (QTBUG-66875; mutant fuzz/mutants/B6.patch, which semfuzz kills). Waking n while keeping the
+// bit up costs a wake call on every later release, since nothing can tell when lowering it is
+// safe. And a wake of n may reach a multi-token waiter that cannot proceed while a single-token
+// one sleeps on (reproducers/schedule/lost-wakeup-split64-low-word-wake-stolen). Exact wakes need
+// a count of registered waiters beside the tokens and a separate word for multi-token sleepers:
+// split64's layout. Measured against it in the same runs (docs/performance.md, "Why the default
+// wakes every sleeper"): under steady contention split64's count keeps its flag up (more waiters
+// registered than tokens per release), so every release pays a FUTEX_WAKE, about 2 calls per item
+// as for sem_t, while word32 clears the bit once and the woken threads drain the queue with no
+// call until one sleeps again (0.1-0.3 calls per item). Its cost is threads woken for nothing
+// (release(1) with 4 sleepers wakes 4), each of which re-checks the word and sleeps again.
+//
 // Synchronisation: all shared state is the one atomic word; release CAS memory_order_release,
 // token-taking CAS memory_order_acquire.
 #ifndef SEMFUZZ_INTERNAL_WORD32_H_
