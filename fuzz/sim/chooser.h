@@ -64,6 +64,10 @@ class chooser {
   virtual bool choose_step(const step_options& options, step_choice* out) = 0;
   // queued >= 2 sleepers wait on the word; *index in [0, queued).
   virtual bool choose_waiter(int queued, int* index) = 0;
+  // The weak-memory model: a load may read any of `candidates` >= 2 stores; *index in
+  // [0, candidates), 0 the newest. Encoded like a waiter (one byte, index modulo the count), so
+  // by default it is one: recording and replaying choosers record it as a waiter decision.
+  virtual bool choose_read(int candidates, int* index) { return choose_waiter(candidates, index); }
 };
 
 // Choice bytes at or above kActionBase are actions on sleepers or on the clock, not runs
