@@ -223,6 +223,10 @@ constexpr litmus_case<Atomic> kCases[] = {
      &relseq_stale, "r0=2 r1=0", true},
 };
 
+// The number of cases (for test instantiation without naming an atomic type; each user of kCases
+// asserts it).
+inline constexpr int kCaseCount = 20;
+
 }  // namespace semfuzz::litmus
 
 #endif  // SEMFUZZ_FUZZ_TESTS_LITMUS_H_
