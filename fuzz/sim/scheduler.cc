@@ -269,7 +269,9 @@ futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uin
   event(ev::futex_wait, word, value, expected, static_cast<std::uint64_t>(deadline));
   if (value != expected) return futex_status::value_changed;
   if (deadline <= now_) return futex_status::timed_out;
-  return sleep(wait_kind::futex, word, width, deadline);
+  const futex_status result = sleep(wait_kind::futex, word, width, deadline);
+  if (order_checking_ && simulating()) hb_.futex_call(running_);  // the return: a barrier again
+  return result;
 }
 
 futex_status scheduler::sleep(wait_kind kind, const void* key, std::size_t width, vtime deadline) {
