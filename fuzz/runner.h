@@ -68,7 +68,7 @@ class program_runner final : public sim::observer {
   // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
   run_result run(sim::chooser& choose) {
     sim::scheduler::scope scope(sched_);
-    sched_.set_weak_memory(prog_.weak_memory, prog_.futex_fence);  // format v2's options
+    sched_.set_weak_memory(prog_.weak_memory, prog_.futex_fence);  // format v2 options
     sem_ = std::make_unique<Sem>(prog_.initial);
     sim::reset_states();
     promise_.reset(prog_.initial);
@@ -217,8 +217,7 @@ class program_runner final : public sim::observer {
     if (trace_)
       note("T" + std::to_string(t) + " < " + describe(op) + " = " + contract::outcome_name(r));
     check(t, c, r);
-    // With the weak-memory model on, a release may read an older state that still counts a
-    // waiter who has left: its wake is then allowed, so wasted-wake is not judged.
+    // Weak memory: a release may read an older state counting a waiter who has left.
     if (kExactWakes && woke && !c.blocking_overlap && !prog_.weak_memory) {
       fail(verdict_kind::wasted_wake,
            who(t, op) +
@@ -264,9 +263,7 @@ class program_runner final : public sim::observer {
   void check(int t, const thread_ctx& c, const contract::call_result& r) {
     contract::knowledge k;
     k.wait = c.wait;
-    // With the weak-memory model on (format v2), a try may read an older count than the newest
-    // (a release that does not happen-before it need not be visible yet): its honesty is not
-    // judged by the newest count.
+    // Weak memory (docs/memory-model.md): a call may read an older count than the newest.
     k.least_available =
         (kCaps.strong_try || !c.overlapped) && !prog_.weak_memory ? c.min_available : -1;
     // Black-box mode: a deadline past the clock's range (now + timeout overflows, which the
@@ -276,8 +273,7 @@ class program_runner final : public sim::observer {
     // std::overflow_error is possible only near max(): tokens (with releases still in flight),
     // plus blocked waiters in the split64 layout.
     const std::int64_t threads = static_cast<std::int64_t>(ctx_.size());
-    // With the weak-memory model on, the call may have read an older count (one near max() that
-    // takes not ordered before it have since lowered): an overflow error is not judged.
+    // (With weak memory, the call may have read an older count, near max().)
     k.overflow_plausible = r.result == contract::outcome::threw_overflow &&
                            (ledger_.tokens() + in_flight() + c.op.n + threads > kMax ||
                             c.min_available + threads >= kMax || prog_.weak_memory);
