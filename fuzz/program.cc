@@ -24,6 +24,10 @@ constexpr std::int64_t kMsTimeouts[8] = {0, -1, INT_MIN, 1, 10, 100, INT_MAX, 10
 constexpr std::int64_t kNsTimeouts[8] = {
     0, -kMs, 0, kMs, 10 * kMs, 100 * kMs, 100LL * 365 * 24 * 3600 * 1'000'000'000LL, 1'000};
 constexpr int kInfiniteClass = 2;
+// Format v2 (fuzz/FORMAT.md): header bit 7, then the options byte.
+constexpr std::uint8_t kVersion2 = 0x80;
+constexpr std::uint8_t kWeakMemory = 0x01;
+constexpr std::uint8_t kFutexNoFence = 0x02;
 
 class reader {
  public:
@@ -133,6 +137,12 @@ decoded_input decode(const std::uint8_t* data, std::size_t size, program storage
   p.algo = kAlgorithms[header & 3];
   const int threads = 1 + ((header >> 2) & 7) % kMaxProgramThreads;
   p.owner_destroys = (header & 0x20) != 0;
+  if (header & kVersion2) {
+    p.version = 2;
+    const std::uint8_t options = in.next();
+    p.weak_memory = (options & kWeakMemory) != 0;
+    p.futex_fence = (options & kFutexNoFence) == 0;
+  }
   const std::uint8_t initial = in.next();
   p.initial = initial < 0xF8 ? initial % 8 : kMax - (initial & 7);
   p.threads.resize(threads);
@@ -162,8 +172,13 @@ std::vector<std::uint8_t> encode(const program& prog, const std::vector<std::uin
   std::vector<std::uint8_t> out;
   int algo = static_cast<int>(prog.algo);
   const int threads = static_cast<int>(prog.threads.size());
-  out.push_back(
-      static_cast<std::uint8_t>(algo | ((threads - 1) << 2) | (prog.owner_destroys ? 0x20 : 0)));
+  const bool v2 = prog.version >= 2 || prog.weak_memory;
+  out.push_back(static_cast<std::uint8_t>(algo | ((threads - 1) << 2) |
+                                          (prog.owner_destroys ? 0x20 : 0) | (v2 ? kVersion2 : 0)));
+  if (v2) {
+    out.push_back(static_cast<std::uint8_t>((prog.weak_memory ? kWeakMemory : 0) |
+                                            (prog.futex_fence ? 0 : kFutexNoFence)));
+  }
   out.push_back(prog.initial <= 7 ? static_cast<std::uint8_t>(prog.initial)
                                   : static_cast<std::uint8_t>(0xF8 | (kMax - prog.initial)));
   for (int t = 0; t < threads; ++t) {
@@ -208,10 +223,15 @@ std::string describe(const operation& op) {
 }
 
 std::string describe(const program& prog) {
-  std::string s =
-      std::string("program v1: algorithm ") + algorithm_name(prog.algo) + ", initial " +
-      std::to_string(prog.initial) + ", " + std::to_string(prog.threads.size()) + " threads" +
-      (prog.owner_destroys ? ", T0 destroys the semaphore after its last acquire" : "") + "\n";
+  std::string s = "program v" + std::to_string(prog.version) + ": algorithm " +
+                  algorithm_name(prog.algo) + ", initial " + std::to_string(prog.initial) + ", " +
+                  std::to_string(prog.threads.size()) + " threads" +
+                  (prog.owner_destroys ? ", T0 destroys the semaphore after its last acquire" : "");
+  if (prog.weak_memory) {
+    s += prog.futex_fence ? ", weak memory (futex: full barrier)"
+                          : ", weak memory (futex: no fence)";
+  }
+  s += "\n";
   for (std::size_t t = 0; t < prog.threads.size(); ++t) {
     s += "  T" + std::to_string(t) + ":";
     for (const operation& op : prog.threads[t].ops) s += " " + describe(op) + ";";

@@ -42,9 +42,17 @@ struct thread_program {
 };
 
 struct program {
+  // The input format's version (fuzz/FORMAT.md): 1, or 2 (header bit 7, an options byte). A
+  // version may also change what the scheduler treats as a choice point: runners read it here.
+  int version = 1;
   algorithm algo = algorithm::split64;
   std::int64_t initial = 0;
   bool owner_destroys = false;
+  // Version 2 options. The weak-memory model (fuzz/sim/memory_model.h): loads may read older
+  // stores the C++ model allows; futex_fence: futex calls are then full barriers (Linux's
+  // promise), or, false, order nothing (the C++ standard's view, for portable code).
+  bool weak_memory = false;
+  bool futex_fence = true;
   std::vector<thread_program> threads;
 };
 

@@ -69,6 +69,8 @@ class program_runner final : public sim::observer {
   // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
   run_result run(sim::chooser& choose) {
     sim::scheduler::scope scope(sched_);
+    sched_.set_weak_memory(prog_.weak_memory, prog_.futex_fence);  // format v2 options
+    sched_.set_stutter_elision(prog_.version >= 2);  // format v2: stutters are no choice
     sem_ = std::make_unique<Sem>(prog_.initial);
     sim::reset_states();
     promise_.reset(prog_.initial);
@@ -218,7 +220,8 @@ class program_runner final : public sim::observer {
     if (trace_)
       note("T" + std::to_string(t) + " < " + describe(op) + " = " + contract::outcome_name(r));
     check(t, c, r);
-    if (kExactWakes && woke && !c.blocking_overlap) {
+    // Weak memory: a release may read an older state counting a waiter who has left.
+    if (kExactWakes && woke && !c.blocking_overlap && !prog_.weak_memory) {
       fail(verdict_kind::wasted_wake,
            who(t, op) +
                " made a futex wake, but no other thread was in a call that may block at "
@@ -263,7 +266,9 @@ class program_runner final : public sim::observer {
   void check(int t, const thread_ctx& c, const contract::call_result& r) {
     contract::knowledge k;
     k.wait = c.wait;
-    k.least_available = kCaps.strong_try || !c.overlapped ? c.min_available : -1;
+    // Weak memory (docs/memory-model.md): a call may read an older count than the newest.
+    k.least_available =
+        (kCaps.strong_try || !c.overlapped) && !prog_.weak_memory ? c.min_available : -1;
     // Black-box mode: a deadline past the clock's range (now + timeout overflows, which the
     // standard leaves undefined) is not judged.
     k.deadline_passed = c.wait != patience::bounded || sched_.now() >= allowed_deadline(c) ||
@@ -271,9 +276,10 @@ class program_runner final : public sim::observer {
     // std::overflow_error is possible only near max(): tokens (with releases still in flight),
     // plus blocked waiters in the split64 layout.
     const std::int64_t threads = static_cast<std::int64_t>(ctx_.size());
+    // (With weak memory, the call may have read an older count, near max().)
     k.overflow_plausible = r.result == contract::outcome::threw_overflow &&
                            (ledger_.tokens() + in_flight() + c.op.n + threads > kMax ||
-                            c.min_available + threads >= kMax);
+                            c.min_available + threads >= kMax || prog_.weak_memory);
     verdict v = contract::judge(c.op, r, k);
     if (!v.failed()) return;
     if (v.kind == verdict_kind::early_timeout) {

@@ -9,15 +9,13 @@ namespace semfuzz {
 
 // SEMFUZZ_ORDER_CHECKING=0 switches the happens-before checker and the data-race oracle off
 // (fuzz/sim/happens_before.h; on by default), e.g. to measure what they cost.
-// SEMFUZZ_STUTTER_ELISION=1 switches stutter elision on (fuzz/sim/scheduler.h, point_load; off by
-// default: it changes which choice byte decides what, so inputs keep their runs only without it).
+// Stutter elision (fuzz/sim/scheduler.h, point_load) follows the input's format version: on for
+// format v2, off for v1 (fuzz/runner.h), so every input keeps its run.
 sim::scheduler& shared_scheduler() {
   static sim::scheduler* s = [] {
     auto* made = new sim::scheduler;  // fibers reused across inputs
     const char* v = std::getenv("SEMFUZZ_ORDER_CHECKING");
     made->set_order_checking(v == nullptr || std::strcmp(v, "0") != 0);
-    const char* e = std::getenv("SEMFUZZ_STUTTER_ELISION");
-    made->set_stutter_elision(e != nullptr && std::strcmp(e, "1") == 0);
     return made;
   }();
   return *s;

@@ -73,14 +73,17 @@ template <class T>
 T load(const volatile T* a, __tsan_memory_order mo, const void* pc) {
   scheduler* s = step(a, sizeof(T), "atomic load", pc, true);
   T v;
+  int stale = 0;
   if constexpr (kWide<T>) {
-    v = *a;
+    v = *a;  // reads the newest store: the weak-memory model covers values up to 64 bits
+    if (sim::happens_before* hb = clocks(s))
+      hb->load(s->running_thread(), const_cast<const T*>(a), std_order(mo));
   } else {
     v = __atomic_load_n(a, order(mo));
+    if (s)
+      v = static_cast<T>(s->load_value(const_cast<const T*>(a), std_order(mo), bits(v), &stale));
   }
-  if (sim::happens_before* hb = clocks(s))
-    hb->load(s->running_thread(), const_cast<const T*>(a), std_order(mo));
-  if (s) s->event(ev::load, const_cast<const T*>(a), bits(v));
+  if (s) s->event(ev::load, const_cast<const T*>(a), bits(v), static_cast<std::uint64_t>(stale));
   return v;
 }
 
@@ -88,7 +91,7 @@ template <class T>
 void store(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
   scheduler* s = step(a, sizeof(T), "atomic store", pc);
   if (sim::happens_before* hb = clocks(s))
-    hb->store(s->running_thread(), const_cast<const T*>(a), std_order(mo));
+    hb->store(s->running_thread(), const_cast<const T*>(a), std_order(mo), bits(*a), bits(v));
   if (s) s->event(ev::store, const_cast<const T*>(a), bits(*a), bits(v));
   if constexpr (kWide<T>) {
     *a = v;
@@ -114,8 +117,6 @@ constexpr ev kRmwEvent[] = {ev::exchange, ev::fetch_add, ev::fetch_sub, ev::fetc
 template <rmw_op Op, class T>
 T rmw(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
   scheduler* s = step(a, sizeof(T), "atomic read-modify-write", pc);
-  if (sim::happens_before* hb = clocks(s))
-    hb->rmw(s->running_thread(), const_cast<const T*>(a), std_order(mo));
   T old;
   if constexpr (kWide<T>) {
     old = *a;
@@ -126,6 +127,10 @@ T rmw(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
     while (!__atomic_compare_exchange_n(a, &old, apply<Op>(old, v), false, order(mo),
                                         fail_order(mo))) {
     }
+  }
+  if (sim::happens_before* hb = clocks(s)) {
+    hb->rmw(s->running_thread(), const_cast<const T*>(a), std_order(mo), bits(old),
+            bits(apply<Op>(old, v)));
   }
   if (s) s->event(kRmwEvent[static_cast<int>(Op)], const_cast<const T*>(a), bits(old), bits(v));
   return old;
@@ -149,7 +154,7 @@ bool cas(volatile T* a, T* expected, T desired, __tsan_memory_order mo, __tsan_m
   }
   if (sim::happens_before* hb = clocks(s)) {
     hb->cas(s->running_thread(), const_cast<const T*>(a), ok, std_order(mo),
-            std_order(fail_order(fail_mo)));
+            std_order(fail_order(fail_mo)), bits(ok ? want : *expected), bits(desired));
   }
   if (s) {
     s->event(ok ? ev::cas_ok : ev::cas_fail, const_cast<const T*>(a), bits(*expected), bits(want),

@@ -71,6 +71,14 @@ if(SEMFUZZ_BUILD_TESTS)
   target_link_libraries(instrumented_runtime_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME instrumented_runtime_test COMMAND instrumented_runtime_test)
 
+  # The weak-memory model's litmus tests (fuzz/tests/litmus.h) through the hooks, on std::atomic.
+  semfuzz_add_instrumented(litmus KEEP "_ZN7semfuzz12instr_litmus.*"
+                           SOURCES instrumented/tests/litmus_instr.cc)
+  add_executable(instrumented_litmus_test instrumented/tests/litmus_instr_test.cc ${litmus_OBJECT}
+                                          ${litmus_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(instrumented_litmus_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME instrumented_litmus_test COMMAND instrumented_litmus_test)
+
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
   add_test(NAME instrumented_missing_hook_fails

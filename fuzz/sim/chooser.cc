@@ -79,7 +79,7 @@ bool random_chooser::choose_waiter(int queued, int* index) {
 }
 
 std::string describe(const decision& d) {
-  if (!d.is_step) return "waiter " + std::to_string(d.waiter);
+  if (!d.is_step) return (d.read ? "read " : "waiter ") + std::to_string(d.waiter);
   const std::string t = "T" + std::to_string(d.step.thread);
   switch (d.step.kind) {
     case step_kind::run:
@@ -117,6 +117,17 @@ bool recording_chooser::choose_waiter(int queued, int* index) {
   return true;
 }
 
+bool recording_chooser::choose_read(int candidates, int* index) {
+  if (!inner_.choose_read(candidates, index)) return false;
+  decision d;
+  d.is_step = false;
+  d.waiter = *index;
+  d.read = true;
+  decisions_.push_back(d);
+  bytes_.push_back(static_cast<std::uint8_t>(*index));
+  return true;
+}
+
 bool recorded_chooser::choose_step(const step_options& options, step_choice* out) {
   if (diverged_ || pos_ >= decisions_.size()) return false;
   const decision& d = decisions_[pos_];
@@ -129,10 +140,22 @@ bool recorded_chooser::choose_step(const step_options& options, step_choice* out
   return true;
 }
 
+bool recorded_chooser::choose_read(int candidates, int* index) {
+  if (diverged_ || pos_ >= decisions_.size()) return false;
+  const decision& d = decisions_[pos_];
+  if (d.is_step || !d.read || d.waiter >= candidates) {
+    diverged_ = true;
+    return false;
+  }
+  ++pos_;
+  *index = d.waiter;
+  return true;
+}
+
 bool recorded_chooser::choose_waiter(int queued, int* index) {
   if (diverged_ || pos_ >= decisions_.size()) return false;
   const decision& d = decisions_[pos_];
-  if (d.is_step || d.waiter >= queued) {
+  if (d.is_step || d.read || d.waiter >= queued) {
     diverged_ = true;
     return false;
   }

@@ -8,7 +8,9 @@
 //                  instead (a sleeper wakes spuriously or with EINTR, the earliest timer fires,
 //                  the clock moves forward by one of kClockBumps);
 //   choose_waiter  when a wake releases fewer sleepers than are queued on the word: which one
-//                  (its index in arrival order) is released next.
+//                  (its index in arrival order) is released next;
+//   choose_read    with the weak-memory model on (fuzz/sim/memory_model.h), when a load may read
+//                  more than one store: which (0 the newest, k the k-th older).
 // A chooser that returns false has no opinion: the scheduler's fixed fair policy decides (the
 // last thread keeps running until it blocks, then the next runnable one round-robin; the first
 // queued waiter). Every decision a chooser makes must be one of the options it was offered.
@@ -64,6 +66,10 @@ class chooser {
   virtual bool choose_step(const step_options& options, step_choice* out) = 0;
   // queued >= 2 sleepers wait on the word; *index in [0, queued).
   virtual bool choose_waiter(int queued, int* index) = 0;
+  // The weak-memory model: a load may read any of `candidates` >= 2 stores; *index in
+  // [0, candidates), 0 the newest. Encoded like a waiter (one byte, index modulo the count), so
+  // by default it is one: recording and replaying choosers record it as a waiter decision.
+  virtual bool choose_read(int candidates, int* index) { return choose_waiter(candidates, index); }
 };
 
 // Choice bytes at or above kActionBase are actions on sleepers or on the clock, not runs
@@ -147,19 +153,21 @@ class random_chooser final : public chooser {
   std::uint64_t state_;
 };
 
-// One decision, as recorded: a step, or a waiter index.
+// One decision, as recorded: a step, or a waiter index (or, when `read`, the store a load
+// reads: how many places older than the newest).
 struct decision {
   bool is_step = true;
   step_choice step;
   int waiter = 0;
+  bool read = false;
   bool operator==(const decision& o) const {
     return is_step == o.is_step &&
            (is_step ? step.kind == o.step.kind && step.thread == o.step.thread &&
                           step.advance == o.step.advance
-                    : waiter == o.waiter);
+                    : waiter == o.waiter && read == o.read);
   }
 };
-std::string describe(const decision& d);  // "run T1", "spurious T0", "waiter 1", ...
+std::string describe(const decision& d);  // "run T1", "spurious T0", "waiter 1", "read 2", ...
 
 // Wraps a chooser and records each decision it makes (and its choice byte).
 class recording_chooser final : public chooser {
@@ -167,6 +175,7 @@ class recording_chooser final : public chooser {
   explicit recording_chooser(chooser& inner) : inner_(inner) {}
   bool choose_step(const step_options& options, step_choice* out) override;
   bool choose_waiter(int queued, int* index) override;
+  bool choose_read(int candidates, int* index) override;
   const std::vector<decision>& decisions() const { return decisions_; }
   // The byte stream that makes byte_stream_chooser decide the same; valid while encodable().
   const std::vector<std::uint8_t>& bytes() const { return bytes_; }
@@ -187,6 +196,7 @@ class recorded_chooser final : public chooser {
   explicit recorded_chooser(std::vector<decision> decisions) : decisions_(std::move(decisions)) {}
   bool choose_step(const step_options& options, step_choice* out) override;
   bool choose_waiter(int queued, int* index) override;
+  bool choose_read(int candidates, int* index) override;
   bool diverged() const { return diverged_; }
   bool exhausted() const { return pos_ >= decisions_.size(); }
 

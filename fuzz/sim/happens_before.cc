@@ -26,7 +26,7 @@ happens_before::location& happens_before::at(const void* address) {
   for (last_ = 0; last_ < locations_.size(); ++last_) {
     if (locations_[last_].address == address) return locations_[last_];
   }
-  locations_.push_back(location{address, vclock{}});
+  locations_.push_back(location{address, store_history{}});
   return locations_[last_];
 }
 
@@ -41,41 +41,88 @@ void happens_before::forget(const void* location) {
   }
 }
 
-void happens_before::load(int thread, const void* address, std::memory_order order) {
-  thread_clocks& t = threads_[thread];
-  const location& m = at(address);
-  if (acquires(order)) {
-    t.now.join(m.released);
-  } else {
-    t.pending.join(m.released);
-  }
+store_record& happens_before::newest(location& m) {
+  if (m.history.empty()) m.history.push(store_record{}, weak_);
+  return m.history.from_newest(0);
 }
 
-void happens_before::store(int thread, const void* address, std::memory_order order) {
-  thread_clocks& t = threads_[thread];
-  location& m = at(address);
-  if (releases(order)) {
-    m.released = t.now;
-    tick(thread);
-  } else {
-    m.released = t.fence_release;
-  }
+void happens_before::sync_newest(location& m, std::uint64_t value) {
+  if (!weak_ || (!m.history.empty() && m.history.from_newest(0).value == value)) return;
+  store_record r;  // written outside the model: known to every thread, same release clock
+  r.value = value;
+  if (!m.history.empty()) r.released = m.history.from_newest(0).released;
+  m.history.push(r, weak_);
 }
 
-void happens_before::rmw(int thread, const void* address, std::memory_order order) {
+int happens_before::readable(int thread, const void* address, std::memory_order order,
+                             std::uint64_t value) {
+  if (!weak_) return 1;
+  location& m = at(address);
+  sync_newest(m, value);
+  return m.history.readable(thread, threads_[thread].now, order == std::memory_order_seq_cst);
+}
+
+const store_record& happens_before::load_from(int thread, const void* address,
+                                              std::memory_order order, int k) {
   thread_clocks& t = threads_[thread];
   location& m = at(address);
+  store_record& r = k == 0 ? newest(m) : m.history.from_newest(k);
   if (acquires(order)) {
-    t.now.join(m.released);
+    t.now.join(r.released);
   } else {
-    t.pending.join(m.released);
+    t.pending.join(r.released);
   }
+  if (weak_ && r.read_at.at[thread] == 0) r.read_at.at[thread] = t.now.at[thread];
+  return r;
+}
+
+void happens_before::store(int thread, const void* address, std::memory_order order,
+                           std::uint64_t old, std::uint64_t value) {
+  thread_clocks& t = threads_[thread];
+  location& m = at(address);
+  sync_newest(m, old);
+  store_record r;
+  r.value = value;
+  r.thread = thread;
+  r.at = t.now.at[thread];
+  r.seq_cst = order == std::memory_order_seq_cst;
   if (releases(order)) {
-    m.released.join(t.now);
+    r.released = t.now;
     tick(thread);
   } else {
-    m.released.join(t.fence_release);
+    r.released = t.fence_release;
   }
+  m.history.push(r, weak_);
+}
+
+void happens_before::rmw(int thread, const void* address, std::memory_order order,
+                         std::uint64_t old, std::uint64_t value) {
+  thread_clocks& t = threads_[thread];
+  location& m = at(address);
+  sync_newest(m, old);
+  store_record r;  // reads the newest store, continues its release sequence
+  r.released = newest(m).released;
+  if (acquires(order)) {
+    t.now.join(r.released);
+  } else {
+    t.pending.join(r.released);
+  }
+  r.value = value;
+  r.thread = thread;
+  r.at = t.now.at[thread];
+  r.seq_cst = order == std::memory_order_seq_cst;
+  if (releases(order)) {
+    r.released.join(t.now);
+    tick(thread);
+  } else {
+    r.released.join(t.fence_release);
+  }
+  m.history.push(r, weak_);
+}
+
+void happens_before::seq_cst_fence(int thread) {
+  for (location& m : locations_) m.history.fence(thread);
+  for (location& m : locations_) m.history.floor(thread);
 }
 
 void happens_before::fence(int thread, std::memory_order order) {
@@ -85,6 +132,11 @@ void happens_before::fence(int thread, std::memory_order order) {
     t.fence_release = t.now;
     tick(thread);
   }
+  if (weak_ && order == std::memory_order_seq_cst) seq_cst_fence(thread);
+}
+
+void happens_before::futex_call(int thread) {
+  if (weak_ && futex_fence_) seq_cst_fence(thread);
 }
 
 }  // namespace semfuzz::sim

@@ -171,5 +171,71 @@ TEST_F(checker, ResetForgetsEverything) {
   EXPECT_EQ(hb.now(0), 1u);
 }
 
+// The weak-memory model (fuzz/sim/memory_model.h), driven directly.
+struct weak_checker : checker {
+  void SetUp() override {
+    hb.reset(4);
+    hb.set_weak_memory(true, true);
+  }
+};
+
+TEST_F(checker, ModelOffEveryLoadReadsTheNewest) {
+  hb.store(0, &m, relaxed, 0, 1);
+  hb.store(0, &m, relaxed, 1, 2);
+  EXPECT_EQ(hb.readable(1, &m, relaxed, 2), 1);
+}
+
+TEST_F(weak_checker, AnUnorderedThreadMayReadEveryKeptStore) {
+  hb.store(0, &m, relaxed, 0, 1);  // the initial 0, then 1 and 2
+  hb.store(0, &m, relaxed, 1, 2);
+  EXPECT_EQ(hb.readable(1, &m, relaxed, 2), 3);
+  EXPECT_EQ(hb.readable(0, &m, relaxed, 2), 1) << "the writer knows its own newest store";
+  EXPECT_EQ(hb.load_from(1, &m, relaxed, 2).value, 0u);
+  EXPECT_EQ(hb.readable(1, &m, relaxed, 2), 3) << "the initial value may be read again";
+  EXPECT_EQ(hb.load_from(1, &m, relaxed, 1).value, 1u);
+  EXPECT_EQ(hb.readable(1, &m, relaxed, 2), 2) << "read-read coherence: never older than 1";
+}
+
+TEST_F(weak_checker, AcquireSynchronisesWithTheStoreItRead) {
+  hb.store(0, &m, release, 0, 1);  // the initial 0, then 1 (release), then 2 (release)
+  const epoch between = hb.now(0);
+  hb.store(0, &m, release, 1, 2);
+  ASSERT_EQ(hb.readable(1, &m, acquire, 2), 3);
+  hb.load_from(1, &m, acquire, 1);  // reads 1: ordered after the first release only
+  EXPECT_TRUE(ordered(0, between - 1, 1));
+  EXPECT_FALSE(ordered(0, between, 1));
+  EXPECT_EQ(hb.readable(2, &m, acquire, 2), 3) << "T1's read does not happen-before T2";
+}
+
+TEST_F(weak_checker, SeqCstLoadReadsAtLeastTheLastSeqCstStore) {
+  hb.store(0, &m, relaxed, 0, 1);
+  hb.store(0, &m, seq_cst, 1, 2);
+  hb.store(0, &m, relaxed, 2, 3);
+  EXPECT_EQ(hb.readable(1, &m, seq_cst, 3), 2);
+  EXPECT_EQ(hb.readable(1, &m, relaxed, 3), 4);
+}
+
+TEST_F(weak_checker, SeqCstFencesOrderStoresBeforeThemForLoadsAfterThem) {
+  hb.store(0, &m, relaxed, 0, 1);
+  hb.fence(0, seq_cst);
+  EXPECT_EQ(hb.readable(1, &m, relaxed, 1), 2) << "no fence in T1 yet";
+  hb.fence(1, seq_cst);
+  EXPECT_EQ(hb.readable(1, &m, relaxed, 1), 1);
+  hb.futex_call(2);  // a futex call is such a fence while the futex is a full barrier
+  EXPECT_EQ(hb.readable(2, &m, relaxed, 1), 1);
+  hb.set_weak_memory(true, false);
+  hb.futex_call(3);  // and no fence otherwise
+  EXPECT_EQ(hb.readable(3, &m, relaxed, 1), 2);
+}
+
+TEST_F(weak_checker, ReadModifyWritesContinueTheReleaseSequence) {
+  const epoch before = hb.now(0);
+  hb.store(0, &m, release, 0, 1);
+  hb.rmw(2, &m, relaxed, 1, 2);  // another thread's RMW: the sequence goes on
+  ASSERT_EQ(hb.readable(1, &m, acquire, 2), 3);
+  EXPECT_EQ(hb.load_from(1, &m, acquire, 0).value, 2u);
+  EXPECT_TRUE(ordered(0, before, 1));
+}
+
 }  // namespace
 }  // namespace semfuzz::sim

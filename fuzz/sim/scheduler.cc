@@ -267,12 +267,15 @@ futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uin
                    offset + width <= w->bytes;
   obs_->on_futex_call(call);
   if (!call.supported || failed()) return futex_status::woken;
+  if (order_checking_ && simulating()) hb_.futex_call(running_);  // a full barrier, or nothing
   std::uint32_t value;
   std::memcpy(&value, word, sizeof value);
   event(ev::futex_wait, word, value, expected, static_cast<std::uint64_t>(deadline));
   if (value != expected) return futex_status::value_changed;
   if (deadline <= now_) return futex_status::timed_out;
-  return sleep(wait_kind::futex, word, width, deadline);
+  const futex_status result = sleep(wait_kind::futex, word, width, deadline);
+  if (order_checking_ && simulating()) hb_.futex_call(running_);  // the return: a barrier again
+  return result;
 }
 
 futex_status scheduler::sleep(wait_kind kind, const void* key, std::size_t width, vtime deadline) {
@@ -301,6 +304,7 @@ int scheduler::wake_futex(const void* word, std::size_t width, int count) {
   }
   obs_->on_futex_call(call);
   if (failed()) return 0;
+  if (order_checking_ && simulating()) hb_.futex_call(running_);
   const int woken = wake_key(wait_kind::futex, word, width, count);
   event(ev::futex_wake, word, static_cast<std::uint64_t>(count), static_cast<std::uint64_t>(woken));
   return woken;
@@ -368,6 +372,30 @@ void scheduler::unpark(int thread) {
     --parked_;
     make_runnable(t, futex_status::woken);
   }
+}
+
+std::uint64_t scheduler::load_value(const void* address, std::memory_order order,
+                                    std::uint64_t newest, int* stale) {
+  *stale = 0;
+  happens_before* hb = ordering();
+  if (hb == nullptr) return newest;
+  const int candidates = hb->readable(running_, address, order, newest);
+  int k = 0;
+  if (candidates > 1 &&
+      !(bytes_ ? bytes_->waiter(candidates, &k) : chooser_->choose_read(candidates, &k))) {
+    k = 0;
+  }
+  const store_record& r = hb->load_from(running_, address, order, k);
+  if (k == 0) return newest;
+  *stale = k;
+  if (trace_) {
+    const std::uint64_t all = hb->stores(address);
+    std::fprintf(stderr,
+                 "       T%d reads %s = 0x%" PRIx64 ", store #%" PRIu64 " of %" PRIu64
+                 ", stale by %d\n",
+                 running_, name_of(address).c_str(), r.value, r.seq, all, k);
+  }
+  return r.value;
 }
 
 void scheduler::fail(verdict_kind kind, std::string message) {

@@ -202,6 +202,16 @@ class scheduler {
   // simulated thread runs its own code (harness code reads no clocks, joins none).
   happens_before* ordering() { return order_checking_ && simulating() ? &hb_ : nullptr; }
   const happens_before& clocks() const { return hb_; }
+  // The weak-memory model (fuzz/sim/memory_model.h; happens_before::set_weak_memory); needs
+  // order checking (without clocks every load reads the newest store).
+  void set_weak_memory(bool on, bool futex_fence) { hb_.set_weak_memory(on, futex_fence); }
+  // The value an atomic load of `address` by the running thread returns, `newest` being the value
+  // in memory: with the weak-memory model on, the chooser picks which allowed store it reads
+  // (choose_read; traced when it is not the newest), and the checker synchronises with that one.
+  // Off, or from harness code: `newest`, with the checker's load rule. `stale`: how many stores
+  // newer than the one read there are (0: the newest).
+  std::uint64_t load_value(const void* address, std::memory_order order, std::uint64_t newest,
+                           int* stale);
   // The plain-access race detector (fuzz/sim/race_detector.h) over those clocks, for
   // instrumented code: like ordering(), nullptr when order checking is off or no simulated
   // thread runs its own code. Reset at the start of each run.

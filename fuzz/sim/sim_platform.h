@@ -1,10 +1,10 @@
 // The simulated platform: the semaphore's platform seam (semfuzz/platform/platform.h) routed
 // through the deterministic scheduler. Every atomic operation, futex call, clock read, mutex and
-// condition-variable operation is a scheduling point; time is virtual. Atomics behave
-// sequentially consistently (every load reads the latest store), but the memory order each
-// operation asks for goes to the scheduler's happens-before checker
-// (fuzz/sim/happens_before.h), with the mutex's unlock -> lock edges, so a release or acquire
-// that is missing shows in the clocks.
+// condition-variable operation is a scheduling point; time is virtual. Every load reads the latest
+// store unless the weak-memory model is on (fuzz/sim/memory_model.h: then the chooser picks among
+// the stores the C++ model allows); the memory order each operation asks for goes to the
+// scheduler's happens-before checker (fuzz/sim/happens_before.h), with the mutex's unlock -> lock
+// edges, so a release or acquire that is missing shows in the clocks.
 //
 // Objects of this platform must live inside a scheduler::scope. Used from the scheduler's side
 // (between steps, e.g. by an oracle reading available()), operations do not yield and mutexes
@@ -71,13 +71,14 @@ class sim_atomic {
   T load(std::memory_order order = std::memory_order_seq_cst) const {
     scheduler& s = detail::sched("atomic");
     s.point_load(this);
-    if (happens_before* hb = s.ordering()) hb->load(s.running_thread(), this, order);
-    s.event(ev::load, this, value_);
-    return value_;
+    int stale = 0;
+    const T v = static_cast<T>(s.load_value(this, order, value_, &stale));
+    s.event(ev::load, this, v, static_cast<std::uint64_t>(stale));
+    return v;
   }
   void store(T v, std::memory_order order = std::memory_order_seq_cst) {
     scheduler& s = step();
-    if (happens_before* hb = s.ordering()) hb->store(s.running_thread(), this, order);
+    if (happens_before* hb = s.ordering()) hb->store(s.running_thread(), this, order, value_, v);
     s.event(ev::store, this, value_, v);
     value_ = v;
   }
@@ -88,7 +89,9 @@ class sim_atomic {
                                std::memory_order failure) {
     scheduler& s = step();
     const bool ok = value_ == expected;
-    if (happens_before* hb = s.ordering()) hb->cas(s.running_thread(), this, ok, success, failure);
+    if (happens_before* hb = s.ordering()) {
+      hb->cas(s.running_thread(), this, ok, success, failure, value_, desired);
+    }
     s.event(ok ? ev::cas_ok : ev::cas_fail, this, value_, expected, desired);
     if (ok) {
       value_ = desired;
@@ -139,9 +142,9 @@ class sim_atomic {
   template <class F>
   T rmw(ev what, T operand, std::memory_order order, F f) {
     scheduler& s = step();
-    if (happens_before* hb = s.ordering()) hb->rmw(s.running_thread(), this, order);
     const T old = value_;
     value_ = f(old, operand);
+    if (happens_before* hb = s.ordering()) hb->rmw(s.running_thread(), this, order, old, value_);
     s.event(what, this, old, operand, value_);
     return old;
   }
