@@ -89,6 +89,46 @@ bool futex_waits_poll() {
   return false;
 }
 
+// The resolution of S's timed waits in ns: S::timeout_resolution_ns where S declares it, else 1.
+// A timed call may ask its wait for its timeout rounded up to it (Qt's API takes whole
+// milliseconds, rounding a std::chrono duration up), so the late-timeout rule lets it sleep up to
+// that much less 1 ns past its deadline; the early-timeout rule is unchanged.
+template <class S>
+inline constexpr std::int64_t timeout_resolution_ns = [] {
+  if constexpr (requires { S::timeout_resolution_ns; }) {
+    return static_cast<std::int64_t>(S::timeout_resolution_ns);
+  } else {
+    return std::int64_t{1};
+  }
+}();
+
+// Whether S's timed waits are relative, and its target steps around what that costs (Qt 6.4:
+// each futex wait asks for the time left at its last clock read, or for the whole timeout at the
+// first wait, so it sleeps past the deadline by the time in between, however long the thread was
+// preempted there; reproducers/schedule_qt/unfixed/): S::relative_timed_waits() where S declares
+// it, else false. The late-timeout rule then counts the deadline from the call's first wait (if
+// later than its first clock read) and lets a wait sleep past it by the time since the call's last
+// clock read (a wait that asks for the whole timeout again later is still late).
+template <class S>
+bool relative_timed_waits() {
+  if constexpr (requires { S::relative_timed_waits(); }) {
+    return S::relative_timed_waits();
+  }
+  return false;
+}
+
+// Whether a sleeper in S taking more than one token may stay asleep with its tokens there (Qt
+// 6.4's high-word ABA: reproducers/schedule_qt/unfixed/), and its target steps around that known
+// bug: S::multi_token_wakeups_lost() where S declares it, else false. The lost-wakeup oracle then
+// passes over such sleepers (single-token ones are still judged).
+template <class S>
+bool multi_token_wakeups_lost() {
+  if constexpr (requires { S::multi_token_wakeups_lost(); }) {
+    return S::multi_token_wakeups_lost();
+  }
+  return false;
+}
+
 // The expansion rule: each thread's operations as a semaphore with capabilities `caps` is given
 // them (the head of this file). `reserve`: tokens the runner keeps out of the release budget
 // (room for its own releases, e.g. the real-thread watchdog's rescues). A semaphore with every
