@@ -67,7 +67,8 @@ class program_runner final : public sim::observer {
         ledger_(prog.initial),
         ordered_(sched.order_checking()),
         relative_waits_(contract::relative_timed_waits<Sem>()),
-        multi_token_lost_(contract::multi_token_wakeups_lost<Sem>()) {}
+        multi_token_lost_(contract::multi_token_wakeups_lost<Sem>()),
+        cap_ns_(contract::max_timeout_ns<Sem>()) {}
 
   // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
   run_result run(sim::chooser& choose) {
@@ -206,7 +207,7 @@ class program_runner final : public sim::observer {
     c.last_clock = -1;
     c.waits = 0;
     c.min_available = kCaps.counts ? available_now() : ledger_floor(t, in_flight(true));
-    c.wait = contract::patience_at(op, c.start);
+    c.wait = contract::patience_at(op, c.start, cap_ns_);
     c.blocking_overlap = false;
     c.overlapped = calls_in_flight() > 0;
     c.in_op = true;
@@ -216,7 +217,7 @@ class program_runner final : public sim::observer {
         ordered_ && op.kind == op_kind::release && valid(op.n) && op.n > 0
             ? promise_.release_begins({t, op, sched_.steps()}, sched_.clocks().now(t))
             : -1;
-    const contract::call_result r = contract::invoke(*sem_, op, contract::kUncapped, [&] {
+    const contract::call_result r = contract::invoke(*sem_, op, cap_ns_, [&] {
       return sim::sim_clock::time_point(sim::sim_clock::duration(c.start));
     });
     // release: its last shared-memory event was a futex wake
@@ -261,7 +262,7 @@ class program_runner final : public sim::observer {
 
   // The call's deadline (fuzz/contract.h: deadline_ns), from its first clock read if any.
   sim::vtime allowed_deadline(const thread_ctx& c) const {
-    return contract::deadline_ns(c.op, c.start, c.first_clock);
+    return contract::deadline_ns(c.op, c.start, c.first_clock, cap_ns_);
   }
 
   static std::string who(int t, const operation& op) {
@@ -315,7 +316,8 @@ class program_runner final : public sim::observer {
     if (relative_waits_) {  // a known bug's leeway (fuzz/capabilities.h)
       const sim::vtime since_clock = c.last_clock >= 0 ? sched_.now() - c.last_clock : 0;
       allowed = contract::saturating_add(
-          std::max(allowed, contract::saturating_add(c.first_wait, contract::timeout_ns(c.op))),
+          std::max(allowed,
+                   contract::saturating_add(c.first_wait, contract::timeout_ns(c.op, cap_ns_))),
           since_clock);
     }
     const verdict_kind broken =
@@ -464,6 +466,7 @@ class program_runner final : public sim::observer {
   // (on_wait) or at quiescence.
   const bool relative_waits_;
   const bool multi_token_lost_;
+  const std::int64_t cap_ns_;  // every finite timeout is capped at it (contract.h's real-time rule)
 };
 
 template <template <class> class A>

@@ -33,6 +33,11 @@ bool adapter_bridge<A>::multi_token_wakeups_lost() {
 }
 
 template <class A>
+std::int64_t adapter_bridge<A>::max_timeout_ns() {
+  return contract::max_timeout_ns<A>();
+}
+
+template <class A>
 void adapter_bridge<A>::acquire(std::int64_t n) {
   adapter_.acquire(n);
 }

@@ -21,7 +21,6 @@
 #define SEMFUZZ_FUZZ_INSTRUMENTED_QT_QT_ADAPTER_H_
 
 #include <QSemaphore>
-#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -49,6 +48,12 @@ class qt_semaphore {
   // report_known_bugs(), the lost-wakeup oracle passes over multi-token sleepers
   // (fuzz/capabilities.h), so that fuzzing goes on past that finding.
   static bool multi_token_wakeups_lost() { return !report_known_bugs(); }
+  // Qt 6.4 clamps a chrono duration to INT_MAX ms (about 24.8 days) and gives up then, before the
+  // deadline asked for (reproducers/schedule_qt/unfixed/early-timeout-qt64-chrono-duration-
+  // clamped-to-int-max-ms). Unless report_known_bugs(), the harness asks for no longer timeout.
+  static std::int64_t max_timeout_ns() {
+    return report_known_bugs() ? contract::kUncapped : std::int64_t{INT_MAX} * 1'000'000;
+  }
 
   explicit qt_semaphore(std::int64_t initial) : s_(static_cast<int>(initial)) {}
   // User-provided, so that the instrumented bridge emits it (clang left the implicit one, which
@@ -77,24 +82,9 @@ class qt_semaphore {
   std::int64_t available() { return s_.available(); }
 
  private:
-  // Qt's chrono forms (try_acquire_for for one token). Qt 6.4 clamps a duration to INT_MAX ms
-  // (about 24.8 days) and gives up then, before the deadline asked for
-  // (reproducers/schedule_qt/unfixed/early-timeout-qt64-chrono-duration-clamped-to-int-max-ms).
-  // So that fuzzing goes on past that finding, a longer wait is made, unless report_known_bugs()
-  // (SEMFUZZ_KNOWN_BUGS=1), as the slices Qt can express, each up to the one deadline.
+  // Qt's chrono forms (try_acquire_for for one token).
   bool timed(int n, std::chrono::nanoseconds d) {
-    constexpr std::chrono::nanoseconds kQtMax = std::chrono::milliseconds(INT_MAX);
-    if (d <= kQtMax || report_known_bugs()) {
-      return n == 1 ? s_.try_acquire_for(d) : s_.tryAcquire(n, d);
-    }
-    const clock::time_point start = clock::now();
-    const clock::time_point deadline =  // saturated: past the clock's range, it never comes
-        d < clock::time_point::max() - start ? start + d : clock::time_point::max();
-    for (;;) {
-      const std::chrono::nanoseconds left = deadline - clock::now();
-      if (s_.tryAcquire(n, std::min(left, kQtMax))) return true;
-      if (left <= kQtMax) return false;  // that slice ended at the deadline
-    }
+    return n == 1 ? s_.try_acquire_for(d) : s_.tryAcquire(n, d);
   }
 
   QSemaphore s_;
