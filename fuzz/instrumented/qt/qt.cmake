@@ -19,6 +19,10 @@
 #                                          clock).
 # Qt's private headers (qfutex_p.h, ...) come from the installed Qt (Debian: qt6-base-private-dev).
 # Where any of this is missing, the target is skipped with one line saying why and how to enable it.
+#
+# Under a Qt mutant (an edit in qsemaphore.edits), threads_qt (real threads, any sanitizer) also
+# compiles the edited qsemaphore.cpp into itself, so that its QSemaphore members replace
+# libQt6Core's: the mutant's real-thread column (scripts/semfuzz mutants --target threads_qt).
 set(SEMFUZZ_QT_SOURCE_DIR "" CACHE PATH
     "A qtbase source tree of the installed Qt's version for schedule_qt (default: fetched)")
 set(qt_files src/corelib/thread/qsemaphore.cpp src/corelib/kernel/qdeadlinetimer.cpp
@@ -26,7 +30,29 @@ set(qt_files src/corelib/thread/qsemaphore.cpp src/corelib/kernel/qdeadlinetimer
 set(qt_enable "pass -DSEMFUZZ_QT_SOURCE_DIR=<qtbase ${Qt6Core_VERSION} source tree>, or build on "
               "Debian with its deb-src archive reachable")
 
-function(semfuzz_qt_target)
+set(qt_edits ${CMAKE_CURRENT_LIST_DIR}/qsemaphore.edits)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${qt_edits})
+file(STRINGS ${qt_edits} qt_edit_lines REGEX "^@@")
+
+function(semfuzz_qt_targets)
+  set(instrumented FALSE)
+  if(TARGET semfuzz_instr_runtime)
+    set(instrumented TRUE)
+  endif()
+  set(mutated_threads FALSE)
+  if(qt_edit_lines AND TARGET threads_qt_fuzzer)
+    set(mutated_threads TRUE)
+  endif()
+  if(NOT instrumented AND NOT mutated_threads)
+    return()
+  endif()
+  if(NOT TARGET Python3::Interpreter)
+    find_package(Python3 COMPONENTS Interpreter)
+    if(NOT Python3_Interpreter_FOUND)
+      message(STATUS "schedule_qt skipped: no Python 3 for fetch_source.py (apt-get install python3)")
+      return()
+    endif()
+  endif()
   # Qt's private headers, and the mkspec's qplatformdefs.h that qelapsedtimer_unix.cpp includes.
   set(includes "")
   foreach(t Qt6::Core Qt6::CorePrivate Qt6::Platform)
@@ -85,7 +111,7 @@ function(semfuzz_qt_target)
   endforeach()
 
   # qsemaphore.cpp as the edits leave it (a mutant's; unchanged without one).
-  set(edits ${CMAKE_CURRENT_LIST_DIR}/qsemaphore.edits)
+  set(edits ${qt_edits})
   set(edited ${CMAKE_CURRENT_BINARY_DIR}/qt/qsemaphore.cpp)
   add_custom_command(
     OUTPUT ${edited}
@@ -96,6 +122,18 @@ function(semfuzz_qt_target)
             ${src}/src/corelib/thread/qsemaphore.cpp
     COMMENT "Applying fuzz/instrumented/qt/qsemaphore.edits to Qt's qsemaphore.cpp"
     VERBATIM)
+
+  if(mutated_threads)  # threads_qt runs the mutant (its sanitizers, real threads)
+    foreach(exe threads_qt_fuzzer threads_qt_replay)
+      target_sources(${exe} PRIVATE ${edited})
+      target_include_directories(${exe} PRIVATE ${private})
+      target_compile_definitions(${exe} PRIVATE QT_NO_DEBUG)
+    endforeach()
+    message(STATUS "threads_qt runs the edited qsemaphore.cpp (fuzz/instrumented/qt/qsemaphore.edits)")
+  endif()
+  if(NOT instrumented)
+    return()
+  endif()
 
   # Qt's flags as Debian builds libQt6Core (release: QT_NO_DEBUG, so Q_ASSERT is off as in the
   # library users run); QT_NO_KEYWORDS: the harness's own names (contract::patience::forever).
@@ -116,4 +154,4 @@ function(semfuzz_qt_target)
     target_link_libraries(${exe} PRIVATE Qt6::Core)
   endforeach()
 endfunction()
-semfuzz_qt_target()
+semfuzz_qt_targets()
