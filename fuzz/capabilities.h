@@ -106,9 +106,10 @@ inline constexpr std::int64_t timeout_resolution_ns = [] {
 // each futex wait asks for the time left at its last clock read, or for the whole timeout at the
 // first wait, so it sleeps past the deadline by the time in between, however long the thread was
 // preempted there; reproducers/schedule_qt/unfixed/): S::relative_timed_waits() where S declares
-// it, else false. The late-timeout rule then counts the deadline from the call's first wait (if
-// later than its first clock read) and lets a wait sleep past it by the time since the call's last
-// clock read (a wait that asks for the whole timeout again later is still late).
+// it, else false. The late-timeout rule then counts the deadline from the call's last clock read
+// before its first wait, and lets a wait sleep past it by the time since the call's last clock
+// read, if it read the clock since its previous wait (a wait that asks for the whole timeout again
+// without reading the clock is still late).
 template <class S>
 bool relative_timed_waits() {
   if constexpr (requires { S::relative_timed_waits(); }) {

@@ -106,9 +106,10 @@ class program_runner final : public sim::observer {
     patience wait = patience::none;
     sim::vtime start = 0;
     sim::vtime first_clock = -1;
-    sim::vtime last_clock = -1;      // the call's latest clock read
-    int waits = 0;                   // futex / condvar waits so far in the call
-    sim::vtime first_wait = 0;       // when the first of them began
+    sim::vtime last_clock = -1;    // the call's latest clock read
+    int waits = 0;                 // futex / condvar waits so far in the call
+    sim::vtime relative_from = 0;  // relative_timed_waits: the clock read the deadline counts from
+    bool read_since_wait = false;  // the clock was read since the call's last wait
     std::int64_t min_available = 0;  // the least available() seen during the call
     std::size_t op_index = 0;        // which of the thread's operations runs (or ran last)
     bool blocking_overlap = false;   // release: another thread was in a call that may block
@@ -305,21 +306,29 @@ class program_runner final : public sim::observer {
   void on_clock_read(int t, sim::vtime now) override {
     thread_ctx& c = ctx_[t];
     if (c.in_op && c.first_clock < 0) c.first_clock = now;
-    if (c.in_op) c.last_clock = now;
+    if (c.in_op) {
+      c.last_clock = now;
+      c.read_since_wait = true;
+    }
   }
 
   void on_wait(int t, sim::vtime deadline) override {
     thread_ctx& c = ctx_[t];
     if (!c.in_op) return;
-    if (c.waits++ == 0) c.first_wait = sched_.now();
     sim::vtime allowed = allowed_deadline(c);
     if (relative_waits_) {  // a known bug's leeway (fuzz/capabilities.h)
-      const sim::vtime since_clock = c.last_clock >= 0 ? sched_.now() - c.last_clock : 0;
+      // The deadline counts from the last clock read before the first wait; a wait may sleep past
+      // it by the time since the last clock read, if the thread read the clock since its last wait.
+      if (c.waits == 0) c.relative_from = c.last_clock >= 0 ? c.last_clock : sched_.now();
+      const bool reread = c.waits == 0 || c.read_since_wait;
+      const sim::vtime since_clock = reread && c.last_clock >= 0 ? sched_.now() - c.last_clock : 0;
       allowed = contract::saturating_add(
           std::max(allowed,
-                   contract::saturating_add(c.first_wait, contract::timeout_ns(c.op, cap_ns_))),
+                   contract::saturating_add(c.relative_from, contract::timeout_ns(c.op, cap_ns_))),
           since_clock);
     }
+    ++c.waits;
+    c.read_since_wait = false;
     const verdict_kind broken =
         contract::sleep_rule(c.wait, deadline, contract::saturating_add(allowed, kResolution - 1));
     if (broken == verdict_kind::try_acquire) {
