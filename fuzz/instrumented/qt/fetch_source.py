@@ -39,11 +39,13 @@ class Unavailable(Exception):
     pass
 
 
-def run(cmd: list[str], cwd: str | None = None) -> str:
+def run(cmd: list[str], cwd: str | None = None, timeout: int = 300) -> str:
     try:
-        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     except FileNotFoundError as e:
         raise Unavailable(f"{cmd[0]} not found ({e.strerror})") from e
+    except subprocess.TimeoutExpired as e:
+        raise Unavailable(f"`{' '.join(cmd[:3])} ...` took more than {timeout} s") from e
     if r.returncode != 0:
         last = (r.stderr.strip() or r.stdout.strip()).splitlines()[-1:] or ["no output"]
         raise Unavailable(f"`{' '.join(cmd[:3])} ...` failed: {last[0]}")
