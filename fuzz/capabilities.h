@@ -42,7 +42,7 @@
 //                  except that a deadline past the clock's range (the call's start + its
 //                  timeout overflows: undefined for the standard) is not judged early.
 //   Not checked: wasted-wake, conservation of available().
-// Destroy mode is kept where every peer still ends with its release after expansion
+// Destroy mode is kept where every peer still ends with a release of tokens after expansion
 // (peers_end_with_release) and, for single-token semaphores, T0's last acquire (one call per
 // token) is at most 64 calls (program_runner's kMaxSplitTakes).
 // A Sem with every capability runs exactly as it did before black-box mode existed.
@@ -89,6 +89,60 @@ bool futex_waits_poll() {
   return false;
 }
 
+// The resolution of S's timed waits in ns: S::timeout_resolution_ns where S declares it, else 1.
+// A timed call may ask its wait for its timeout rounded up to it (Qt's API takes whole
+// milliseconds, rounding a std::chrono duration up), so the late-timeout rule lets it sleep up to
+// that much less 1 ns past its deadline; the early-timeout rule is unchanged.
+template <class S>
+inline constexpr std::int64_t timeout_resolution_ns = [] {
+  if constexpr (requires { S::timeout_resolution_ns; }) {
+    return static_cast<std::int64_t>(S::timeout_resolution_ns);
+  } else {
+    return std::int64_t{1};
+  }
+}();
+
+// Whether S's timed waits are relative, and its target steps around what that costs (Qt 6.4:
+// each futex wait asks for the time left at its last clock read, or for the whole timeout at the
+// first wait, so it sleeps past the deadline by the time in between, however long the thread was
+// preempted there; reproducers/schedule_qt/unfixed/): S::relative_timed_waits() where S declares
+// it, else false. The late-timeout rule then counts the deadline from the call's last clock read
+// before its first wait, and lets a wait sleep past it by the time since the call's last clock
+// read, if it read the clock since its previous wait (a wait that asks for the whole timeout again
+// without reading the clock is still late).
+template <class S>
+bool relative_timed_waits() {
+  if constexpr (requires { S::relative_timed_waits(); }) {
+    return S::relative_timed_waits();
+  }
+  return false;
+}
+
+// Whether a sleeper in S taking more than one token may stay asleep with its tokens there (Qt
+// 6.4's high-word ABA: reproducers/schedule_qt/unfixed/), and its target steps around that known
+// bug: S::multi_token_wakeups_lost() where S declares it, else false. The lost-wakeup oracle then
+// passes over such sleepers (single-token ones are still judged).
+template <class S>
+bool multi_token_wakeups_lost() {
+  if constexpr (requires { S::multi_token_wakeups_lost(); }) {
+    return S::multi_token_wakeups_lost();
+  }
+  return false;
+}
+
+// The longest finite timeout S's API can express, in ns: S::max_timeout_ns() where S declares it,
+// else contract::kUncapped. The schedule runner then caps every finite timeout at it, as the
+// real-thread runner caps them at real time's budget (contract.h's real-time rule: the call is
+// given, and judged by, the capped timeout). Qt 6.4's chrono forms clamp at INT_MAX ms, which is
+// a known bug (reproducers/schedule_qt/unfixed/) that the cap steps around.
+template <class S>
+std::int64_t max_timeout_ns() {
+  if constexpr (requires { S::max_timeout_ns(); }) {
+    return S::max_timeout_ns();
+  }
+  return kUncapped;
+}
+
 // The expansion rule: each thread's operations as a semaphore with capabilities `caps` is given
 // them (the head of this file). `reserve`: tokens the runner keeps out of the release budget
 // (room for its own releases, e.g. the real-thread watchdog's rescues). A semaphore with every
@@ -124,7 +178,11 @@ inline std::vector<std::vector<operation>> expand_operations(const program& prog
 // protocol (fuzz/contract.h) needs it, so without it a runner does not destroy.
 inline bool peers_end_with_release(const std::vector<std::vector<operation>>& ops) {
   for (std::size_t i = 1; i < ops.size(); ++i) {
-    if (ops[i].empty() || ops[i].back().kind != op_kind::release) return false;
+    // (a final release of 0 carries no token the owner could wait for: it may still be running
+    // when the owner deletes the semaphore, which no semaphore allows)
+    if (ops[i].empty() || ops[i].back().kind != op_kind::release || ops[i].back().n <= 0) {
+      return false;
+    }
   }
   return true;
 }

@@ -73,8 +73,9 @@ function(semfuzz_fuzz_target name)
   target_link_libraries(${name}_replay PRIVATE semfuzz::sim)
 endfunction()
 
-# semfuzz_add_instrumented(NAME [KEEP REGEX] [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...]
-#                          SOURCES files...): compiles SOURCES (the code under test; OPTIONS:
+# semfuzz_add_instrumented(NAME [KEEP REGEX] [ALLOW REGEX] [OPTIONS flags...]
+#                          [INCLUDE_DIRECTORIES dirs...] SOURCES files...): compiles SOURCES (the
+# code under test; OPTIONS:
 # extra compile flags, INCLUDE_DIRECTORIES: its own include directories) into the object library
 # NAME_cut, with the -fsanitize=thread hooks instead of the build's sanitizers (clang refuses ASan
 # and TSan on one TU), with libFuzzer's coverage where the harness fuzzes with libFuzzer, and joins
@@ -82,9 +83,10 @@ endfunction()
 # into ${NAME}_OBJECT (an object file) and ${NAME}_STUBS (a generated source): add both to a
 # target's sources, with $<TARGET_OBJECTS:semfuzz::instr_runtime>. KEEP matches the mangled names
 # the harness calls (all other definitions are renamed apart from the harness's copies); by
-# default, the members of semfuzz::instr::adapter_bridge (fuzz/instrumented/adapter.h).
+# default, the members of semfuzz::instr::adapter_bridge (fuzz/instrumented/adapter.h). ALLOW
+# matches the mangled names of library calls that may reach the real library (interpose.py).
 function(semfuzz_add_instrumented name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP" "OPTIONS;INCLUDE_DIRECTORIES;SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP;ALLOW" "OPTIONS;INCLUDE_DIRECTORIES;SOURCES")
   if(NOT arg_KEEP)
     set(arg_KEEP "_ZNK?7semfuzz5instr14adapter_bridgeI.*")
   endif()
@@ -115,7 +117,7 @@ function(semfuzz_add_instrumented name)
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
     COMMAND Python3::Interpreter ${harness}/instrumented/interpose.py
             --nm ${CMAKE_NM} --objcopy ${CMAKE_OBJCOPY} --ld ${CMAKE_LINKER}
-            --out ${object} --stubs ${stubs} --keep ${arg_KEEP}
+            --out ${object} --stubs ${stubs} --keep ${arg_KEEP} "--allow=${arg_ALLOW}"
             --runtime $<TARGET_OBJECTS:semfuzz::instr_runtime>
             --instrumented $<TARGET_OBJECTS:${name}_cut>
     DEPENDS ${harness}/instrumented/interpose.py ${name}_cut ${runtime}
@@ -128,7 +130,7 @@ function(semfuzz_add_instrumented name)
 endfunction()
 
 # semfuzz_add_instrumented_target(NAME SOURCES files... ADAPTER header ADAPTER_CLASS type
-#                                 [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...])
+#                                 [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...] [ALLOW regex])
 # A deterministic schedule target for a semaphore of your own (bring your own semaphore):
 # NAME_fuzzer (libFuzzer) and NAME_replay (the standalone replay main), reading semfuzz's input
 # format and judged by its oracles, with every interleaving chosen by the input.
@@ -138,11 +140,12 @@ endfunction()
 #                        the adapter wraps your semaphore in the API the harness calls
 #                        (fuzz/instrumented/adapter.h says what it must offer);
 #   OPTIONS              extra compile flags for your code and the adapter header (e.g. -DX);
-#   INCLUDE_DIRECTORIES  where your headers are (the adapter header's directory is added).
+#   INCLUDE_DIRECTORIES  where your headers are (the adapter header's directory is added);
+#   ALLOW                library calls your code may make for real (semfuzz_add_instrumented).
 # Needs clang and a harness built with ASan + UBSan (the asan-fuzz preset), never TSan: anything
 # else stops the configuration with the reason (semfuzz_instrumented_unsupported).
 function(semfuzz_add_instrumented_target name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ADAPTER;ADAPTER_CLASS"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ADAPTER;ADAPTER_CLASS;ALLOW"
                         "SOURCES;OPTIONS;INCLUDE_DIRECTORIES")
   if(NOT arg_ADAPTER OR NOT arg_ADAPTER_CLASS)
     message(FATAL_ERROR "semfuzz_add_instrumented_target(${name}): ADAPTER (a header) and "
@@ -165,7 +168,8 @@ function(semfuzz_add_instrumented_target name)
 
   # The code under test: your sources, and the bridge through which the harness calls your
   # adapter (semfuzz::instr::adapter_bridge<ADAPTER_CLASS>, whose members are kept by name).
-  semfuzz_add_instrumented(${name} OPTIONS ${arg_OPTIONS} INCLUDE_DIRECTORIES ${includes}
+  semfuzz_add_instrumented(${name} ALLOW "${arg_ALLOW}" OPTIONS ${arg_OPTIONS}
+                           INCLUDE_DIRECTORIES ${includes}
                            SOURCES ${arg_SOURCES} ${harness}/instrumented/adapter_bridge.cc)
   target_compile_definitions(${name}_cut PRIVATE ${adapter_defs})
 

@@ -34,6 +34,10 @@
 //                       harness's ledger of calls stands in for it.
 //   strong_try          a try form never fails while its tokens are there. false: it may fail
 //                       while another call runs (as C++20's std::counting_semaphore may).
+// and, as static constexpr std::int64_t timeout_resolution_ns (1 if left out), the resolution its
+// timed waits round a timeout up to (Qt's: 1 ms; fuzz/capabilities.h), and static bool
+// relative_timed_waits(), static bool multi_token_wakeups_lost() and static std::int64_t
+// max_timeout_ns() where its target steps around a known bug (fuzz/capabilities.h).
 //
 // What your code may use. Everything in the files you name in SOURCES, and every inline function
 // they and A call, is compiled with -fsanitize=thread and linked against semfuzz's hooks:
@@ -92,6 +96,10 @@ class adapter_bridge {
   static constexpr bool counts = contract::capabilities_of<A>.counts;
   static constexpr bool strong_try = contract::capabilities_of<A>.strong_try;
   static constexpr bool exact_wakes = exact_wakes_v<A>;
+  static constexpr std::int64_t timeout_resolution_ns = contract::timeout_resolution_ns<A>;
+  static bool relative_timed_waits();      // contract::relative_timed_waits<A>()
+  static bool multi_token_wakeups_lost();  // contract::multi_token_wakeups_lost<A>()
+  static std::int64_t max_timeout_ns();    // contract::max_timeout_ns<A>()
 
   explicit adapter_bridge(std::int64_t initial);
   ~adapter_bridge();

@@ -23,6 +23,21 @@ adapter_bridge<A>::~adapter_bridge() {
 }
 
 template <class A>
+bool adapter_bridge<A>::relative_timed_waits() {
+  return contract::relative_timed_waits<A>();
+}
+
+template <class A>
+bool adapter_bridge<A>::multi_token_wakeups_lost() {
+  return contract::multi_token_wakeups_lost<A>();
+}
+
+template <class A>
+std::int64_t adapter_bridge<A>::max_timeout_ns() {
+  return contract::max_timeout_ns<A>();
+}
+
+template <class A>
 void adapter_bridge<A>::acquire(std::int64_t n) {
   adapter_.acquire(n);
 }

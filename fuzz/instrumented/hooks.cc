@@ -100,12 +100,26 @@ void store(volatile T* a, T v, __tsan_memory_order mo, const void* pc) {
   }
 }
 
+// Atomic arithmetic wraps (C++20 [atomics.types.int]), so it is done on the unsigned type: the
+// hooks' types are signed (__tsan_atomic64 is long), and e.g. Qt's word crosses bit 63.
+template <class T>
+struct wrapping {
+  using type = std::make_unsigned_t<T>;
+};
+template <>
+struct wrapping<__tsan_atomic128> {
+  using type = unsigned __int128;
+};
+template <class T>
+using wrapping_t = typename wrapping<T>::type;
+
 enum class rmw_op { exchange, add, sub, and_, or_, xor_, nand };
 template <rmw_op Op, class T>
 T apply(T old, T v) {
+  using U = wrapping_t<T>;
   if constexpr (Op == rmw_op::exchange) return v;
-  if constexpr (Op == rmw_op::add) return static_cast<T>(old + v);
-  if constexpr (Op == rmw_op::sub) return static_cast<T>(old - v);
+  if constexpr (Op == rmw_op::add) return static_cast<T>(static_cast<U>(old) + static_cast<U>(v));
+  if constexpr (Op == rmw_op::sub) return static_cast<T>(static_cast<U>(old) - static_cast<U>(v));
   if constexpr (Op == rmw_op::and_) return static_cast<T>(old & v);
   if constexpr (Op == rmw_op::or_) return static_cast<T>(old | v);
   if constexpr (Op == rmw_op::xor_) return static_cast<T>(old ^ v);

@@ -14,7 +14,7 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 # The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan).
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
-                                         instrumented/runtime.cc)
+                                         instrumented/runtime.cc instrumented/annotations.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)

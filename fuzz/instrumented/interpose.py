@@ -2,7 +2,7 @@
 """Links the code under test's instrumented objects into one object the harness can link.
 
     interpose.py --nm NM --objcopy OBJCOPY --ld LD --out OBJ --stubs CC --keep REGEX
-                 --runtime RUNTIME_OBJ... --instrumented OBJ...
+                 [--allow REGEX] --runtime RUNTIME_OBJ... --instrumented OBJ...
 
 1. `ld -r` joins the instrumented objects (compiled with -fsanitize=thread, fuzz/instrumented/).
 2. Every symbol they leave undefined is classified (`nm -u`):
@@ -11,7 +11,8 @@
    - an OS call the runtime models (MODELLED): renamed to the runtime's semfuzz_instr_* function,
      which the runtime must define, else the build fails;
    - a call into the runtime (what its objects define), or a library call with no OS or
-     threading effect (PURE): left alone;
+     threading effect (PURE, or what the target's --allow matches: e.g. schedule_qt's calls into
+     libQt6Core on the way to qCritical's message): left alone;
    - anything else (another libc call, another system call wrapper): renamed to a generated stub
      (written to CC) that ends the run with an unsupported-call verdict naming it, so no call of
      the code under test silently reaches the kernel.
@@ -33,9 +34,13 @@ import sys
 MODELLED = {
     "syscall": "semfuzz_instr_syscall",
     "clock_gettime": "semfuzz_instr_clock_gettime",
+    "clock_getres": "semfuzz_instr_clock_getres",
     "sched_yield": "semfuzz_instr_sched_yield",
     "nanosleep": "semfuzz_instr_nanosleep",
     "usleep": "semfuzz_instr_usleep",
+    # function-local statics' guards: their happens-before edge (annotations.cc)
+    "__cxa_guard_acquire": "semfuzz_instr_cxa_guard_acquire",
+    "__cxa_guard_release": "semfuzz_instr_cxa_guard_release",
     # std::chrono::{steady,system}_clock::now(), libstdc++ and libc++ (whose system_clock is µs)
     "_ZNSt6chrono3_V212steady_clock3nowEv": "semfuzz_instr_steady_clock_now_ns",
     "_ZNSt6chrono3_V212system_clock3nowEv": "semfuzz_instr_system_clock_now_ns",
@@ -52,7 +57,7 @@ PURE = re.compile("|".join([
     r"f?printf", r"fputs", r"fwrite", r"fflush", r"stderr", r"__stack_chk_fail",
     r"_Unwind_Resume", r"__g(cc|xx)_personality_v0", r"__dso_handle", r"_GLOBAL_OFFSET_TABLE_",
     r"__cxa_(allocate_exception|free_exception|throw|begin_catch|end_catch|rethrow|"
-    r"call_unexpected|pure_virtual|atexit|guard_acquire|guard_release|guard_abort)",
+    r"call_unexpected|pure_virtual|atexit|guard_abort)",
     r"_Zn[wa][mj].*", r"_Zd[la]Pv.*", r"_ZSt9terminatev", r"_ZT[IVS].*",
     r"_ZSt\d+__throw_\w+", r"_ZNSt3__1\d+__throw_\w+",
     r"_ZNSt(3__1)?\d+(invalid_argument|overflow_error|logic_error|runtime_error|exception|"
@@ -86,10 +91,12 @@ def main() -> int:
     p = argparse.ArgumentParser()
     for flag in ("--nm", "--objcopy", "--ld", "--out", "--stubs", "--keep"):
         p.add_argument(flag, required=True)
+    p.add_argument("--allow", default="", help="more library calls to leave alone (a regex)")
     p.add_argument("--runtime", nargs="+", required=True)
     p.add_argument("--instrumented", nargs="+", required=True)
     a = p.parse_args()
     keep = re.compile(a.keep)
+    allow = re.compile(a.allow) if a.allow else None
 
     joined = a.out + ".joined.o"
     subprocess.run([a.ld, "-r", "-o", joined, *a.instrumented], check=True)
@@ -108,7 +115,8 @@ def main() -> int:
             if MODELLED[name] not in provided:
                 missing.append(f"{MODELLED[name]} (models {name})")
             renames[name] = MODELLED[name]
-        elif name not in provided and not PURE.fullmatch(name):  # the runtime's own API is fine
+        elif (name not in provided and not PURE.fullmatch(name)
+              and not (allow and allow.fullmatch(name))):  # the runtime's own API is fine
             unsupported.append(name)
     if missing:
         print("interpose.py: the instrumented code needs what fuzz/instrumented/ does not define: "

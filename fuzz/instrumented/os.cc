@@ -261,6 +261,23 @@ int semfuzz_instr_clock_gettime(clockid_t id, timespec* ts) {
   return 0;
 }
 
+// The virtual clocks tick in nanoseconds (Qt's QElapsedTimer asks once which clock to use).
+int semfuzz_instr_clock_getres(clockid_t id, timespec* res) {
+  switch (id) {
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+      break;
+    default:
+      unsupported("clock_getres(clock %d)", static_cast<int>(id));
+  }
+  if (res != nullptr) *res = timespec{0, 1};
+  return 0;
+}
+
 // The clocks' now(): each returns a time_point, which is one integer (the ABI returns it as one).
 long long semfuzz_instr_steady_clock_now_ns() {
   return monotonic_now("steady_clock::now", __builtin_return_address(0));

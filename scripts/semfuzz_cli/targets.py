@@ -44,6 +44,11 @@ TARGETS = {
                         "about": "libc++ 14's std::counting_semaphore, its libc++.so wait / notify "
                                  "modelled, compiled instrumented: input-driven schedule (clang, "
                                  "libc++-14-dev)"},
+    "schedule_qt": {"binary": "fuzz/schedule_qt_fuzzer", "preset": "asan-fuzz",
+                    "oss_fuzz": False, "instrumented": True, "third_party": True,
+                    "about": "Qt's own qsemaphore.cpp (the installed Qt's version, its source "
+                             "fetched at build time), compiled instrumented, with the installed "
+                             "libQt6Core: input-driven schedule (clang, Debian; docs/qt.md)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
