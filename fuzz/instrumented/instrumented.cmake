@@ -98,6 +98,35 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   add_test(NAME byo_atomic_wait_replay
            COMMAND byo_atomic_wait_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
 
+  # A destructor that is code under test (tests/draining_semaphore.h): it waits, with a futex,
+  # for releasers still inside release() and asserts that nobody sleeps in the semaphore. It runs
+  # on a simulated thread: every input of corpus/schedule passes, and the variant whose last
+  # releaser forgets to wake it leaves the destructor blocked for good on a committed input.
+  semfuzz_add_instrumented_target(byo_draining
+                                  ADAPTER instrumented/tests/draining_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::draining_semaphore)
+  add_test(NAME byo_draining_replay
+           COMMAND byo_draining_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+  # The owner deletes the semaphore while a peer is still inside its final release: the
+  # destructor's futex wait is scheduled, the releaser's wake ends it, and the input passes.
+  add_test(NAME byo_draining_destructor_waits
+           COMMAND byo_draining_replay -runs=1
+                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/stuck-destructor)
+  set_tests_properties(byo_draining_destructor_waits PROPERTIES ENVIRONMENT SEMFUZZ_TRACE=1
+                       PASS_REGULAR_EXPRESSION
+                       "T0  futex_wait  [^\n]* < draining_semaphore\\.h:[0-9]+\n.*verdict pass")
+  semfuzz_add_instrumented_target(byo_draining_forgets_wake
+                                  ADAPTER instrumented/tests/draining_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::draining_semaphore
+                                  OPTIONS -DSEMFUZZ_DRAINING_FORGETS_WAKE)
+  # (through sh: the replay aborts on a finding, and ctest fails any aborted test)
+  add_test(NAME byo_draining_stuck_destructor
+           COMMAND sh -c "\"$0\" -runs=1 \"$1\" 2>&1; true"
+                   $<TARGET_FILE:byo_draining_forgets_wake_replay>
+                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/stuck-destructor)
+  set_tests_properties(byo_draining_stuck_destructor PROPERTIES PASS_REGULAR_EXPRESSION
+                       "VERDICT lost-wakeup: [^\n]*blocked for good in the semaphore's destructor")
+
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to
   # the finding from an empty corpus (60 s at most; about 3 s here), and checks that the fixed
