@@ -84,8 +84,8 @@ class program_runner final : public sim::observer {
       destroyer_ = -1;
       // Still there: the run ended before its final step (a verdict, or threads blocked for
       // good), so a thread may sleep in it or have been abandoned inside a call, and its
-      // destructor would be undefined: the bridge frees its bytes without it.
-      if (sem_) sem_->abandon();
+      // destructor would be undefined: it is abandoned, never destroyed nor freed.
+      if (sem_) sem_.release()->abandon();
     }
     sem_.reset();
     r.trace_hash = sched_.trace_hash();
@@ -143,7 +143,12 @@ class program_runner final : public sim::observer {
     }
     if (destroy_ && t == 0) owner_destroys();
     ctx_[t].finished = true;
-    if (kDestroyInRun && sem_ && all_finished()) final_destroy(t);
+    if constexpr (kDestroyInRun) {
+      // The final destroyer joins every finished thread (as a program joins its threads before
+      // it destroys what they shared): release here, acquire in final_destroy().
+      if (sim::happens_before* hb = sched_.ordering()) hb->rmw(t, &ctx_, std::memory_order_release);
+      if (sem_ && all_finished()) final_destroy(t);
+    }
   }
 
   bool all_finished() const {
@@ -159,6 +164,7 @@ class program_runner final : public sim::observer {
     if constexpr (kCaps.counts) at_quiescence();
     if (sched_.failed()) return;
     note("T" + std::to_string(t) + " destroys the semaphore (every thread has finished)");
+    if (sim::happens_before* hb = sched_.ordering()) hb->load(t, &ctx_, std::memory_order_acquire);
     destroy_on(t);
   }
 

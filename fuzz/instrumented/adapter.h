@@ -24,7 +24,8 @@
 //                                   may wait for releasers still inside release()) or, when every
 //                                   thread has finished, as the run's final step. It never runs
 //                                   when the run ends before that (a verdict, or a thread blocked
-//                                   for good still inside a call). Blocking for good in it is the
+//                                   for good still inside a call): the object is then left in
+//                                   memory as it is, never freed. Blocking for good in it is the
 //                                   verdict lost-wakeup.
 // n == 0 must succeed at once (return true). Forms your semaphore lacks are written with the
 // ones it has (examples/futex_semaphore_adapter.h writes Qt's form with try_acquire_for).
@@ -85,8 +86,8 @@ inline constexpr bool exact_wakes_v = false;
 // The harness's view of adapter A: the same API and capabilities, with every member defined in
 // adapter_bridge.cc, which is compiled instrumented with your code, so the harness (compiled with
 // ASan + UBSan, adapter_target.cc) never instantiates your semaphore itself. The constructor
-// registers A's bytes with the scheduler; the destructor destroys A (unless abandoned), then
-// reports its bytes destroyed. Create, use and destroy it inside a scheduler scope.
+// registers A's bytes with the scheduler; the destructor destroys A, then reports its bytes
+// destroyed. Create, use and destroy it inside a scheduler scope.
 template <class A>
 class adapter_bridge {
   static_assert(semaphore_adapter<A>,
@@ -101,8 +102,7 @@ class adapter_bridge {
   static constexpr bool strong_try = contract::capabilities_of<A>.strong_try;
   static constexpr bool exact_wakes = exact_wakes_v<A>;
   // A's destructor is code under test: the runner (fuzz/runner.h) deletes the bridge on a
-  // simulated thread, as the run's final step, or calls abandon() first when the run ended
-  // before it.
+  // simulated thread (at the latest as the run's final step), or abandons it (abandon()).
   static constexpr bool destroy_in_run = true;
 
   explicit adapter_bridge(std::int64_t initial);
@@ -117,16 +117,16 @@ class adapter_bridge {
   bool try_acquire_until(std::int64_t n, clock::time_point t);
   void release(std::int64_t n);
   std::int64_t available();
-  // The run ended before its final step (a verdict, or threads blocked for good): a thread may
-  // still sleep in A or have been abandoned inside a call, so destroying A would be undefined.
-  // The destructor then frees the bridge without running A's (whatever A allocated is leaked).
+  // Instead of delete, when the run ended before its final step (a verdict, or threads blocked
+  // for good): a thread may still sleep in A or have been abandoned inside a call, so destroying
+  // A would be undefined. The bridge's bytes are reported destroyed and it is left as it is,
+  // never destroyed nor freed (instr::object_abandoned: no leak for LeakSanitizer).
   void abandon();
 
  private:
   union {
     A adapter_;  // its lifetime is the bridge's constructor and destructor bodies'
   };
-  bool abandoned_ = false;
 };
 
 }  // namespace semfuzz::instr

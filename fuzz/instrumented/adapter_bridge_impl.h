@@ -19,13 +19,13 @@ adapter_bridge<A>::adapter_bridge(std::int64_t initial) : adapter_(initial) {
 template <class A>
 adapter_bridge<A>::~adapter_bridge() {
   // The semaphore's destructor may still touch its own bytes (and wait for calls still inside).
-  if (!abandoned_) std::destroy_at(&adapter_);
+  std::destroy_at(&adapter_);
   object_destroyed(this, sizeof *this);
 }
 
 template <class A>
 void adapter_bridge<A>::abandon() {
-  abandoned_ = true;
+  object_abandoned(this, sizeof *this);
 }
 
 template <class A>

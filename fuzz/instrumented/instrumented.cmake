@@ -14,7 +14,7 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 # The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan).
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
-                                         instrumented/runtime.cc)
+                                         instrumented/runtime.cc instrumented/futex_memory.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -126,6 +126,18 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
                    ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/stuck-destructor)
   set_tests_properties(byo_draining_stuck_destructor PROPERTIES PASS_REGULAR_EXPRESSION
                        "VERDICT lost-wakeup: [^\n]*blocked for good in the semaphore's destructor")
+
+  # Futex words on memory the semaphore does not own (tests/parking_semaphore.h): a word of a
+  # heap block the semaphore allocates (byo_parking), a word of a global table (byo_parking_lot).
+  # Every input of corpus/schedule passes on both.
+  semfuzz_add_instrumented_target(byo_parking ADAPTER instrumented/tests/parking_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::parking_semaphore)
+  semfuzz_add_instrumented_target(byo_parking_lot ADAPTER instrumented/tests/parking_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::parking_semaphore
+                                  OPTIONS -DSEMFUZZ_PARKING_LOT)
+  foreach(t byo_parking byo_parking_lot)
+    add_test(NAME ${t}_replay COMMAND ${t}_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+  endforeach()
 
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fuzz/instrumented/futex_memory.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
 
@@ -26,6 +27,8 @@ extern "C" {
 // libFuzzer's inline 8-bit counters, which the instrumented code increments with plain accesses
 // that -fsanitize=thread instruments too (none when the build has no such coverage).
 [[gnu::weak]] extern char __start___sancov_cntrs[];
+// LeakSanitizer's (sanitizer/lsan_interface.h), there with ASan.
+[[gnu::weak]] void __lsan_ignore_object(const void* p);
 [[gnu::weak]] extern char __stop___sancov_cntrs[];
 }
 
@@ -38,7 +41,8 @@ void forget_new_block(const volatile void* p, std::size_t bytes) {
     s->shadow().forget(const_cast<const void*>(p), bytes);
   }
 }
-void on_free(const volatile void*) {}  // the runtime takes both hooks or neither
+// A freed block may hold a futex word a thread sleeps on (fuzz/instrumented/futex_memory.h).
+void on_free(const volatile void* p) { futex_memory_freed(const_cast<const void*>(p)); }
 const bool g_allocator_hooked =
     __sanitizer_install_malloc_and_free_hooks != nullptr &&
     __sanitizer_install_malloc_and_free_hooks(forget_new_block, on_free) != 0;
@@ -198,9 +202,15 @@ void object_destroyed(const void* p, std::size_t bytes) {
   detail::g_destroyed_count = destroyed().size();
 }
 
+void object_abandoned(const void* p, std::size_t bytes) {
+  object_destroyed(p, bytes);
+  if (reinterpret_cast<std::uintptr_t>(&__lsan_ignore_object) != 0) __lsan_ignore_object(p);
+}
+
 void forget_destroyed() {
   destroyed().clear();
   detail::g_destroyed_count = 0;
+  forget_futex_memory();
 }
 
 void spend_virtual_time(long long ns) {

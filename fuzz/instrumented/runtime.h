@@ -50,7 +50,12 @@ namespace semfuzz::instr {
 void object_created(const void* p, std::size_t bytes);
 // The object is gone: unregistered, and its bytes are watched until forget_destroyed().
 void object_destroyed(const void* p, std::size_t bytes);
-// Ends the watch (between runs; the memory may be reused).
+// The object is left as it is, never destroyed nor freed (a run ended while a thread was still
+// inside it): object_destroyed(), and, when [p, p + bytes) is a heap block, it and all it points
+// to are no leak for LeakSanitizer (__lsan_ignore_object).
+void object_abandoned(const void* p, std::size_t bytes);
+// Ends the watch (between runs; the memory may be reused), and unregisters the futex words the
+// run registered on any memory (fuzz/instrumented/futex_memory.h).
 void forget_destroyed();
 
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time
