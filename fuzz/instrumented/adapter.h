@@ -57,10 +57,12 @@
 // Any other call that may reach the OS (a mutex, a condition variable, another system call)
 // ends the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
 //
-// Memory. The bridge registers A's own bytes with the scheduler (the memory a futex may wait on)
-// and, once the harness deletes the semaphore, watches them: any later access by your code, atomic
-// or plain, is the verdict use-after-destroy. So the futex words must be inside A (your semaphore
-// as a member), not in memory it allocates.
+// Memory. The bridge registers A's own bytes with the scheduler and, once the harness deletes
+// the semaphore, watches them: any later access by your code, atomic or plain, is the verdict
+// use-after-destroy. A futex word may lie anywhere in your code's memory (fuzz/instrumented/
+// futex_memory.h): inside A, in a heap block it allocates, in a global table, on a waiter's stack;
+// freeing a heap block while a thread sleeps on a word inside it is use-after-destroy too.
+// Accesses to other freed memory are not checked (ASan does not see the instrumented code).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
 
