@@ -82,10 +82,12 @@ class program_runner final : public sim::observer {
                          " is blocked for good in the semaphore's destructor"};
       }
       destroyer_ = -1;
-      // Still there: the run ended before its final step (a verdict, or threads blocked for
-      // good), so a thread may sleep in it or have been abandoned inside a call, and its
-      // destructor would be undefined: it is abandoned, never destroyed nor freed.
-      if (sem_) sem_.release()->abandon();
+      // Still there after a verdict: a thread may have been abandoned inside a call, so its
+      // destructor would be undefined: it is abandoned, never destroyed nor freed. Threads
+      // blocked for good (no verdict): deleted below, outside any simulated thread, where it
+      // cannot block (such runs are common, and an abandoned object costs each one a leak
+      // check of libFuzzer's).
+      if (sem_ && r.outcome.failed()) sem_.release()->abandon();
     }
     sem_.reset();
     r.trace_hash = sched_.trace_hash();

@@ -22,11 +22,12 @@
 //                                   simulated thread, with scheduling points and futex waits,
 //                                   either where the program's owner deletes the semaphore (it
 //                                   may wait for releasers still inside release()) or, when every
-//                                   thread has finished, as the run's final step. It never runs
-//                                   when the run ends before that (a verdict, or a thread blocked
-//                                   for good still inside a call): the object is then left in
-//                                   memory as it is, never freed. Blocking for good in it is the
-//                                   verdict lost-wakeup.
+//                                   thread has finished, as the run's final step. Blocking for
+//                                   good in it is the verdict lost-wakeup. When the run ends with
+//                                   threads blocked for good in calls, it runs after the run,
+//                                   outside any simulated thread: it sees those sleepers and must
+//                                   not block (a futex wait there is unsupported-call). After a
+//                                   verdict it never runs: the object is left in memory, unfreed.
 // n == 0 must succeed at once (return true). Forms your semaphore lacks are written with the
 // ones it has (examples/futex_semaphore_adapter.h writes Qt's form with try_acquire_for).
 // using clock = std::chrono::steady_clock: the only clock the harness gives deadlines on.
@@ -119,10 +120,10 @@ class adapter_bridge {
   bool try_acquire_until(std::int64_t n, clock::time_point t);
   void release(std::int64_t n);
   std::int64_t available();
-  // Instead of delete, when the run ended before its final step (a verdict, or threads blocked
-  // for good): a thread may still sleep in A or have been abandoned inside a call, so destroying
-  // A would be undefined. The bridge's bytes are reported destroyed and it is left as it is,
-  // never destroyed nor freed (instr::object_abandoned: no leak for LeakSanitizer).
+  // Instead of delete, when the run ended with a verdict before its final step: a thread may
+  // have been abandoned inside a call, so destroying A would be undefined. The bridge's bytes are
+  // reported destroyed and it is left as it is, never destroyed nor freed (instr::object_abandoned:
+  // no leak for LeakSanitizer).
   void abandon();
 
  private:

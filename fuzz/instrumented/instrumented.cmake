@@ -14,7 +14,8 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 # The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan).
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
-                                         instrumented/runtime.cc instrumented/futex_memory.cc)
+                                         instrumented/runtime.cc instrumented/futex_memory.cc
+                                         instrumented/pthread_mutex.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -70,6 +71,14 @@ if(SEMFUZZ_BUILD_TESTS)
                                            ${probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(instrumented_runtime_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME instrumented_runtime_test COMMAND instrumented_runtime_test)
+
+  # The pthread mutex model's tests, through instrumented code (tests/mutex_probe.h).
+  semfuzz_add_instrumented(mutex_probe KEEP "_ZN7semfuzz11mutex_probe.*"
+                           SOURCES instrumented/tests/mutex_probe.cc)
+  add_executable(pthread_mutex_test instrumented/tests/pthread_mutex_test.cc ${mutex_probe_OBJECT}
+                                    ${mutex_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_mutex_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_mutex_test COMMAND pthread_mutex_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

@@ -41,6 +41,9 @@ MODELLED = {
     "_ZNSt6chrono3_V212system_clock3nowEv": "semfuzz_instr_system_clock_now_ns",
     "_ZNSt3__16chrono12steady_clock3nowEv": "semfuzz_instr_steady_clock_now_ns",
     "_ZNSt3__16chrono12system_clock3nowEv": "semfuzz_instr_system_clock_now_us",
+    # pthread mutexes (fuzz/instrumented/pthread_mutex.cc), and so std::mutex & co.
+    **{f"pthread_mutex_{op}": f"semfuzz_instr_pthread_mutex_{op}"
+       for op in ("init", "destroy", "lock", "trylock", "timedlock", "clocklock", "unlock")},
 }
 
 # Library calls without OS or threading effects: memory and string functions, the C++ ABI
@@ -59,6 +62,7 @@ PURE = re.compile("|".join([
     r"bad_alloc|length_error|out_of_range)\w*",
     r"_ZNK?St(7__cxx11|3__1)\d+basic_string\w*",
     r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
+    r"pthread_mutexattr_(init|destroy|settype|gettype)",  # attribute objects: plain memory
 ]))
 
 PREFIX = "semfuzz_instr."

