@@ -15,7 +15,7 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 # The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan).
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
                                          instrumented/runtime.cc instrumented/futex_memory.cc
-                                         instrumented/pthread_mutex.cc)
+                                         instrumented/pthread_mutex.cc instrumented/pthread_cond.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -147,6 +147,32 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   foreach(t byo_parking byo_parking_lot)
     add_test(NAME ${t}_replay COMMAND ${t}_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
   endforeach()
+
+  # A mutex + condition-variable semaphore (tests/condvar_semaphore.h) on the pthread models:
+  # every input of corpus/schedule passes; its two classic bugs, each a build of its own, fail
+  # their committed inputs (found by fuzzing them from an empty corpus).
+  semfuzz_add_instrumented_target(byo_condvar ADAPTER instrumented/tests/condvar_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::condvar_semaphore)
+  add_test(NAME byo_condvar_replay
+           COMMAND byo_condvar_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+  foreach(bug if_not_while unlocked_signal)
+    string(TOUPPER "SEMFUZZ_CONDVAR_${bug}" option)
+    semfuzz_add_instrumented_target(byo_condvar_${bug}
+                                    ADAPTER instrumented/tests/condvar_semaphore.h
+                                    ADAPTER_CLASS semfuzz::byo_test::condvar_semaphore
+                                    OPTIONS -D${option})
+  endforeach()
+  # (through sh: the replay aborts on a finding, and ctest fails any aborted test)
+  function(byo_condvar_expect bug input ordering verdict)
+    add_test(NAME byo_${input}
+             COMMAND sh -c "SEMFUZZ_ORDER_CHECKING=$2 \"$0\" -runs=1 \"$1\" 2>&1; true"
+                     $<TARGET_FILE:byo_condvar_${bug}_replay>
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/${input} "${ordering}")
+    set_tests_properties(byo_${input} PROPERTIES PASS_REGULAR_EXPRESSION "VERDICT ${verdict}:")
+  endfunction()
+  byo_condvar_expect(if_not_while condvar-if-not-while "" conservation)
+  byo_condvar_expect(unlocked_signal condvar-unlocked-signal-unordered "" data-race)
+  byo_condvar_expect(unlocked_signal condvar-unlocked-signal-lost-wakeup 0 lost-wakeup)
 
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to

@@ -156,6 +156,11 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
 
 }  // namespace
 
+bool holds(pthread_mutex_t* m) {
+  scheduler* s = simulation();
+  return s != nullptr && record(m).owner == s->running_thread();
+}
+
 void forget_mutexes() {
   for (const mutex_record& r : records()) {
     if (r.registered != nullptr) r.registered->unregister_word(r.address);

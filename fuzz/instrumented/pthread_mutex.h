@@ -29,11 +29,23 @@
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_PTHREAD_MUTEX_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_PTHREAD_MUTEX_H_
 
+#include <pthread.h>
+
 namespace semfuzz::instr {
 
 // Between runs: forgets every mutex record and unregisters their bytes.
 void forget_mutexes();
 
+// Whether the running simulated thread holds m (the condition variable model's check).
+bool holds(pthread_mutex_t* m);
+
 }  // namespace semfuzz::instr
+
+// The models, as the code under test calls them (renamed by interpose.py); also the condition
+// variable model's (pthread_cond.cc) unlock and relock around its waits.
+extern "C" {
+int semfuzz_instr_pthread_mutex_lock(pthread_mutex_t* m);
+int semfuzz_instr_pthread_mutex_unlock(pthread_mutex_t* m);
+}
 
 #endif  // SEMFUZZ_FUZZ_INSTRUMENTED_PTHREAD_MUTEX_H_

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fuzz/instrumented/futex_memory.h"
+#include "fuzz/instrumented/pthread_cond.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
@@ -213,6 +214,7 @@ void forget_destroyed() {
   detail::g_destroyed_count = 0;
   forget_futex_memory();
   forget_mutexes();
+  forget_conds();
 }
 
 void spend_virtual_time(long long ns) {

@@ -55,8 +55,8 @@ void object_destroyed(const void* p, std::size_t bytes);
 // to are no leak for LeakSanitizer (__lsan_ignore_object).
 void object_abandoned(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused), and forgets what the models kept of
-// the run: the futex words registered on any memory (fuzz/instrumented/futex_memory.h) and the
-// mutex records (pthread_mutex.h).
+// the run: the futex words registered on any memory (fuzz/instrumented/futex_memory.h), the
+// mutex and condition variable records (pthread_mutex.h, pthread_cond.h).
 void forget_destroyed();
 
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time
