@@ -72,13 +72,18 @@ if(SEMFUZZ_BUILD_TESTS)
   target_link_libraries(instrumented_runtime_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME instrumented_runtime_test COMMAND instrumented_runtime_test)
 
-  # The pthread mutex model's tests, through instrumented code (tests/mutex_probe.h).
+  # The pthread mutex and condition variable models' tests, through instrumented code
+  # (tests/mutex_probe.h).
   semfuzz_add_instrumented(mutex_probe KEEP "_ZN7semfuzz11mutex_probe.*"
                            SOURCES instrumented/tests/mutex_probe.cc)
   add_executable(pthread_mutex_test instrumented/tests/pthread_mutex_test.cc ${mutex_probe_OBJECT}
                                     ${mutex_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_mutex_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_mutex_test COMMAND pthread_mutex_test)
+  add_executable(pthread_cond_test instrumented/tests/pthread_cond_test.cc ${mutex_probe_OBJECT}
+                                   ${mutex_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_cond_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_cond_test COMMAND pthread_cond_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

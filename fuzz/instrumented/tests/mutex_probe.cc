@@ -42,4 +42,23 @@ bool recursive_twice(std::recursive_mutex& m) {
   return again;
 }
 
+int cond_init(pthread_cond_t* c, clockid_t clock) {
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, clock);
+  const int rc = pthread_cond_init(c, &attr);
+  pthread_condattr_destroy(&attr);
+  return rc;
+}
+int cond_destroy(pthread_cond_t* c) { return pthread_cond_destroy(c); }
+int cond_wait(pthread_cond_t* c, pthread_mutex_t* m) { return pthread_cond_wait(c, m); }
+int cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* at) {
+  return pthread_cond_timedwait(c, m, at);
+}
+int cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock, const timespec* at) {
+  return pthread_cond_clockwait(c, m, clock, at);
+}
+int cond_signal(pthread_cond_t* c) { return pthread_cond_signal(c); }
+int cond_broadcast(pthread_cond_t* c) { return pthread_cond_broadcast(c); }
+
 }  // namespace semfuzz::mutex_probe

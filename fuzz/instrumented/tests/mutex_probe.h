@@ -1,4 +1,5 @@
-// Code under test for the pthread mutex model's tests (pthread_mutex_test.cc): compiled
+// Code under test for the pthread mutex and condition variable models' tests
+// (pthread_mutex_test.cc, pthread_cond_test.cc): compiled
 // instrumented (mutex_probe.cc), so that its pthread calls, and libstdc++'s std::mutex,
 // std::timed_mutex and std::recursive_mutex header code, reach the model through the real
 // interposition. Each returns the call's result.
@@ -30,6 +31,15 @@ void unlock(std::timed_mutex& m);
 void sleep_for(std::chrono::milliseconds d);
 // Locks m twice, then unlocks it twice; returns whether try_lock succeeded while held twice.
 bool recursive_twice(std::recursive_mutex& m);
+
+// Condition variables: init with an attribute of that clock, and the calls themselves.
+int cond_init(pthread_cond_t* c, clockid_t clock);
+int cond_destroy(pthread_cond_t* c);
+int cond_wait(pthread_cond_t* c, pthread_mutex_t* m);
+int cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const timespec* at);
+int cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock, const timespec* at);
+int cond_signal(pthread_cond_t* c);
+int cond_broadcast(pthread_cond_t* c);
 
 }  // namespace semfuzz::mutex_probe
 
