@@ -54,9 +54,12 @@
 //     to the futex and sched_yield calls below);
 //   - syscall(SYS_futex, ...): FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET,
 //     FUTEX_WAKE_OP, private or not; clock_gettime, std::chrono::steady_clock / system_clock::now,
-//     sched_yield, std::this_thread::yield, nanosleep, usleep: on virtual time.
-// Any other call that may reach the OS (a mutex, a condition variable, another system call)
-// ends the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
+//     sched_yield, std::this_thread::yield, nanosleep, usleep: on virtual time;
+//   - pthread mutexes and condition variables, std::mutex, std::timed_mutex,
+//     std::recursive_mutex, std::condition_variable (fuzz/instrumented/pthread_mutex.h,
+//     pthread_cond.h; docs/whole-programs.md): their undefined uses are the verdict sync-misuse.
+// Any other call that may reach the OS (a thread, a read-write lock, another system call) ends
+// the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
 //
 // Memory. The bridge registers A's own bytes with the scheduler and, once the harness deletes
 // the semaphore, watches them: any later access by your code, atomic or plain, is the verdict
