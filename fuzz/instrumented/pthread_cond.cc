@@ -19,8 +19,6 @@ namespace {
 using sim::scheduler;
 using sim::vtime;
 
-constexpr long long kNsPerSec = 1'000'000'000;
-
 struct cond_record {
   const pthread_cond_t* address;
   clockid_t clock;
@@ -55,22 +53,6 @@ scheduler& sched(const char* call, const void* pc) {
   if (s == nullptr || !s->simulating()) unsupported("%s (outside a simulated thread)", call);
   if (s->tracing()) s->trace_location(detail::code_location(pc));
   return *s;
-}
-
-// An absolute deadline on `clock` as virtual monotonic ns; false for a bad timespec or clock.
-bool deadline_of(clockid_t clock, const timespec* at, vtime* out) {
-  if ((clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) || at->tv_nsec < 0 ||
-      at->tv_nsec >= kNsPerSec) {
-    return false;
-  }
-  vtime ns = 0;
-  if (__builtin_mul_overflow(static_cast<vtime>(at->tv_sec), kNsPerSec, &ns) ||
-      __builtin_add_overflow(ns, static_cast<vtime>(at->tv_nsec), &ns)) {
-    *out = sim::kNoDeadline;
-    return true;
-  }
-  *out = clock == CLOCK_REALTIME ? ns - kRealtimeOffsetNs : ns;
-  return true;
 }
 
 int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call, const void* pc) {
@@ -144,14 +126,14 @@ int semfuzz_instr_pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
 int semfuzz_instr_pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m,
                                          const timespec* at) {
   vtime deadline = 0;
-  if (!deadline_of(record(c).clock, at, &deadline)) return EINVAL;
+  if (!absolute_deadline(record(c).clock, at, &deadline)) return EINVAL;
   return wait(c, m, deadline, "pthread_cond_timedwait", __builtin_return_address(0));
 }
 
 int semfuzz_instr_pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m, clockid_t clock,
                                          const timespec* at) {
   vtime deadline = 0;
-  if (!deadline_of(clock, at, &deadline)) return EINVAL;
+  if (!absolute_deadline(clock, at, &deadline)) return EINVAL;
   return wait(c, m, deadline, "pthread_cond_clockwait", __builtin_return_address(0));
 }
 

@@ -18,7 +18,6 @@ namespace {
 using sim::scheduler;
 using sim::vtime;
 
-constexpr long long kNsPerSec = 1'000'000'000;
 constexpr int kFree = -1;
 constexpr int kHarness = -2;  // locked outside a simulated thread
 
@@ -89,19 +88,6 @@ void misuse(scheduler& s, const std::string& what) {
 int stop(scheduler& s) {
   s.point();  // the run is over: the thread stops here
   return EINVAL;
-}
-
-// An absolute deadline on `clock` as virtual monotonic ns; false for a bad timespec.
-bool deadline_of(clockid_t clock, const timespec* at, vtime* out) {
-  if (at->tv_nsec < 0 || at->tv_nsec >= kNsPerSec) return false;
-  vtime ns = 0;
-  if (__builtin_mul_overflow(static_cast<vtime>(at->tv_sec), kNsPerSec, &ns) ||
-      __builtin_add_overflow(ns, static_cast<vtime>(at->tv_nsec), &ns)) {
-    *out = sim::kNoDeadline;
-    return true;
-  }
-  *out = clock == CLOCK_REALTIME ? ns - kRealtimeOffsetNs : ns;
-  return true;
 }
 
 // Locks m for the running thread: try_only gives EBUSY instead of waiting; deadline (virtual
@@ -223,15 +209,13 @@ int semfuzz_instr_pthread_mutex_trylock(pthread_mutex_t* m) {
 
 int semfuzz_instr_pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t clock, const timespec* at) {
   vtime deadline = 0;
-  if ((clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) || !deadline_of(clock, at, &deadline)) {
-    return EINVAL;
-  }
+  if (!absolute_deadline(clock, at, &deadline)) return EINVAL;
   return lock(m, false, deadline, "pthread_mutex_clocklock", __builtin_return_address(0));
 }
 
 int semfuzz_instr_pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* at) {
   vtime deadline = 0;
-  if (!deadline_of(CLOCK_REALTIME, at, &deadline)) return EINVAL;
+  if (!absolute_deadline(CLOCK_REALTIME, at, &deadline)) return EINVAL;
   return lock(m, false, deadline, "pthread_mutex_timedlock", __builtin_return_address(0));
 }
 

@@ -204,6 +204,22 @@ void object_destroyed(const void* p, std::size_t bytes) {
   detail::g_destroyed_count = destroyed().size();
 }
 
+bool absolute_deadline(clockid_t clock, const timespec* at, std::int64_t* out) {
+  constexpr long long kNsPerSec = 1'000'000'000;
+  if ((clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) || at->tv_nsec < 0 ||
+      at->tv_nsec >= kNsPerSec) {
+    return false;
+  }
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(static_cast<std::int64_t>(at->tv_sec), kNsPerSec, &ns) ||
+      __builtin_add_overflow(ns, static_cast<std::int64_t>(at->tv_nsec), &ns)) {
+    *out = sim::kNoDeadline;
+    return true;
+  }
+  *out = clock == CLOCK_REALTIME ? ns - kRealtimeOffsetNs : ns;
+  return true;
+}
+
 void object_abandoned(const void* p, std::size_t bytes) {
   object_destroyed(p, bytes);
   if (reinterpret_cast<std::uintptr_t>(&__lsan_ignore_object) != 0) __lsan_ignore_object(p);

@@ -36,7 +36,10 @@
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 
+#include <time.h>
+
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace semfuzz::sim {
@@ -75,6 +78,11 @@ bool checks_plain_races();
 // The virtual CLOCK_REALTIME is the virtual monotonic clock plus this offset (ns): the virtual
 // wall clock starts at 2023-11-14 22:13:20 UTC.
 inline constexpr long long kRealtimeOffsetNs = 1'700'000'000'000'000'000LL;
+
+// An absolute deadline `at` on CLOCK_REALTIME or CLOCK_MONOTONIC as virtual monotonic ns (a time
+// past the clock's range: INT64_MAX, no deadline) into *out, for the models' timed waits; false
+// for another clock or a bad timespec (the callers' EINVAL).
+bool absolute_deadline(clockid_t clock, const timespec* at, std::int64_t* out);
 
 namespace detail {
 extern std::size_t g_destroyed_count;  // how many ranges are watched (0: the hooks' fast path)

@@ -26,10 +26,13 @@
 #include <climits>
 #include <cstdint>
 
+#include "fuzz/instrumented/tests/derived_forms.h"
+
 namespace semfuzz::byo_test {
 
-class draining_semaphore {
+class draining_semaphore : public derived_forms<draining_semaphore> {
  public:
+  using derived_forms::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
@@ -59,17 +62,6 @@ class draining_semaphore {
     const timespec at{static_cast<time_t>(ns / 1'000'000'000),
                       static_cast<long>(ns % 1'000'000'000)};
     return take_until(&at);
-  }
-  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
-    if (d <= std::chrono::nanoseconds::zero()) return try_acquire(n);
-    const clock::time_point now = clock::now();
-    return try_acquire_until(
-        n, d > clock::time_point::max() - now ? clock::time_point::max() : now + d);
-  }
-  bool try_acquire(std::int64_t n, int ms) {
-    if (ms >= 0) return try_acquire_for(n, std::chrono::milliseconds(ms));
-    acquire(n);
-    return true;
   }
   void release(std::int64_t n) {
     if (n == 0) return;

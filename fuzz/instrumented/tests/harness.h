@@ -5,6 +5,8 @@
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_HARNESS_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_HARNESS_H_
 
+#include <time.h>
+
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -41,6 +43,10 @@ struct harness {
     return sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false);
   }
 };
+
+inline constexpr sim::vtime kMs = 1'000'000;
+// An absolute timespec for ns (virtual, on whichever clock the caller means).
+inline timespec at_ns(sim::vtime ns) { return timespec{ns / 1'000'000'000, ns % 1'000'000'000}; }
 
 }  // namespace semfuzz::instr
 

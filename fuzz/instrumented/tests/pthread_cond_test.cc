@@ -18,9 +18,6 @@ namespace {
 
 namespace probe = mutex_probe;
 using sim::kStartTime;
-constexpr sim::vtime kMs = 1'000'000;
-
-timespec at_ns(sim::vtime ns) { return timespec{ns / 1'000'000'000, ns % 1'000'000'000}; }
 
 TEST(PthreadCond, TimedWaitsExpireOnTheirClockWithTheMutexHeldAgain) {
   const timespec realtime = at_ns(kStartTime + kRealtimeOffsetNs + 4 * kMs);

@@ -22,9 +22,6 @@ namespace {
 
 namespace probe = mutex_probe;
 using sim::kStartTime;
-constexpr sim::vtime kMs = 1'000'000;
-
-timespec at_ns(sim::vtime ns) { return timespec{ns / 1'000'000'000, ns % 1'000'000'000}; }
 
 TEST(PthreadMutex, StdMutexExcludesAndOrdersUnderEverySchedule) {
   ASSERT_TRUE(checks_plain_races());  // the counter's plain accesses go to the race detector
