@@ -58,6 +58,10 @@ scheduler& sched(const char* call, const void* pc) {
 int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call, const void* pc) {
   scheduler& s = sched(call, pc);
   s.point();
+  if (detail::g_destroyed_count != 0 && detail::touches_destroyed(c, sizeof *c, call)) {
+    s.point();  // the run is over: the thread stops here
+    return EINVAL;
+  }
   if (!holds(m)) {
     s.fail(verdict_kind::sync_misuse, "T" + std::to_string(s.running_thread()) + " " + call +
                                           " with a mutex it does not hold");
@@ -79,6 +83,10 @@ int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call
 int notify(pthread_cond_t* c, int count, const char* call, const void* pc) {
   scheduler& s = sched(call, pc);
   s.point();
+  if (detail::g_destroyed_count != 0 && detail::touches_destroyed(c, sizeof *c, call)) {
+    s.point();  // the run is over: the thread stops here
+    return EINVAL;
+  }
   const int woken = s.wake_key(sim::wait_kind::condvar, c, 0, count);
   s.event(sim::ev::cv_notify, c, static_cast<std::uint64_t>(count),
           static_cast<std::uint64_t>(woken));

@@ -15,6 +15,7 @@
 // clock it names; ETIMEDOUT once relocked, EINVAL for a bad timespec or clock. signal wakes one
 // sleeper (the chooser picks which), broadcast all (event cv_notify).
 //
+// A wait or notify on a condition variable inside a destroyed object is use-after-destroy.
 // Undefined uses are the verdict sync-misuse: a wait by a thread that does not hold the mutex,
 // destroy of a condition variable a thread sleeps on.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_PTHREAD_COND_H_

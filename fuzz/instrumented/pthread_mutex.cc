@@ -106,6 +106,9 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
   }
   if (s->tracing()) s->trace_location(detail::code_location(pc));
   s->point();
+  if (detail::g_destroyed_count != 0 && detail::touches_destroyed(m, sizeof *m, call)) {
+    return stop(*s);
+  }
   const int me = s->running_thread();
   mutex_record* r = &record(m);
   if (r->owner == me) {
@@ -221,12 +224,16 @@ int semfuzz_instr_pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* at
 
 int semfuzz_instr_pthread_mutex_unlock(pthread_mutex_t* m) {
   scheduler* s = simulation();
-  mutex_record& r = record(m);
   const int me = s != nullptr ? s->running_thread() : kHarness;
   if (s != nullptr) {
     if (s->tracing()) s->trace_location(detail::code_location(__builtin_return_address(0)));
     s->point();
+    if (detail::g_destroyed_count != 0 &&
+        detail::touches_destroyed(m, sizeof *m, "pthread_mutex_unlock")) {
+      return stop(*s);
+    }
   }
+  mutex_record& r = record(m);
   if (r.owner != me) {
     if (r.type != PTHREAD_MUTEX_NORMAL || s == nullptr) return EPERM;
     misuse(*s, "unlocks a normal mutex that " +

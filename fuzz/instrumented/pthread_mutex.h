@@ -25,7 +25,9 @@
 // unsupported-call.
 //
 // Outside a simulated thread (a constructor the harness runs), init, destroy and uncontended
-// lock / unlock work without scheduling points; one that would block is unsupported-call.
+// lock / unlock work without scheduling points; one that would block is unsupported-call. A lock
+// or unlock of a mutex inside a destroyed object (the harness deleted the semaphore) is
+// use-after-destroy, as any access to its bytes.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_PTHREAD_MUTEX_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_PTHREAD_MUTEX_H_
 
