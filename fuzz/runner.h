@@ -83,6 +83,20 @@ class program_runner final : public sim::observer {
     run_result r;
     r.outcome = sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body, this,
                            choose, this, trace_);
+    if constexpr (kDestroyInRun) {
+      if (destroyer_ >= 0 && !r.outcome.failed()) {
+        r.outcome = {verdict_kind::lost_wakeup,
+                     "nothing can run, but T" + std::to_string(destroyer_) +
+                         " is blocked for good in the semaphore's destructor"};
+      }
+      destroyer_ = -1;
+      // Still there after a verdict: a thread may have been abandoned inside a call, so its
+      // destructor would be undefined: it is abandoned, never destroyed nor freed. Threads
+      // blocked for good (no verdict): deleted below, outside any simulated thread, where it
+      // cannot block (such runs are common, and an abandoned object costs each one a leak
+      // check of libFuzzer's).
+      if (sem_ && r.outcome.failed()) sem_.release()->abandon();
+    }
     sem_.reset();
     r.trace_hash = sched_.trace_hash();
     r.steps = sched_.steps();
@@ -101,6 +115,16 @@ class program_runner final : public sim::observer {
   static constexpr bool kExactWakes = [] {
     if constexpr (requires { Sem::exact_wakes; }) return static_cast<bool>(Sem::exact_wakes);
     return std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
+  }();
+  // Whether Sem's destructor is code under test (an instrumented adapter's, which may use atomics
+  // and block: Sem::destroy_in_run, with abandon()): it then runs on a simulated thread, never
+  // in harness code: the owner's delete (destroy mode) is no harness section, and otherwise the
+  // last thread to finish destroys the semaphore as the run's final step, after the end state is
+  // judged. A Sem without the member is destroyed after the run (the simulated platform's
+  // destructors do nothing a scheduler sees).
+  static constexpr bool kDestroyInRun = [] {
+    if constexpr (requires { Sem::destroy_in_run; }) return static_cast<bool>(Sem::destroy_in_run);
+    return false;
   }();
   using patience = contract::patience;
 
@@ -135,6 +159,42 @@ class program_runner final : public sim::observer {
     }
     if (destroy_ && t == 0) owner_destroys();
     ctx_[t].finished = true;
+    if constexpr (kDestroyInRun) {
+      // The final destroyer joins every finished thread (as a program joins its threads before
+      // it destroys what they shared): release here, acquire in final_destroy().
+      if (sim::happens_before* hb = sched_.ordering()) hb->rmw(t, &ctx_, std::memory_order_release);
+      if (sem_ && all_finished()) final_destroy(t);
+    }
+  }
+
+  bool all_finished() const {
+    for (const thread_ctx& c : ctx_) {
+      if (!c.finished) return false;
+    }
+    return true;
+  }
+
+  // The run's final step for a Sem whose destructor is code under test (kDestroyInRun): the end
+  // state is judged as at quiescence, then thread t, the last to finish, destroys the semaphore.
+  void final_destroy(int t) {
+    if constexpr (kCaps.counts) at_quiescence();
+    if (sched_.failed()) return;
+    note("T" + std::to_string(t) + " destroys the semaphore (every thread has finished)");
+    if (sim::happens_before* hb = sched_.ordering()) hb->load(t, &ctx_, std::memory_order_acquire);
+    destroy_on(t);
+  }
+
+  // Thread t deletes the semaphore: in a harness section for a Sem whose destructor is not code
+  // under test, else as the thread's own code (scheduling points, futex waits).
+  void destroy_on(int t) {
+    if constexpr (kDestroyInRun) {
+      destroyer_ = t;
+      sem_.reset();
+      destroyer_ = -1;
+    } else {
+      sim::scheduler::harness_section quiet(sched_);
+      sem_.reset();
+    }
   }
 
   // T0's ending in destroy mode (the protocol: fuzz/contract.h). T0 parks until after_step()
@@ -145,8 +205,7 @@ class program_runner final : public sim::observer {
     if (!contract::owner_last_acquire(ledger_.tokens() + in_flight(), last)) return;
     if (!take_all(last)) return;
     note("T0 deletes the semaphore");
-    sim::scheduler::harness_section quiet(sched_);
-    sem_.reset();
+    destroy_on(0);
     destroyed_ = true;
   }
 
@@ -475,6 +534,7 @@ class program_runner final : public sim::observer {
   const bool destroy_;                             // the owner-destroys protocol runs
   std::unique_ptr<Sem> sem_;
   bool destroyed_ = false;
+  int destroyer_ = -1;  // the thread inside the semaphore's destructor (kDestroyInRun), or -1
   contract::token_ledger<> ledger_;
   const bool ordered_;  // the scheduler checks happens-before: check the ordering promise
   ordering_oracle promise_;

@@ -29,7 +29,9 @@ namespace semfuzz {
   X(use_after_destroy, "use-after-destroy",                                                       \
     "instrumented code touched the semaphore's bytes after the owner deleted it")                 \
   X(unsupported_call, "unsupported-call",                                                         \
-    "instrumented code made a call the instrumentation runtime does not model")
+    "instrumented code made a call the instrumentation runtime does not model")                   \
+  X(sync_misuse, "sync-misuse",                                                                   \
+    "instrumented code misused a modelled lock where POSIX leaves the result undefined")
 
 enum class verdict_kind {
   pass,

@@ -18,6 +18,16 @@
 //   void release(n)                 add n tokens, waking whom they let proceed.
 //   std::int64_t available()        the tokens there are now, or contract::kUnknownCount when
 //                                   your semaphore cannot tell (then declare counts = false).
+//   ~A()                            your destructor is code under test too: it runs on a
+//                                   simulated thread, with scheduling points and futex waits,
+//                                   either where the program's owner deletes the semaphore (it
+//                                   may wait for releasers still inside release()) or, when every
+//                                   thread has finished, as the run's final step. Blocking for
+//                                   good in it is the verdict lost-wakeup. When the run ends with
+//                                   threads blocked for good in calls, it runs after the run,
+//                                   outside any simulated thread: it sees those sleepers and must
+//                                   not block (a futex wait there is unsupported-call). After a
+//                                   verdict it never runs: the object is left in memory, unfreed.
 // n == 0 must succeed at once (return true). Forms your semaphore lacks are written with the
 // ones it has (examples/futex_semaphore_adapter.h writes Qt's form with try_acquire_for).
 // using clock = std::chrono::steady_clock: the only clock the harness gives deadlines on.
@@ -48,14 +58,19 @@
 //     to the futex and sched_yield calls below);
 //   - syscall(SYS_futex, ...): FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET,
 //     FUTEX_WAKE_OP, private or not; clock_gettime, std::chrono::steady_clock / system_clock::now,
-//     sched_yield, std::this_thread::yield, nanosleep, usleep: on virtual time.
-// Any other call that may reach the OS (a mutex, a condition variable, another system call)
-// ends the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
+//     sched_yield, std::this_thread::yield, nanosleep, usleep: on virtual time;
+//   - pthread mutexes and condition variables, std::mutex, std::timed_mutex,
+//     std::recursive_mutex, std::condition_variable (fuzz/instrumented/pthread_mutex.h,
+//     pthread_cond.h; docs/whole-programs.md): their undefined uses are the verdict sync-misuse.
+// Any other call that may reach the OS (a thread, a read-write lock, another system call) ends
+// the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
 //
-// Memory. The bridge registers A's own bytes with the scheduler (the memory a futex may wait on)
-// and, once the harness deletes the semaphore, watches them: any later access by your code, atomic
-// or plain, is the verdict use-after-destroy. So the futex words must be inside A (your semaphore
-// as a member), not in memory it allocates.
+// Memory. The bridge registers A's own bytes with the scheduler and, once the harness deletes
+// the semaphore, watches them: any later access by your code, atomic or plain, is the verdict
+// use-after-destroy. A futex word may lie anywhere in your code's memory (fuzz/instrumented/
+// futex_memory.h): inside A, in a heap block it allocates, in a global table, on a waiter's stack;
+// freeing a heap block while a thread sleeps on a word inside it is use-after-destroy too.
+// Accesses to other freed memory are not checked (ASan does not see the instrumented code).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
 
@@ -100,6 +115,9 @@ class adapter_bridge {
   static bool relative_timed_waits();      // contract::relative_timed_waits<A>()
   static bool multi_token_wakeups_lost();  // contract::multi_token_wakeups_lost<A>()
   static std::int64_t max_timeout_ns();    // contract::max_timeout_ns<A>()
+  // A's destructor is code under test: the runner (fuzz/runner.h) deletes the bridge on a
+  // simulated thread (at the latest as the run's final step), or abandons it (abandon()).
+  static constexpr bool destroy_in_run = true;
 
   explicit adapter_bridge(std::int64_t initial);
   ~adapter_bridge();
@@ -113,6 +131,11 @@ class adapter_bridge {
   bool try_acquire_until(std::int64_t n, clock::time_point t);
   void release(std::int64_t n);
   std::int64_t available();
+  // Instead of delete, when the run ended with a verdict before its final step: a thread may
+  // have been abandoned inside a call, so destroying A would be undefined. The bridge's bytes are
+  // reported destroyed and it is left as it is, never destroyed nor freed (instr::object_abandoned:
+  // no leak for LeakSanitizer).
+  void abandon();
 
  private:
   union {

@@ -18,7 +18,8 @@ adapter_bridge<A>::adapter_bridge(std::int64_t initial) : adapter_(initial) {
 
 template <class A>
 adapter_bridge<A>::~adapter_bridge() {
-  std::destroy_at(&adapter_);  // the semaphore's destructor may still touch its own bytes
+  // The semaphore's destructor may still touch its own bytes (and wait for calls still inside).
+  std::destroy_at(&adapter_);
   object_destroyed(this, sizeof *this);
 }
 
@@ -35,6 +36,11 @@ bool adapter_bridge<A>::multi_token_wakeups_lost() {
 template <class A>
 std::int64_t adapter_bridge<A>::max_timeout_ns() {
   return contract::max_timeout_ns<A>();
+}
+
+template <class A>
+void adapter_bridge<A>::abandon() {
+  object_abandoned(this, sizeof *this);
 }
 
 template <class A>

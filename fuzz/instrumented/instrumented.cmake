@@ -14,7 +14,9 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 # The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan).
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
-                                         instrumented/runtime.cc instrumented/annotations.cc)
+                                         instrumented/runtime.cc instrumented/annotations.cc
+                                         instrumented/futex_memory.cc
+                                         instrumented/pthread_mutex.cc instrumented/pthread_cond.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -79,6 +81,19 @@ if(SEMFUZZ_BUILD_TESTS)
   target_link_libraries(instrumented_litmus_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME instrumented_litmus_test COMMAND instrumented_litmus_test)
 
+  # The pthread mutex and condition variable models' tests, through instrumented code
+  # (tests/mutex_probe.h).
+  semfuzz_add_instrumented(mutex_probe KEEP "_ZN7semfuzz11mutex_probe.*"
+                           SOURCES instrumented/tests/mutex_probe.cc)
+  add_executable(pthread_mutex_test instrumented/tests/pthread_mutex_test.cc ${mutex_probe_OBJECT}
+                                    ${mutex_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_mutex_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_mutex_test COMMAND pthread_mutex_test)
+  add_executable(pthread_cond_test instrumented/tests/pthread_cond_test.cc ${mutex_probe_OBJECT}
+                                   ${mutex_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_cond_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_cond_test COMMAND pthread_cond_test)
+
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
   add_test(NAME instrumented_missing_hook_fails
@@ -105,6 +120,73 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
                                   ADAPTER_CLASS semfuzz::byo_test::atomic_wait_semaphore)
   add_test(NAME byo_atomic_wait_replay
            COMMAND byo_atomic_wait_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+
+  # A destructor that is code under test (tests/draining_semaphore.h): it waits, with a futex,
+  # for releasers still inside release() and asserts that nobody sleeps in the semaphore. It runs
+  # on a simulated thread: every input of corpus/schedule passes, and the variant whose last
+  # releaser forgets to wake it leaves the destructor blocked for good on a committed input.
+  semfuzz_add_instrumented_target(byo_draining
+                                  ADAPTER instrumented/tests/draining_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::draining_semaphore)
+  add_test(NAME byo_draining_replay
+           COMMAND byo_draining_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+  # The owner deletes the semaphore while a peer is still inside its final release: the
+  # destructor's futex wait is scheduled, the releaser's wake ends it, and the input passes.
+  add_test(NAME byo_draining_destructor_waits
+           COMMAND byo_draining_replay -runs=1
+                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/stuck-destructor)
+  set_tests_properties(byo_draining_destructor_waits PROPERTIES ENVIRONMENT SEMFUZZ_TRACE=1
+                       PASS_REGULAR_EXPRESSION
+                       "T0  futex_wait  [^\n]* < draining_semaphore\\.h:[0-9]+\n.*verdict pass")
+  semfuzz_add_instrumented_target(byo_draining_forgets_wake
+                                  ADAPTER instrumented/tests/draining_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::draining_semaphore
+                                  OPTIONS -DSEMFUZZ_DRAINING_FORGETS_WAKE)
+  # (through sh: the replay aborts on a finding, and ctest fails any aborted test)
+  add_test(NAME byo_draining_stuck_destructor
+           COMMAND sh -c "\"$0\" -runs=1 \"$1\" 2>&1; true"
+                   $<TARGET_FILE:byo_draining_forgets_wake_replay>
+                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/stuck-destructor)
+  set_tests_properties(byo_draining_stuck_destructor PROPERTIES PASS_REGULAR_EXPRESSION
+                       "VERDICT lost-wakeup: [^\n]*blocked for good in the semaphore's destructor")
+
+  # Futex words on memory the semaphore does not own (tests/parking_semaphore.h): a word of a
+  # heap block the semaphore allocates (byo_parking), a word of a global table (byo_parking_lot).
+  # Every input of corpus/schedule passes on both.
+  semfuzz_add_instrumented_target(byo_parking ADAPTER instrumented/tests/parking_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::parking_semaphore)
+  semfuzz_add_instrumented_target(byo_parking_lot ADAPTER instrumented/tests/parking_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::parking_semaphore
+                                  OPTIONS -DSEMFUZZ_PARKING_LOT)
+  foreach(t byo_parking byo_parking_lot)
+    add_test(NAME ${t}_replay COMMAND ${t}_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+  endforeach()
+
+  # A mutex + condition-variable semaphore (tests/condvar_semaphore.h) on the pthread models:
+  # every input of corpus/schedule passes; its two classic bugs, each a build of its own, fail
+  # their committed inputs (found by fuzzing them from an empty corpus).
+  semfuzz_add_instrumented_target(byo_condvar ADAPTER instrumented/tests/condvar_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::condvar_semaphore)
+  add_test(NAME byo_condvar_replay
+           COMMAND byo_condvar_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
+  foreach(bug if_not_while unlocked_signal)
+    string(TOUPPER "SEMFUZZ_CONDVAR_${bug}" option)
+    semfuzz_add_instrumented_target(byo_condvar_${bug}
+                                    ADAPTER instrumented/tests/condvar_semaphore.h
+                                    ADAPTER_CLASS semfuzz::byo_test::condvar_semaphore
+                                    OPTIONS -D${option})
+  endforeach()
+  # (through sh: the replay aborts on a finding, and ctest fails any aborted test)
+  function(byo_condvar_expect bug input ordering verdict)
+    add_test(NAME byo_${input}
+             COMMAND sh -c "SEMFUZZ_ORDER_CHECKING=$2 \"$0\" -runs=1 \"$1\" 2>&1; true"
+                     $<TARGET_FILE:byo_condvar_${bug}_replay>
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/${input} "${ordering}")
+    set_tests_properties(byo_${input} PROPERTIES PASS_REGULAR_EXPRESSION "VERDICT ${verdict}:")
+  endfunction()
+  byo_condvar_expect(if_not_while condvar-if-not-while "" conservation)
+  byo_condvar_expect(unlocked_signal condvar-unlocked-signal-unordered "" data-race)
+  byo_condvar_expect(unlocked_signal condvar-unlocked-signal-lost-wakeup 0 lost-wakeup)
 
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to

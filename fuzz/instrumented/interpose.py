@@ -46,6 +46,21 @@ MODELLED = {
     "_ZNSt6chrono3_V212system_clock3nowEv": "semfuzz_instr_system_clock_now_ns",
     "_ZNSt3__16chrono12steady_clock3nowEv": "semfuzz_instr_steady_clock_now_ns",
     "_ZNSt3__16chrono12system_clock3nowEv": "semfuzz_instr_system_clock_now_us",
+    # pthread mutexes (fuzz/instrumented/pthread_mutex.cc), and so std::mutex & co.
+    **{f"pthread_mutex_{op}": f"semfuzz_instr_pthread_mutex_{op}"
+       for op in ("init", "destroy", "lock", "trylock", "timedlock", "clocklock", "unlock")},
+    # condition variables (fuzz/instrumented/pthread_cond.cc), and so std::condition_variable
+    **{f"pthread_cond_{op}": f"semfuzz_instr_pthread_cond_{op}"
+       for op in ("init", "destroy", "wait", "timedwait", "clockwait", "signal", "broadcast")},
+    # libstdc++'s std::condition_variable members that live in the shared library, not headers
+    "_ZNSt18condition_variableC1Ev": "semfuzz_instr_std_condition_variable_construct",
+    "_ZNSt18condition_variableC2Ev": "semfuzz_instr_std_condition_variable_construct",
+    "_ZNSt18condition_variableD1Ev": "semfuzz_instr_std_condition_variable_destroy",
+    "_ZNSt18condition_variableD2Ev": "semfuzz_instr_std_condition_variable_destroy",
+    "_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE":
+        "semfuzz_instr_std_condition_variable_wait",
+    "_ZNSt18condition_variable10notify_oneEv": "semfuzz_instr_pthread_cond_signal",
+    "_ZNSt18condition_variable10notify_allEv": "semfuzz_instr_pthread_cond_broadcast",
 }
 
 # Library calls without OS or threading effects: memory and string functions, the C++ ABI
@@ -64,6 +79,7 @@ PURE = re.compile("|".join([
     r"bad_alloc|length_error|out_of_range)\w*",
     r"_ZNK?St(7__cxx11|3__1)\d+basic_string\w*",
     r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
+    r"pthread_(mutex|cond)attr_(init|destroy|settype|gettype|setclock|getclock)",  # plain memory
 ]))
 
 PREFIX = "semfuzz_instr."

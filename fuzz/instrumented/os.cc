@@ -4,6 +4,7 @@
 // with unsupported-call. What a call does not model (another system call, futex operation, clock
 // or bitset) ends the run the same way, naming it.
 //
+// Futex words: any aligned 32-bit word of the code's memory (fuzz/instrumented/futex_memory.h).
 // Futex: FUTEX_WAIT (relative timeout), FUTEX_WAIT_BITSET (absolute, CLOCK_MONOTONIC or with
 // FUTEX_CLOCK_REALTIME), FUTEX_WAKE, FUTEX_WAKE_BITSET (bitset all-ones only: the model has no
 // bitsets), FUTEX_WAKE_OP (every op and comparison the kernel has), each with or without
@@ -26,6 +27,7 @@
 #include <cstdarg>
 #include <cstdint>
 
+#include "fuzz/instrumented/futex_memory.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
 
@@ -106,6 +108,7 @@ long futex_wait(scheduler& s, const std::uint32_t* word, int op, std::uint32_t e
       deadline = (op & FUTEX_CLOCK_REALTIME) ? t - kRealtimeOffsetNs : t;
     }
   }
+  const futex_sleeper sleeper(s, word);  // any memory (fuzz/instrumented/futex_memory.h)
   return futex_result(s.futex_wait(word, sizeof *word, expected, deadline));
 }
 

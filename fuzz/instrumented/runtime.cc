@@ -14,6 +14,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fuzz/instrumented/futex_memory.h"
+#include "fuzz/instrumented/pthread_cond.h"
+#include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
 
@@ -26,6 +29,8 @@ extern "C" {
 // libFuzzer's inline 8-bit counters, which the instrumented code increments with plain accesses
 // that -fsanitize=thread instruments too (none when the build has no such coverage).
 [[gnu::weak]] extern char __start___sancov_cntrs[];
+// LeakSanitizer's (sanitizer/lsan_interface.h), there with ASan.
+[[gnu::weak]] void __lsan_ignore_object(const void* p);
 [[gnu::weak]] extern char __stop___sancov_cntrs[];
 }
 
@@ -38,7 +43,8 @@ void forget_new_block(const volatile void* p, std::size_t bytes) {
     s->shadow().forget(const_cast<const void*>(p), bytes);
   }
 }
-void on_free(const volatile void*) {}  // the runtime takes both hooks or neither
+// A freed block may hold a futex word a thread sleeps on (fuzz/instrumented/futex_memory.h).
+void on_free(const volatile void* p) { futex_memory_freed(const_cast<const void*>(p)); }
 const bool g_allocator_hooked =
     __sanitizer_install_malloc_and_free_hooks != nullptr &&
     __sanitizer_install_malloc_and_free_hooks(forget_new_block, on_free) != 0;
@@ -198,9 +204,33 @@ void object_destroyed(const void* p, std::size_t bytes) {
   detail::g_destroyed_count = destroyed().size();
 }
 
+bool absolute_deadline(clockid_t clock, const timespec* at, std::int64_t* out) {
+  constexpr long long kNsPerSec = 1'000'000'000;
+  if ((clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) || at->tv_nsec < 0 ||
+      at->tv_nsec >= kNsPerSec) {
+    return false;
+  }
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(static_cast<std::int64_t>(at->tv_sec), kNsPerSec, &ns) ||
+      __builtin_add_overflow(ns, static_cast<std::int64_t>(at->tv_nsec), &ns)) {
+    *out = sim::kNoDeadline;
+    return true;
+  }
+  *out = clock == CLOCK_REALTIME ? ns - kRealtimeOffsetNs : ns;
+  return true;
+}
+
+void object_abandoned(const void* p, std::size_t bytes) {
+  object_destroyed(p, bytes);
+  if (reinterpret_cast<std::uintptr_t>(&__lsan_ignore_object) != 0) __lsan_ignore_object(p);
+}
+
 void forget_destroyed() {
   destroyed().clear();
   detail::g_destroyed_count = 0;
+  forget_futex_memory();
+  forget_mutexes();
+  forget_conds();
 }
 
 void spend_virtual_time(long long ns) {

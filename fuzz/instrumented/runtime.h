@@ -36,7 +36,10 @@
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUNTIME_H_
 
+#include <time.h>
+
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace semfuzz::sim {
@@ -50,7 +53,13 @@ namespace semfuzz::instr {
 void object_created(const void* p, std::size_t bytes);
 // The object is gone: unregistered, and its bytes are watched until forget_destroyed().
 void object_destroyed(const void* p, std::size_t bytes);
-// Ends the watch (between runs; the memory may be reused).
+// The object is left as it is, never destroyed nor freed (a run ended while a thread was still
+// inside it): object_destroyed(), and, when [p, p + bytes) is a heap block, it and all it points
+// to are no leak for LeakSanitizer (__lsan_ignore_object).
+void object_abandoned(const void* p, std::size_t bytes);
+// Ends the watch (between runs; the memory may be reused), and forgets what the models kept of
+// the run: the futex words registered on any memory (fuzz/instrumented/futex_memory.h), the
+// mutex and condition variable records (pthread_mutex.h, pthread_cond.h).
 void forget_destroyed();
 
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time
@@ -69,6 +78,11 @@ bool checks_plain_races();
 // The virtual CLOCK_REALTIME is the virtual monotonic clock plus this offset (ns): the virtual
 // wall clock starts at 2023-11-14 22:13:20 UTC.
 inline constexpr long long kRealtimeOffsetNs = 1'700'000'000'000'000'000LL;
+
+// An absolute deadline `at` on CLOCK_REALTIME or CLOCK_MONOTONIC as virtual monotonic ns (a time
+// past the clock's range: INT64_MAX, no deadline) into *out, for the models' timed waits; false
+// for another clock or a bad timespec (the callers' EINVAL).
+bool absolute_deadline(clockid_t clock, const timespec* at, std::int64_t* out);
 
 namespace detail {
 extern std::size_t g_destroyed_count;  // how many ranges are watched (0: the hooks' fast path)

@@ -227,6 +227,7 @@ class scheduler {
   // Registry of simulated atomics: the memory a futex may wait on.
   void register_word(const void* address, std::size_t bytes);
   void unregister_word(const void* address);
+  bool registered(const void* address) const { return find_word(address) != nullptr; }
 
   // The futex calls. futex_wait and futex_wake are scheduling points; wake_futex is not (for a
   // call that wakes two words at once after one point). The wakes return how many they woke.

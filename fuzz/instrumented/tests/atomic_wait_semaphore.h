@@ -20,11 +20,13 @@
 #include <cstdint>
 
 #include "fuzz/contract.h"
+#include "fuzz/instrumented/tests/derived_forms.h"
 
 namespace semfuzz::byo_test {
 
-class atomic_wait_semaphore {
+class atomic_wait_semaphore : public derived_forms<atomic_wait_semaphore> {
  public:
+  using derived_forms::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;
   static constexpr bool counts = false;
@@ -60,17 +62,6 @@ class atomic_wait_semaphore {
       }
       c = __atomic_load_n(&count_, __ATOMIC_RELAXED);
     }
-    return true;
-  }
-  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d) {
-    if (d <= std::chrono::nanoseconds::zero()) return try_acquire(n);
-    const clock::time_point now = clock::now();
-    return try_acquire_until(
-        n, d > clock::time_point::max() - now ? clock::time_point::max() : now + d);
-  }
-  bool try_acquire(std::int64_t n, int ms) {
-    if (ms >= 0) return try_acquire_for(n, std::chrono::milliseconds(ms));
-    acquire(n);
     return true;
   }
   void release(std::int64_t n) {

@@ -10,9 +10,11 @@
 #include <cerrno>
 #include <climits>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/probe.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
@@ -24,32 +26,6 @@ namespace {
 using sim::kStartTime;
 using sim::scheduler;
 namespace probe = instr_probe;
-
-struct counter final : sim::observer {
-  std::uint64_t steps = 0;
-  scheduler* judge = nullptr;
-  void on_clock_read(int, sim::vtime) override {}
-  void on_wait(int, sim::vtime) override {}
-  void on_futex_call(const sim::futex_call& call) override { check_futex_call(*judge, call); }
-  void after_step(std::uint64_t n) override { steps = n; }
-  void at_quiescence() override {}
-};
-
-// Simulated threads running lambdas inside a scheduler scope.
-struct harness {
-  scheduler sched;
-  scheduler::scope scope{sched};
-  counter obs;
-  std::vector<std::function<void(int)>> bodies;
-
-  harness() { obs.judge = &sched; }
-  ~harness() { forget_destroyed(); }
-  static void run_body(void* self, int t) { static_cast<harness*>(self)->bodies[t](t); }
-  verdict run(std::vector<std::uint8_t> bytes = {}) {
-    sim::byte_stream_chooser c(bytes.data(), bytes.size());
-    return sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false);
-  }
-};
 
 template <class T>
 void expect_real_atomics(std::uint64_t (*instrumented)(std::atomic<T>&)) {
@@ -166,6 +142,58 @@ TEST(InstrumentedRuntime, FutexWaitAndWakeReachTheModel) {
   changed.sleeper(FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 1, nullptr);
   EXPECT_FALSE(changed.h.run().failed());
   EXPECT_EQ(changed.err, EAGAIN);
+}
+
+std::uint32_t g_futex_word = 0;  // a global of the program: memory a futex may wait on
+
+// A futex wait on memory no object registered (a global, the waiter's own stack, a heap block)
+// sleeps until a wake on that address (fuzz/instrumented/futex_memory.h).
+TEST(InstrumentedRuntime, FutexWaitsOnAnyMemory) {
+  for (const char* where : {"global", "stack", "heap"}) {
+    harness h;
+    std::uint32_t* word = nullptr;
+    std::unique_ptr<std::uint32_t> block;
+    long rc = -1, woken = -1;
+    h.bodies.push_back([&](int) {
+      std::uint32_t local = 0;
+      if (where == std::string("global")) word = &g_futex_word;
+      if (where == std::string("stack")) word = &local;
+      if (where == std::string("heap")) word = (block = std::make_unique<std::uint32_t>(0)).get();
+      rc = probe::futex(word, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+    });
+    h.bodies.push_back([&](int) {
+      woken = probe::futex(word, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+      block.reset();  // its sleeper is awake: no finding
+    });
+    const verdict v = h.run();
+    EXPECT_FALSE(v.failed()) << where << ": " << v.message;
+    EXPECT_EQ(rc, 0) << where;
+    EXPECT_EQ(woken, 1) << where;
+  }
+}
+
+// Freeing a heap block while a thread sleeps on a futex word inside it is use-after-destroy, at
+// the free; a misaligned word stays futex-misuse.
+TEST(InstrumentedRuntime, FreeingAFutexWordsBlockUnderItsSleeperIsUseAfterDestroy) {
+  harness h;
+  auto* block = new std::uint32_t[4]{};
+  h.bodies.push_back(
+      [&](int) { probe::futex(block + 2, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0); });
+  h.bodies.push_back([&](int) { delete[] block; });
+  const verdict v = h.run();
+  EXPECT_EQ(v.kind, verdict_kind::use_after_destroy);
+  EXPECT_NE(v.message.find("T1 frees the heap block of 16 bytes holding futex word word0+0 "
+                           "(offset 8), while T0 sleeps in a futex wait on it"),
+            std::string::npos)
+      << v.message;
+
+  harness misaligned;
+  alignas(4) char bytes[8] = {};
+  misaligned.bodies.push_back([&](int) {
+    probe::futex(reinterpret_cast<std::uint32_t*>(bytes + 1), FUTEX_WAIT_PRIVATE, 0, nullptr,
+                 nullptr, 0);
+  });
+  EXPECT_EQ(misaligned.run().kind, verdict_kind::futex_misuse);
 }
 
 TEST(InstrumentedRuntime, FutexDeadlinesRunOnVirtualTime) {

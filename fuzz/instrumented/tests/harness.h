@@ -1,0 +1,53 @@
+// Simulated threads running lambdas, for the instrumentation runtime's tests (runtime_test.cc,
+// pthread_mutex_test.cc): a scheduler scope, an observer that counts steps and judges futex
+// calls (check_futex_call), and one body per thread. The runtime's per-run state is forgotten
+// at the end (forget_destroyed).
+#ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_HARNESS_H_
+#define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_HARNESS_H_
+
+#include <time.h>
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "fuzz/instrumented/runtime.h"
+#include "fuzz/sim/chooser.h"
+#include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
+
+namespace semfuzz::instr {
+
+struct counter final : sim::observer {
+  std::uint64_t steps = 0;
+  sim::scheduler* judge = nullptr;
+  void on_clock_read(int, sim::vtime) override {}
+  void on_wait(int, sim::vtime) override {}
+  void on_futex_call(const sim::futex_call& call) override { check_futex_call(*judge, call); }
+  void after_step(std::uint64_t n) override { steps = n; }
+  void at_quiescence() override {}
+};
+
+// Simulated threads running lambdas inside a scheduler scope.
+struct harness {
+  sim::scheduler sched;
+  sim::scheduler::scope scope{sched};
+  counter obs;
+  std::vector<std::function<void(int)>> bodies;
+
+  harness() { obs.judge = &sched; }
+  ~harness() { forget_destroyed(); }
+  static void run_body(void* self, int t) { static_cast<harness*>(self)->bodies[t](t); }
+  verdict run(std::vector<std::uint8_t> bytes = {}) {
+    sim::byte_stream_chooser c(bytes.data(), bytes.size());
+    return sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false);
+  }
+};
+
+inline constexpr sim::vtime kMs = 1'000'000;
+// An absolute timespec for ns (virtual, on whichever clock the caller means).
+inline timespec at_ns(sim::vtime ns) { return timespec{ns / 1'000'000'000, ns % 1'000'000'000}; }
+
+}  // namespace semfuzz::instr
+
+#endif  // SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_HARNESS_H_
