@@ -137,6 +137,9 @@ decoded_input decode(const std::uint8_t* data, std::size_t size, program storage
   p.algo = kAlgorithms[header & 3];
   const int threads = 1 + ((header >> 2) & 7) % kMaxProgramThreads;
   p.owner_destroys = (header & 0x20) != 0;
+  p.version = 1;  // storage may hold the previous input's program: every field is set here
+  p.weak_memory = false;
+  p.futex_fence = true;
   if (header & kVersion2) {
     p.version = 2;
     const std::uint8_t options = in.next();

@@ -281,5 +281,22 @@ TEST(Decoder, EncodeRoundTrips) {
   EXPECT_EQ(d.choices[0], 7);
 }
 
+TEST(Decoder, ReusedStorageKeepsNothingOfThePreviousProgram) {
+  // run_input decodes each input into the last one's program storage: a v1 input decoded after a
+  // v2 one with the weak-memory model on must decode exactly as it does into a fresh program.
+  const std::vector<std::uint8_t> v2 = {0x85, 0x03, 0x00, 0x02, 0x01, 0x01, 0x01, 0x01, 0x01, 0x00};
+  const std::vector<std::uint8_t> v1 = {0x05, 0x00, 0x02, 0x01, 0x01, 0x01, 0x01, 0x01, 0x00};
+  decoded_input first = decode(v2.data(), v2.size());
+  ASSERT_EQ(first.prog.version, 2);
+  ASSERT_TRUE(first.prog.weak_memory);
+  ASSERT_FALSE(first.prog.futex_fence);
+  const decoded_input reused = decode(v1.data(), v1.size(), std::move(first.prog));
+  const decoded_input fresh = decode(v1.data(), v1.size());
+  EXPECT_EQ(reused.prog.version, 1);
+  EXPECT_FALSE(reused.prog.weak_memory);
+  EXPECT_TRUE(reused.prog.futex_fence);
+  EXPECT_EQ(describe(reused.prog), describe(fresh.prog));
+}
+
 }  // namespace
 }  // namespace semfuzz
