@@ -20,16 +20,7 @@ class sim_litmus : public ::testing::TestWithParam<int> {};
 
 TEST_P(sim_litmus, OutcomeAsTheModelSays) {
   const litmus_case<word>& lc = kCases<word, sim_fence>[GetParam()];
-  const tally t = run_case(lc, litmus_runs());
-  std::printf("litmus | %s | %s | %s | %llu of %llu (first: seed %lld)\n", lc.name, lc.outcome_text,
-              lc.allowed ? "allowed" : "forbidden", static_cast<unsigned long long>(t.asked),
-              static_cast<unsigned long long>(t.runs), static_cast<long long>(t.first_seed));
-  if (lc.allowed) {
-    EXPECT_GT(t.asked, 0u) << lc.name << ": allowed " << lc.outcome_text << " never reached";
-  } else {
-    EXPECT_EQ(t.asked, 0u) << lc.name << ": forbidden " << lc.outcome_text
-                           << " reached, first by seed " << t.first_seed;
-  }
+  expect_as_the_model_says(lc, litmus_runs());
 }
 
 INSTANTIATE_TEST_SUITE_P(cases, sim_litmus,

@@ -4,7 +4,10 @@
 #ifndef SEMFUZZ_FUZZ_TESTS_LITMUS_RUN_H_
 #define SEMFUZZ_FUZZ_TESTS_LITMUS_RUN_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 #include "fuzz/sim/chooser.h"
@@ -66,6 +69,23 @@ tally run_case(const litmus_case<Atomic>& lc, std::uint64_t runs, bool weak = tr
     }
   }
   return t;
+}
+
+// Runs the case `runs` times with the model on, prints its row of the litmus table and expects
+// what the C++ model says: an allowed outcome reached at least once, a forbidden one never. One
+// judgement for the simulated platform's and the instrumented code's tests.
+template <class Atomic>
+void expect_as_the_model_says(const litmus_case<Atomic>& lc, std::uint64_t runs) {
+  const tally t = run_case(lc, runs);
+  std::printf("litmus | %s | %s | %s | %llu of %llu (first: seed %lld)\n", lc.name, lc.outcome_text,
+              lc.allowed ? "allowed" : "forbidden", static_cast<unsigned long long>(t.asked),
+              static_cast<unsigned long long>(t.runs), static_cast<long long>(t.first_seed));
+  if (lc.allowed) {
+    EXPECT_GT(t.asked, 0u) << lc.name << ": allowed " << lc.outcome_text << " never reached";
+  } else {
+    EXPECT_EQ(t.asked, 0u) << lc.name << ": forbidden " << lc.outcome_text
+                           << " reached, first by seed " << t.first_seed;
+  }
 }
 
 }  // namespace semfuzz::litmus
