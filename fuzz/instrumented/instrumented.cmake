@@ -42,6 +42,19 @@ else()
                       ${libstdcxx_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 endif()
 
+# byo_proxy_wait: a semaphore brought as "your own" (tests/proxy_wait_adapter.h) whose correctness
+# rests on four seq_cst operations (a store-buffering proof, fuzz/tests/proxy_wait_semaphore.h),
+# on the production futex platform: the weak-memory model's fuzz target, and the target of its
+# weakened-order mutants (fuzz/mutants/PROXY-*.patch). A fuzz target of scripts/semfuzz, so built
+# without the tests too; on libstdc++ builds only (a user's code and the harness share a standard
+# library, as for every target of semfuzz_add_instrumented_target).
+if(NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
+  semfuzz_add_instrumented_target(byo_proxy_wait
+                                  SOURCES ${PROJECT_SOURCE_DIR}/semaphore/src/linux_futex.cc
+                                  ADAPTER instrumented/tests/proxy_wait_adapter.h
+                                  ADAPTER_CLASS semfuzz::byo_test::proxy_wait_adapter)
+endif()
+
 # SEMFUZZ_TRACE=1 ends each step's line with the code location of its atomic or futex call
 # (runtime.h, code_location): a split64 input replayed through schedule_production names the
 # compare-exchanges in split64.h and the futex calls in linux_futex.cc, each with its line.
@@ -161,6 +174,14 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   foreach(t byo_parking byo_parking_lot)
     add_test(NAME ${t}_replay COMMAND ${t}_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
   endforeach()
+
+  # The proxy-wait semaphore (byo_proxy_wait, above): every input of its corpus (format v2, the
+  # weak-memory option on, both futex views), the reproducers of its weakened-order mutants and
+  # corpus/schedule (v1: interleavings only) pass on the correct semaphore.
+  add_test(NAME byo_proxy_wait_replay
+           COMMAND byo_proxy_wait_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/byo_proxy_wait
+                   ${PROJECT_SOURCE_DIR}/reproducers/byo_proxy_wait
+                   ${PROJECT_SOURCE_DIR}/corpus/schedule)
 
   # A mutex + condition-variable semaphore (tests/condvar_semaphore.h) on the pthread models:
   # every input of corpus/schedule passes; its two classic bugs, each a build of its own, fail

@@ -33,7 +33,7 @@ struct lost_wakeup_watch final : sim::observer {
   void on_futex_call(const sim::futex_call&) override {}
   void after_step(std::uint64_t) override {}
   void at_quiescence() override {
-    lost |= s->waiting_in(0) == sim::wait_kind::futex && sem->count() >= 1;
+    lost |= s->waiting_in(0) == sim::wait_kind::futex && sem->available() >= 1;
   }
 };
 

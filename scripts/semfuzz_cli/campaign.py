@@ -23,6 +23,36 @@ from .targets import TARGETS, Target, sanitizer_env, target
 
 DEFAULT_FUZZ_SECONDS = 600
 MIN_FREE_MB = 200  # in runs/ and corpus/ before a run starts
+# Input format v2 (fuzz/FORMAT.md): header bit 7, then the options byte: bit 0 the weak-memory
+# model, bit 1 (with bit 0) the futex calls are no fence.
+FORMAT_V2_BIT, WEAK_MEMORY_BIT, FUTEX_NO_FENCE_BIT = 0x80, 0x01, 0x02
+
+
+def with_weak_memory(data: bytes, futex_fence: bool) -> Optional[bytes]:
+    """The input as format v2 with the weak-memory option on: a v1 input gets the options byte
+    (the futex a full barrier, or no fence); a v2 input keeps its futex view. None for an empty
+    input (it has no header to mark)."""
+    if not data:
+        return None
+    if data[0] & FORMAT_V2_BIT:
+        options = data[1] if len(data) > 1 else 0
+        return data[:1] + bytes([options | WEAK_MEMORY_BIT]) + data[2:]
+    options = WEAK_MEMORY_BIT | (0 if futex_fence else FUTEX_NO_FENCE_BIT)
+    return bytes([data[0] | FORMAT_V2_BIT, options]) + data[1:]
+
+
+def weak_memory_seeds(folders: list, out: Path) -> int:
+    """Writes every input of `folders` into `out` with the weak-memory option on, the v1 ones
+    alternately in both futex views (by file name, so a rerun seeds the same files); returns how
+    many."""
+    out.mkdir()
+    written = 0
+    for i, f in enumerate(sorted((f for d in folders for f in files_in(d)), key=lambda f: f.name)):
+        data = with_weak_memory(f.read_bytes(), futex_fence=i % 2 == 0)
+        if data is not None:
+            (out / f"{i:06d}-{f.name}").write_bytes(data)
+            written += 1
+    return written
 
 
 def list_targets() -> int:
@@ -93,6 +123,11 @@ def campaign(t: Target, args, env: dict, signals: Signals) -> int:
     new_corpus.mkdir()
     artifacts.mkdir()
     seeds = [d for d in (t.corpus, t.reproducers) if d.is_dir()]
+    if args.weak_memory:
+        weak = run_dir / "weak_memory_seeds"
+        say(f"seeds: {weak_memory_seeds(seeds, weak)} inputs of {', '.join(map(rel, seeds))} as "
+            f"format v2 with the weak-memory option on, in {rel(weak)}")
+        seeds = [weak]
     say(f"fuzzing {t.name} for {args.time} s with {args.jobs} job(s); log: {rel(run_dir)}/fuzz.log")
     run = run_libfuzzer(t, args.time, [new_corpus, *seeds], artifacts, run_dir / "fuzz.log", env,
                         jobs=args.jobs, signals=signals)
@@ -138,7 +173,7 @@ def report(t: Target, args, run: FuzzRun, run_dir: Path, found: int, merged: boo
                "exec_per_sec": run.exec_per_sec, "corpus_files": corpus_files,
                "new_corpus_files": len(added), "run_dir": rel(run_dir),
                "crashes": [{"verdict": o.verdict, "reproducer": rel(r)} for o, r in crashes],
-               "jobs": args.jobs, "log": rel(run_dir / "fuzz.log"), "hung": run.hung,
+               "jobs": args.jobs, "weak_memory": args.weak_memory, "log": rel(run_dir / "fuzz.log"), "hung": run.hung,
                "interrupted": bool(stopped_by),
                "signal": signal_name(stopped_by) if stopped_by else None,
                "merged": merged, "unmerged_inputs": 0 if merged else found,

@@ -99,6 +99,11 @@ def parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--jobs", type=_positive, default=1, metavar="N",
                       help="parallel fuzzing processes (libFuzzer -fork=N -ignore_crashes=1; "
                            "default 1, which stops at the first crash)")
+    fuzz.add_argument("--weak-memory", action="store_true",
+                      help="seed the run with the corpus and reproducers rewritten as format v2 "
+                           "with the weak-memory option on (fuzz/FORMAT.md; v1 inputs alternately "
+                           "with the futex a full barrier and no fence), so that the campaign "
+                           "explores stale reads; the fuzzer may still clear the option")
     fuzz.add_argument("--list", action="store_true",
                       help="list the fuzz targets, their presets and whether they are built")
     fuzz.add_argument("--json", metavar="FILE",

@@ -49,6 +49,11 @@ TARGETS = {
                     "about": "Qt's own qsemaphore.cpp (the installed Qt's version, its source "
                              "fetched at build time), compiled instrumented, with the installed "
                              "libQt6Core: input-driven schedule (clang, Debian; docs/qt.md)"},
+    "byo_proxy_wait": {"binary": "fuzz/byo_proxy_wait_fuzzer", "preset": "asan-fuzz",
+                       "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",
+                       "about": "a proxy-wait semaphore correct only with seq_cst "
+                                "(fuzz/tests/proxy_wait_semaphore.h), brought as your own "
+                                "semaphore: the weak-memory model's target (clang, libstdc++)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
