@@ -16,7 +16,8 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
                                          instrumented/runtime.cc instrumented/annotations.cc
                                          instrumented/futex_memory.cc
-                                         instrumented/pthread_mutex.cc instrumented/pthread_cond.cc)
+                                         instrumented/pthread_mutex.cc instrumented/pthread_cond.cc
+                                         instrumented/posix_sem.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -106,6 +107,13 @@ if(SEMFUZZ_BUILD_TESTS)
                                    ${mutex_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_cond_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_cond_test COMMAND pthread_cond_test)
+  # The POSIX unnamed semaphore model's tests, through instrumented code (tests/sem_probe.h).
+  semfuzz_add_instrumented(sem_probe KEEP "_ZN7semfuzz9sem_probe.*"
+                           SOURCES instrumented/tests/sem_probe.cc)
+  add_executable(posix_sem_test instrumented/tests/posix_sem_test.cc ${sem_probe_OBJECT}
+                                ${sem_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(posix_sem_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME posix_sem_test COMMAND posix_sem_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
@@ -182,6 +190,13 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
            COMMAND byo_proxy_wait_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/byo_proxy_wait
                    ${PROJECT_SOURCE_DIR}/reproducers/byo_proxy_wait
                    ${PROJECT_SOURCE_DIR}/corpus/schedule)
+
+  # A semaphore on a POSIX sem_t (tests/posix_semaphore.h), on the runtime's sem_* model: every
+  # input of corpus/schedule passes.
+  semfuzz_add_instrumented_target(byo_posix_sem ADAPTER instrumented/tests/posix_semaphore.h
+                                  ADAPTER_CLASS semfuzz::byo_test::posix_semaphore)
+  add_test(NAME byo_posix_sem_replay
+           COMMAND byo_posix_sem_replay -runs=1 ${PROJECT_SOURCE_DIR}/corpus/schedule)
 
   # A mutex + condition-variable semaphore (tests/condvar_semaphore.h) on the pthread models:
   # every input of corpus/schedule passes; its two classic bugs, each a build of its own, fail

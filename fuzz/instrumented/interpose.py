@@ -52,6 +52,10 @@ MODELLED = {
     # condition variables (fuzz/instrumented/pthread_cond.cc), and so std::condition_variable
     **{f"pthread_cond_{op}": f"semfuzz_instr_pthread_cond_{op}"
        for op in ("init", "destroy", "wait", "timedwait", "clockwait", "signal", "broadcast")},
+    # POSIX unnamed semaphores (fuzz/instrumented/posix_sem.cc)
+    **{f"sem_{op}": f"semfuzz_instr_sem_{op}"
+       for op in ("init", "destroy", "post", "wait", "trywait", "timedwait", "clockwait",
+                  "getvalue")},
     # libstdc++'s std::condition_variable members that live in the shared library, not headers
     "_ZNSt18condition_variableC1Ev": "semfuzz_instr_std_condition_variable_construct",
     "_ZNSt18condition_variableC2Ev": "semfuzz_instr_std_condition_variable_construct",

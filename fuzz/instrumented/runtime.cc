@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fuzz/instrumented/futex_memory.h"
+#include "fuzz/instrumented/posix_sem.h"
 #include "fuzz/instrumented/pthread_cond.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/sim/scheduler.h"
@@ -231,6 +232,7 @@ void forget_destroyed() {
   forget_futex_memory();
   forget_mutexes();
   forget_conds();
+  forget_posix_semaphores();
 }
 
 void spend_virtual_time(long long ns) {
