@@ -31,7 +31,10 @@ namespace semfuzz {
   X(unsupported_call, "unsupported-call",                                                         \
     "instrumented code made a call the instrumentation runtime does not model")                   \
   X(sync_misuse, "sync-misuse",                                                                   \
-    "instrumented code misused a modelled lock where POSIX leaves the result undefined")
+    "instrumented code misused a modelled lock where POSIX leaves the result undefined")          \
+  X(deadlock, "deadlock",                                                                         \
+    "instrumented code's threads wait for each other's mutexes without deadlines (a lock-order "  \
+    "cycle)")
 
 enum class verdict_kind {
   pass,

@@ -79,6 +79,46 @@ void drop(const pthread_mutex_t* m) {
 
 std::string thread_name(int t) { return t == kHarness ? "the harness" : "T" + std::to_string(t); }
 
+// Per simulated thread, the mutex it waits for without a deadline (nullptr: none), for the
+// lock-order cycle check.
+std::vector<const pthread_mutex_t*>& untimed_waits() {
+  static auto* w = new std::vector<const pthread_mutex_t*>;
+  return *w;
+}
+const pthread_mutex_t* untimed_wait_of(int t) {
+  const std::vector<const pthread_mutex_t*>& w = untimed_waits();
+  return t >= 0 && static_cast<std::size_t>(t) < w.size() ? w[static_cast<std::size_t>(t)]
+                                                          : nullptr;
+}
+void set_untimed_wait(int t, const pthread_mutex_t* m) {
+  std::vector<const pthread_mutex_t*>& w = untimed_waits();
+  if (w.size() <= static_cast<std::size_t>(t)) w.resize(static_cast<std::size_t>(t) + 1, nullptr);
+  w[static_cast<std::size_t>(t)] = m;
+}
+
+// Whether thread `me`, about to wait without a deadline for m, closes a cycle of such waits: m
+// is held by a thread that waits for a mutex held by ... `me`. Nobody in it can ever go on (a
+// spurious wakeup only looks again), so the run ends at once with the verdict deadlock, naming
+// each thread, the mutex it waits for and who holds it.
+bool closes_lock_cycle(scheduler& s, const pthread_mutex_t* m, const char* call) {
+  const int me = s.running_thread();
+  std::string cycle = "T" + std::to_string(me) + " " + call + " of " + s.name_of(m);
+  const pthread_mutex_t* want = m;
+  for (std::size_t hops = 0; hops <= untimed_waits().size(); ++hops) {
+    const int holder = record(const_cast<pthread_mutex_t*>(want)).owner;
+    if (holder < 0) return false;  // free, or held by the harness
+    cycle += ", held by " + thread_name(holder);
+    if (holder == me) {
+      s.fail(verdict_kind::deadlock, "lock-order cycle: " + cycle);
+      return true;
+    }
+    want = untimed_wait_of(holder);
+    if (want == nullptr) return false;  // the holder can still run, or waits with a deadline
+    cycle += ", which waits for " + s.name_of(want);
+  }
+  return false;
+}
+
 // Fails the run: the code under test did what POSIX leaves undefined. The caller then stops the
 // thread with stop(), once the message's temporaries are gone (an abandoned fiber runs no
 // destructor).
@@ -130,8 +170,13 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
     s->event(sim::ev::lock_busy, m, static_cast<std::uint64_t>(r->owner + 8));
     if (try_only) return EBUSY;
     if (deadline <= s->now()) return ETIMEDOUT;
+    if (deadline == sim::kNoDeadline) {
+      if (closes_lock_cycle(*s, m, call)) return stop(*s);
+      set_untimed_wait(me, m);
+    }
     ++r->waiters;
     const futex_status st = s->block(sim::wait_kind::futex, m, 0, deadline);
+    set_untimed_wait(me, nullptr);
     r = &record(m);  // the records may have moved meanwhile
     --r->waiters;
     if (st == futex_status::timed_out && r->owner != kFree) return ETIMEDOUT;
@@ -155,6 +200,7 @@ void forget_mutexes() {
     if (r.registered != nullptr) r.registered->unregister_word(r.address);
   }
   records().clear();
+  untimed_waits().clear();
 }
 
 }  // namespace semfuzz::instr

@@ -122,7 +122,7 @@ def campaign(t: Target, args, env: dict, signals: Signals) -> int:
     new_corpus, artifacts = run_dir / "new_corpus", run_dir / "artifacts"
     new_corpus.mkdir()
     artifacts.mkdir()
-    seeds = [d for d in (t.corpus, t.reproducers) if d.is_dir()]
+    seeds = t.seed_folders
     if args.weak_memory:
         weak = run_dir / "weak_memory_seeds"
         say(f"seeds: {weak_memory_seeds(seeds, weak)} inputs of {', '.join(map(rel, seeds))} as "

@@ -24,6 +24,7 @@ from .common import Failure, ROOT, UsageError, data_dir, files_in, rel, say
 # `algorithms`: the only semaphore algorithms the target runs (the others' inputs pass without
 # running; e.g. fuzz/instrumented/production_target.cc), when not all of them. `as_test`: `replay
 # --as-test` can print its inputs as GoogleTest cases (fuzz/tools/as_test.cc --target NAME).
+# `seeds_from`: other targets' corpora a campaign also reads its seeds from (Target.seed_folders).
 TARGETS = {
     "schedule": {"binary": "fuzz/schedule_fuzzer", "preset": "asan-fuzz", "as_test": True,
                  "about": "semfuzz's algorithms on the simulated platform: input-driven schedule, "
@@ -54,6 +55,12 @@ TARGETS = {
                        "about": "a proxy-wait semaphore correct only with seq_cst "
                                 "(fuzz/tests/proxy_wait_semaphore.h), brought as your own "
                                 "semaphore: the weak-memory model's target (clang, libstdc++)"},
+    "byo_condvar": {"binary": "fuzz/byo_condvar_fuzzer", "preset": "asan-fuzz",
+                    "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",
+                    "seeds_from": ("schedule",),
+                    "about": "a mutex + condition-variable semaphore "
+                             "(fuzz/instrumented/tests/condvar_semaphore.h) on the pthread "
+                             "models, brought as your own semaphore (clang, libstdc++)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
@@ -146,6 +153,14 @@ class Target:
     @property
     def reproducers(self) -> Path:
         return data_dir("reproducers") / self.name
+
+    @property
+    def seed_folders(self) -> list[Path]:
+        """What a campaign reads its seeds from: its corpus and reproducers, then the corpora of
+        the targets TARGETS' `seeds_from` names (every target reads the same input format, so a
+        bring-your-own target starts from the main target's programs instead of a copy of them)."""
+        extra = [data_dir("corpus") / name for name in TARGETS[self.name].get("seeds_from", ())]
+        return [d for d in (self.corpus, self.reproducers, *extra) if d.is_dir()]
 
     def standalone(self) -> "Target":
         """The same target linked with the standalone replay main (CMake target NAME_replay)

@@ -188,5 +188,47 @@ TEST(PthreadMutex, UndefinedUsesAreSyncMisuse) {
       "T0 pthread_mutex_lock of a normal mutex it already holds: it waits for itself for ever");
 }
 
+// Threads that each hold one mutex and wait, without a deadline, for the next one's: a
+// lock-order cycle, the verdict deadlock at the lock that closes it (T0 first, so each thread
+// holds its own before anyone waits). With `timed_last`, the last thread's lock has a deadline:
+// no cycle is certain, it times out, and everybody goes on.
+verdict lock_ring(int threads, bool timed_last = false) {
+  harness h;
+  static pthread_mutex_t m[3];
+  for (pthread_mutex_t& each : m) each = PTHREAD_MUTEX_INITIALIZER;
+  const timespec soon = at_ns(kStartTime + 10 * kMs);
+  for (int t = 0; t < threads; ++t) {
+    h.bodies.push_back([&, threads, timed_last](int me) {
+      probe::lock(&m[me]);
+      probe::sleep_for(std::chrono::milliseconds(1 + me));  // all hold theirs before any waits
+      pthread_mutex_t* next = &m[(me + 1) % threads];
+      if (timed_last && me == threads - 1) {
+        if (probe::clocklock(next, CLOCK_MONOTONIC, &soon) == 0) probe::unlock(next);
+      } else {
+        probe::lock(next);
+        probe::unlock(next);
+      }
+      probe::unlock(&m[me]);
+    });
+  }
+  return h.run();
+}
+
+TEST(PthreadMutex, ALockOrderCycleIsADeadlock) {
+  const verdict two = lock_ring(2);
+  EXPECT_EQ(two.kind, verdict_kind::deadlock);
+  EXPECT_EQ(two.message,
+            "lock-order cycle: T1 pthread_mutex_lock of word0+0, held by T0, which waits for "
+            "word1+0, held by T1");
+  const verdict three = lock_ring(3);
+  EXPECT_EQ(three.kind, verdict_kind::deadlock);
+  EXPECT_EQ(three.message,
+            "lock-order cycle: T2 pthread_mutex_lock of word0+0, held by T0, which waits for "
+            "word1+0, held by T1, which waits for word2+0, held by T2");
+  // A timed lock in the ring breaks it: it times out and the others finish.
+  const verdict timed = lock_ring(3, true);
+  EXPECT_FALSE(timed.failed()) << timed.message;
+}
+
 }  // namespace
 }  // namespace semfuzz::instr
