@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .cliargs import add_verb, positive, natural
 from .common import UsageError, rel, say
-from .reproducers import minimize, print_as_tests, replay_command, reproducer_index
+from .reproducers import (MINIMIZE_SECONDS, minimize, print_as_tests, replay_command,
+                          reproducer_index)
 from .schedules import cmd_random_schedules
-from .targets import input_files, run_input, sanitizer_env, target
+from .targets import DEFAULT_TARGET, TARGETS, input_files, run_input, sanitizer_env, target
 
 
 def cmd_replay(args) -> int:
@@ -52,3 +54,41 @@ def cmd_minimize(args) -> int:
     say(f"reproducer: {rel(reproducer)} (indexed in {rel(reproducer_index())})")
     say(f"replay:     {replay_command(reproducer, t.name)}")
     return 0
+
+
+def register(verbs) -> None:
+    """Adds `replay`, `minimize` and their arguments to the command line (cli.py)."""
+    replay = add_verb(
+        verbs, "replay", cmd_replay, "run inputs with the trace on; say which oracle failed",
+        "Runs each input once with SEMFUZZ_TRACE=1, prints the decoded program, the "
+        "interleaving and\nthe result, then `PASS FILE` or `FAIL FILE: VERDICT`. A "
+        "directory means every file in it.\nExits 1 when any input failed.")
+    replay.add_argument("inputs", nargs="+", metavar="FILE|DIR")
+    replay.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
+                        help=f"fuzz target (default {DEFAULT_TARGET})")
+    replay.add_argument("--as-test", action="store_true",
+                        help="instead, print each input as a self-contained GoogleTest case "
+                             "(the program and the choices spelled out) that replays it on the "
+                             "target (the deterministic ones: "
+                             f"{', '.join(n for n, s in TARGETS.items() if s.get('as_test'))}) "
+                             "and expects a pass; paste it into a test suite")
+
+    replay.add_argument("--random-schedules", type=positive, metavar="N",
+                        help="instead, run each input's program under N random schedules (the "
+                             f"{DEFAULT_TARGET} target's replay binary, -random_schedules=N); "
+                             "each failing schedule is written as an input of its own, "
+                             "runs/<UTC time>-schedule-random-schedules/artifacts/crash-<sha1>, "
+                             "with its replay command")
+    replay.add_argument("--seed", type=natural, metavar="S",
+                        help="with --random-schedules: the random chooser's seed (default 1; the "
+                             "same seed gives the same schedules)")
+
+    minimize_verb = add_verb(
+        verbs, "minimize", cmd_minimize, "shrink a crashing input into reproducers/TARGET/",
+        "Checks that CRASH fails and with which verdict, shrinks it with libFuzzer "
+        f"-minimize_crash for up\nto {MINIMIZE_SECONDS} s, keeps the result only if it fails with "
+        "the same verdict, saves it as\nreproducers/TARGET/<verdict>-<sha1>, adds a row to "
+        "reproducers/README.md and prints the replay command.")
+    minimize_verb.add_argument("crash", metavar="CRASH")
+    minimize_verb.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
+                               help=f"fuzz target (default {DEFAULT_TARGET})")
