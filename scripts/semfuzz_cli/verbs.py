@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Mapping, Optional
 
 from .cliargs import add_verb, positive, natural
 from .common import UsageError, rel, say
@@ -29,17 +31,44 @@ def cmd_replay(args) -> int:
     env = sanitizer_env(SEMFUZZ_TRACE="1")
     failures = 0
     for path in files:
-        outcome = run_input(t, path, env)
+        owner = unfixed_owner(path)
+        shown = dict(env, **{KNOWN_BUGS: "1"}) if owner and KNOWN_BUGS not in os.environ else env
+        outcome = run_input(t, path, shown)
         sys.stdout.write(outcome.output)
         if outcome.verdict:
             failures += 1
             say(f"FAIL {rel(path)}: {outcome.verdict}" + (f": {outcome.details}"
                                                            if outcome.details else ""))
         else:
-            say(f"PASS {rel(path)}")
+            say(f"PASS {rel(path)}" + (f": {why_unfixed_passed(owner, t.name, os.environ)}"
+                                       if owner else ""))
     if len(files) != 1:
         say(f"replay: {len(files) - failures} passed, {failures} failed")
     return 1 if failures or not files else 0
+
+
+# The one rule for findings in libraries semfuzz did not write (reproducers/<target>/unfixed/):
+# their targets step around such known bugs so that fuzzing goes on past them, unless
+# SEMFUZZ_KNOWN_BUGS=1; `replay` of a file under unfixed/ sets it (when the environment does not
+# say otherwise), so that the file shows its finding, and says in one line why when it passes.
+KNOWN_BUGS = "SEMFUZZ_KNOWN_BUGS"
+
+
+def unfixed_owner(path: Path) -> Optional[str]:
+    """For a file under <target>/unfixed/, that target's name; None for any other file."""
+    return path.parent.parent.name if path.parent.name == "unfixed" else None
+
+
+def why_unfixed_passed(owner: str, replayed_on: str, environ: Mapping[str, str]) -> str:
+    """One line: why a third-party finding of target `owner` passed, and what to do about it."""
+    if owner != replayed_on:
+        return (f"a finding of target {owner} (its folder), replayed on {replayed_on}: "
+                f"add --target {owner}")
+    if environ.get(KNOWN_BUGS, "1") != "1":
+        return (f"{KNOWN_BUGS}={environ[KNOWN_BUGS]} lets {owner} step around known third-party "
+                f"bugs; set {KNOWN_BUGS}=1 (or unset it) to see this finding")
+    return (f"a third-party finding that this build's library does not show, even with "
+            f"{KNOWN_BUGS}=1 (its file name gives the version it was found in)")
 
 
 def cmd_minimize(args) -> int:
