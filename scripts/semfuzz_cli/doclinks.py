@@ -1,7 +1,8 @@
 """`test`'s docs gate: every relative link in README.md and docs/*.md resolves (the file or folder
 exists; a `#anchor` is a heading of the page it points to), and every `scripts/semfuzz ...`
 command line shown in them (in a code block or an inline code span) parses with the CLI's own
-argument parser. Parse only: nothing runs. Each problem is one line, `FILE:LINE: what`."""
+argument parser. Parse only: nothing runs. Also, CI's entry (.ci/run) runs a test command the
+README shows. Each problem is one line, `FILE:LINE: what`."""
 
 from __future__ import annotations
 
@@ -181,10 +182,24 @@ def command_problems(page: Path, parser: Callable[[], argparse.ArgumentParser],
     return problems
 
 
+def ci_problems(root: Path = ROOT) -> list[str]:
+    """Each `scripts/semfuzz` command of .ci/run that is not a command line of a README.md code
+    block (CI runs the README's test command)."""
+    ci = root / ".ci" / "run"
+    if not ci.is_file():
+        return []
+    _, code = split_fences((root / "README.md").read_text())
+    shown = {re.sub(r"(^|\s)#.*$", "", line).strip() for _, line in code}
+    return [f".ci/run:{number}: `{line.strip()}` is not a command README.md shows"
+            for number, line in enumerate(ci.read_text().split("\n"), 1)
+            if COMMAND.match(line.strip()) and line.strip() not in shown]
+
+
 def docs_problems(root: Path = ROOT) -> list[str]:
-    """Every broken link and every command that does not parse, in README.md and docs/*.md."""
+    """Every broken link and every command that does not parse, in README.md and docs/*.md, and
+    a CI command the README does not show."""
     from .cli import parser  # cli imports the verbs, which import this module's neighbours
-    problems = []
+    problems = ci_problems(root)
     for page in doc_pages(root):
         problems += link_problems(page, root) + command_problems(page, parser, root)
     return problems

@@ -76,6 +76,16 @@ class DocLinksTest(unittest.TestCase):
         self.assertEqual(len(problems), 1, problems)
         self.assertIn("invalid choice: 'no_such_target'", problems[0])
 
+    def test_ci_runs_a_test_command_the_readme_shows(self):
+        (self.root / ".ci").mkdir()
+        (self.root / ".ci" / "run").write_text("#!/bin/sh\nset -e\nscripts/semfuzz fuzz schedule "
+                                              "--time 60\n")
+        self.assertEqual(doclinks.ci_problems(self.root), [])
+        (self.root / ".ci" / "run").write_text("#!/bin/sh\nscripts/semfuzz test --quick\n")
+        self.assertEqual(doclinks.ci_problems(self.root),
+                         [".ci/run:2: `scripts/semfuzz test --quick` is not a command README.md "
+                          "shows"])
+
     def test_the_repository_passes(self):
         self.assertEqual(doclinks.docs_problems(ROOT), [])
 
