@@ -2,7 +2,7 @@
 exists; a `#anchor` is a heading of the page it points to), and every `scripts/semfuzz ...`
 command line shown in them (in a code block or an inline code span) parses with the CLI's own
 argument parser. Parse only: nothing runs. Also, CI's entry (.ci/run) runs a test command the
-README shows. Each problem is one line, `FILE:LINE: what`."""
+README shows, and the README's table of checks names every verdict kind. Each problem is one line, `FILE:LINE: what`."""
 
 from __future__ import annotations
 
@@ -195,11 +195,24 @@ def ci_problems(root: Path = ROOT) -> list[str]:
             if COMMAND.match(line.strip()) and line.strip() not in shown]
 
 
+def verdict_problems(root: Path = ROOT) -> list[str]:
+    """Each verdict kind of the harness (the X(id, "name", ...) table that defines
+    SEMFUZZ_VERDICT_KINDS under fuzz/) that README.md's table of checks does not name."""
+    tables = [h for h in sorted(root.glob("fuzz/**/*.h"))
+              if "#define SEMFUZZ_VERDICT_KINDS" in h.read_text(errors="replace")]
+    if not tables:
+        return []
+    names = re.findall(r'X\(\w+, "([a-z-]+)"', tables[0].read_text())
+    readme = (root / "README.md").read_text()
+    return [f"README.md: the verdict `{name}` ({tables[0].relative_to(root)}) is not in its table "
+            "of checks" for name in names if f"`{name}`" not in readme]
+
+
 def docs_problems(root: Path = ROOT) -> list[str]:
     """Every broken link and every command that does not parse, in README.md and docs/*.md, and
     a CI command the README does not show."""
     from .cli import parser  # cli imports the verbs, which import this module's neighbours
-    problems = ci_problems(root)
+    problems = ci_problems(root) + verdict_problems(root)
     for page in doc_pages(root):
         problems += link_problems(page, root) + command_problems(page, parser, root)
     return problems

@@ -86,6 +86,15 @@ class DocLinksTest(unittest.TestCase):
                          [".ci/run:2: `scripts/semfuzz test --quick` is not a command README.md "
                           "shows"])
 
+    def test_every_verdict_kind_is_in_the_readme(self):
+        (self.root / "fuzz" / "sub").mkdir(parents=True)
+        (self.root / "fuzz" / "sub" / "verdict.h").write_text(
+            '#define SEMFUZZ_VERDICT_KINDS(X) \\\n  X(a_b, "a-b", "x") \\\n  X(c, "c", "y")\n')
+        (self.root / "README.md").write_text(README + "| `a-b` | ... |\n")
+        self.assertEqual(doclinks.verdict_problems(self.root),
+                         ["README.md: the verdict `c` (fuzz/sub/verdict.h) is not in its table of "
+                          "checks"])
+
     def test_the_repository_passes(self):
         self.assertEqual(doclinks.docs_problems(ROOT), [])
 
