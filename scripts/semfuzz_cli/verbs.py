@@ -91,7 +91,10 @@ def register(verbs) -> None:
         verbs, "replay", cmd_replay, "run inputs with the trace on; say which oracle failed",
         "Runs each input once with SEMFUZZ_TRACE=1, prints the decoded program, the "
         "interleaving and\nthe result, then `PASS FILE` or `FAIL FILE: VERDICT`. A "
-        "directory means every file in it.\nExits 1 when any input failed.")
+        "directory means every file in it.\nA file under <target>/unfixed/ (a finding in a "
+        "library semfuzz did not write) runs with\nSEMFUZZ_KNOWN_BUGS=1 unless the environment "
+        "sets it, so that it shows its finding; its PASS line\nsays why it passed. Exits 1 when "
+        "any input failed.")
     replay.add_argument("inputs", nargs="+", metavar="FILE|DIR")
     replay.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
                         help=f"fuzz target (default {DEFAULT_TARGET})")
