@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, build, config, ensure_packages, no_aslr_prefix
-from .cliargs import add_verb, positive, natural
+from .cliargs import add_verb, natural, positive
 from .common import (Failure, ROOT, check_output_file, data_dir, files_in, markdown_table,
                      print_table, rel, say)
 from .common import machine as machine_info

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import config
-from .cliargs import add_verb, positive
+from .cliargs import add_target, add_verb, positive
 from .common import (Failure, UsageError, check_output_file, data_dir, files_in, new_run_dir, rel,
                      say, write_atomic)
 from .corpus import RUN_INFO, corpus_lock, merge_run, resume_stranded
@@ -20,7 +20,7 @@ from .libfuzzer import FUZZ_OVERRUN_S, FuzzRun, run_libfuzzer
 from .progress import write_progress
 from .reproducers import minimize_command, replay_command, triage
 from .stopping import Signals, Stopped, signal_name
-from .targets import DEFAULT_TARGET, TARGETS, Target, sanitizer_env, target
+from .targets import TARGETS, Target, sanitizer_env, target
 
 DEFAULT_FUZZ_SECONDS = 600
 MIN_FREE_MB = 200  # in runs/ and corpus/ before a run starts
@@ -174,8 +174,7 @@ def register(verbs) -> None:
         "libFuzzer, merge what it\nfound, write summary.json with \"interrupted\": true "
         "and exit 128 + the signal; a second signal\nleaves the new inputs for `merge "
         "--resume`.")
-    fuzz.add_argument("target", nargs="?", default=DEFAULT_TARGET, choices=TARGETS,
-                      help=f"fuzz target (default {DEFAULT_TARGET})")
+    add_target(fuzz)
     fuzz.add_argument("--time", type=positive, default=DEFAULT_FUZZ_SECONDS, metavar="S",
                       help=f"seconds to fuzz (default {DEFAULT_FUZZ_SECONDS})")
     fuzz.add_argument("--jobs", type=positive, default=1, metavar="N",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Callable
 
+from .targets import DEFAULT_TARGET, TARGETS
+
 
 def at_least(minimum: int) -> Callable[[str], int]:
     """An argparse type: a whole number >= minimum, with a message naming what is wrong."""
@@ -32,3 +34,11 @@ def add_verb(verbs, name: str, function, summary: str,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     sub.set_defaults(run=function)
     return sub
+
+
+def add_target(sub: argparse.ArgumentParser, option: str = "target") -> None:
+    """The fuzz target the verb works on, DEFAULT_TARGET when not given: an optional positional
+    (option "target") or an option ("--target")."""
+    optional_positional = {} if option.startswith("-") else {"nargs": "?"}
+    sub.add_argument(option, default=DEFAULT_TARGET, choices=TARGETS,
+                     help=f"fuzz target (default {DEFAULT_TARGET})", **optional_positional)

@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 from .builds import build, config, ensure_packages
-from .cliargs import add_verb
+from .cliargs import add_target, add_verb
 from .common import Failure, ROOT, files_in, new_run_dir, rel, say
-from .targets import DEFAULT_TARGET, TARGETS, target
+from .targets import TARGETS, target
 
 
 COVERAGE_PRESET = "coverage"
@@ -133,5 +133,4 @@ def register(verbs) -> None:
         "llvm-profdata and writes runs/coverage-<UTC time>-TARGET/: html/ (llvm-cov show),\n"
         "summary.txt (llvm-cov report for semaphore/ and fuzz/, then line, branch and "
         "function totals\nper directory, also printed) and summary.json.")
-    coverage_verb.add_argument("target", nargs="?", default=DEFAULT_TARGET, choices=TARGETS,
-                               help=f"fuzz target (default {DEFAULT_TARGET})")
+    add_target(coverage_verb)

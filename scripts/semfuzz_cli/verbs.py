@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Mapping, Optional
 
-from .cliargs import add_verb, positive, natural
+from .cliargs import add_target, add_verb, natural, positive
 from .common import UsageError, rel, say
 from .reproducers import (MINIMIZE_SECONDS, minimize, print_as_tests, replay_command,
                           reproducer_index)
@@ -96,8 +96,7 @@ def register(verbs) -> None:
         "sets it, so that it shows its finding; its PASS line\nsays why it passed. Exits 1 when "
         "any input failed.")
     replay.add_argument("inputs", nargs="+", metavar="FILE|DIR")
-    replay.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
-                        help=f"fuzz target (default {DEFAULT_TARGET})")
+    add_target(replay, "--target")
     replay.add_argument("--as-test", action="store_true",
                         help="instead, print each input as a self-contained GoogleTest case "
                              "(the program and the choices spelled out) that replays it on the "
@@ -122,5 +121,4 @@ def register(verbs) -> None:
         "the same verdict, saves it as\nreproducers/TARGET/<verdict>-<sha1>, adds a row to "
         "reproducers/README.md and prints the replay command.")
     minimize_verb.add_argument("crash", metavar="CRASH")
-    minimize_verb.add_argument("--target", default=DEFAULT_TARGET, choices=TARGETS,
-                               help=f"fuzz target (default {DEFAULT_TARGET})")
+    add_target(minimize_verb, "--target")
