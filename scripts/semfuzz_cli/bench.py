@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, build, config, ensure_packages, no_aslr_prefix
+from .cliargs import add_verb, natural, positive
 from .common import (Failure, ROOT, check_output_file, data_dir, files_in, markdown_table,
                      print_table, rel, say)
 from .common import machine as machine_info
@@ -513,3 +514,40 @@ def cmd_bench(args) -> int:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
         say(f"wrote {args.json}")
     return 1 if any(row["error"] for row in rows) else 0
+
+
+def register(verbs) -> None:
+    """Adds `bench` and its arguments to the command line (cli.py)."""
+    bench = add_verb(
+        verbs, "bench", cmd_bench,
+        "benchmark the semaphores against sem_t and peers; harness exec/s",
+        f"Builds the {BENCH_PRESET} preset's {Path(BENCH_BINARY).name} (Google Benchmark; "
+        "installs libbenchmark-dev as root\nwhen missing), runs every case for split64, word32, "
+        "condvar, glibc sem_t, std::counting_semaphore\nand a mutex+condvar semaphore in one "
+        "process, repetitions interleaved at random, and prints a\ntable: case, implementation, "
+        "the median, its ratio to sem_t, and futex syscall counts. Then\nthe harness's "
+        "throughput: exec/s of each fuzz target's replay binary over its seed corpus,\nin the "
+        f"{', '.join(HARNESS_PRESETS)} builds (built first). Exits 1 if a case reported an "
+        "error.")
+    bench.add_argument("--quick", action="store_true",
+                       help=f"{BENCH_REPETITIONS['quick']} repetitions of shorter runs instead of "
+                            f"{BENCH_REPETITIONS['full']} (under 3 minutes a run on 2 cores); builds "
+                            f"only the {BENCH_PRESET} preset and measures the other replay "
+                            "binaries as they are")
+    bench.add_argument("--scaling", action="store_true",
+                       help=f"also fork-mode fuzzing throughput of {DEFAULT_TARGET} at -fork=1, "
+                            f"2, 4, ... up to the number of CPUs ({SCALING_SECONDS} s each, on a "
+                            "temporary copy of the corpus) and the contended case at as many "
+                            "threads as CPUs")
+    bench.add_argument("--runs", type=positive, default=BENCH_RUNS, metavar="R",
+                       help=f"whole runs of the benchmark binary (default {BENCH_RUNS}); the table "
+                            "gives the median of their medians with the range, and the median "
+                            "and range of each run's ratio to that run's sem_t")
+    bench.add_argument("--load", type=natural, default=0, metavar="N",
+                       help="keep N extra threads busy spinning during every run (started and "
+                            "stopped by the benchmark binary, --semfuzz_load), a fixed "
+                            f"background load (0..{BENCH_MAX_LOAD})")
+    bench.add_argument("--json", metavar="FILE",
+                       help="also write {date, command, machine, runs, load, rows: [{case, impl, "
+                            "metric, median, range, unit, ratio_to_sem_t, ratio_range, syscalls, "
+                            "sleeps}], rows_per_run, harness, scaling} to FILE")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import config
+from .cliargs import add_target, add_verb, positive
 from .common import (Failure, UsageError, check_output_file, data_dir, files_in, new_run_dir, rel,
                      say, write_atomic)
 from .corpus import RUN_INFO, corpus_lock, merge_run, resume_stranded
@@ -173,7 +174,8 @@ def report(t: Target, args, run: FuzzRun, run_dir: Path, found: int, merged: boo
                "exec_per_sec": run.exec_per_sec, "corpus_files": corpus_files,
                "new_corpus_files": len(added), "run_dir": rel(run_dir),
                "crashes": [{"verdict": o.verdict, "reproducer": rel(r)} for o, r in crashes],
-               "jobs": args.jobs, "weak_memory": args.weak_memory, "log": rel(run_dir / "fuzz.log"), "hung": run.hung,
+               "jobs": args.jobs, "weak_memory": args.weak_memory,
+               "log": rel(run_dir / "fuzz.log"), "hung": run.hung,
                "interrupted": bool(stopped_by),
                "signal": signal_name(stopped_by) if stopped_by else None,
                "merged": merged, "unmerged_inputs": 0 if merged else found,
@@ -188,3 +190,39 @@ def report(t: Target, args, run: FuzzRun, run_dir: Path, found: int, merged: boo
     if stopped_by:
         return 128 + stopped_by
     return 1 if crashes or run.hung else 0
+
+
+def register(verbs) -> None:
+    """Adds `fuzz` and its arguments to the command line (cli.py)."""
+    fuzz = add_verb(
+        verbs, "fuzz", cmd_fuzz, "grow the corpus; minimise any crash into reproducers/",
+        "Builds the target, fuzzes it with libFuzzer in runs/<UTC time>-TARGET/ "
+        "(new_corpus/, artifacts/,\nfuzz.log), seeded read-only from corpus/TARGET and "
+        "reproducers/TARGET. Then merges the inputs\nthat add coverage into corpus/TARGET "
+        "(named by SHA-1), minimises one crash per verdict into\n"
+        "reproducers/TARGET/<verdict>-<sha1>, indexes it in reproducers/README.md and "
+        "prints its replay\ncommand. The run directory also gets summary.json (what "
+        "--json writes), progress.tsv and\nprogress.png (coverage and corpus size over "
+        "time; gnuplot, installed as root when missing).\nExits 1 when it found a crash. "
+        "Checks the corpus folder, --json, free disk and the build first\n(exit 2 when "
+        "one is wrong, or when another semfuzz holds the corpus), and first merges the "
+        "new\ninputs of earlier runs that were cut off. Ctrl-C, SIGTERM and SIGHUP stop "
+        "libFuzzer, merge what it\nfound, write summary.json with \"interrupted\": true "
+        "and exit 128 + the signal; a second signal\nleaves the new inputs for `merge "
+        "--resume`.")
+    add_target(fuzz)
+    fuzz.add_argument("--time", type=positive, default=DEFAULT_FUZZ_SECONDS, metavar="S",
+                      help=f"seconds to fuzz (default {DEFAULT_FUZZ_SECONDS})")
+    fuzz.add_argument("--jobs", type=positive, default=1, metavar="N",
+                      help="parallel fuzzing processes (libFuzzer -fork=N -ignore_crashes=1; "
+                           "default 1, which stops at the first crash)")
+    fuzz.add_argument("--weak-memory", action="store_true",
+                      help="seed the run with the corpus and reproducers rewritten as format v2 "
+                           "with the weak-memory option on (fuzz/FORMAT.md; v1 inputs alternately "
+                           "with the futex a full barrier and no fence), so that the campaign "
+                           "explores stale reads; the fuzzer may still clear the option")
+    fuzz.add_argument("--list", action="store_true",
+                      help="list the fuzz targets, their presets and whether they are built")
+    fuzz.add_argument("--json", metavar="FILE",
+                      help="also write {target, seconds, execs, exec_per_sec, corpus_files, "
+                           "crashes: [{verdict, reproducer}]} to FILE")

@@ -20,11 +20,12 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
+from .cliargs import add_verb
 from .common import (Failure, UsageError, data_dir, files_in, fsync_dir, place, rel, say,
                      sha1_of)
 from .libfuzzer import libfuzzer_merge
 from .stopping import Signals
-from .targets import TARGETS, Target, sanitizer_env, target
+from .targets import DEFAULT_TARGET, TARGETS, Target, sanitizer_env, target
 
 RUN_INFO = "run.json"  # in a run directory: {"target": ...}, written when the run starts
 # A testing aid: seconds to wait between the file operations of a merge's commit phase, so that a
@@ -213,3 +214,22 @@ def cmd_merge(args) -> int:
                 before, after = minimise_in_place(t, env)
                 say(f"{rel(t.corpus)}: {before} -> {after} files")
     return 0
+
+
+def register(verbs) -> None:
+    """Adds `merge` and its arguments to the command line (cli.py)."""
+    merge = add_verb(
+        verbs, "merge", cmd_merge,
+        "minimise corpus/TARGET in place; --resume: finish cut-off runs",
+        "Keeps only the inputs of corpus/TARGET that libFuzzer's -merge=1 needs to "
+        "preserve coverage,\nnamed by the SHA-1 of their content. Crash-safe: each kept "
+        "input is in place under its SHA-1\n(fsync, rename) before anything is deleted, "
+        "so a merge stopped at any moment loses nothing;\nrun it again to finish. "
+        "A second semfuzz on the same corpus is refused (exit 2).")
+    merge.add_argument("target", nargs="?", choices=TARGETS,
+                       help=f"fuzz target (default {DEFAULT_TARGET}; with --resume: every "
+                            "target with a cut-off run)")
+    merge.add_argument("--resume", action="store_true",
+                       help="instead, merge the new inputs of runs that were cut off before "
+                            "their merge (runs/*/new_corpus/); `fuzz` does this at start for "
+                            "its target")

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 from .builds import build, config, ensure_packages
+from .cliargs import add_target, add_verb
 from .common import Failure, ROOT, files_in, new_run_dir, rel, say
 from .targets import TARGETS, target
 
@@ -120,3 +121,16 @@ def cmd_coverage(args) -> int:
     if failures:
         say(f"note: {failures} input(s) failed and are not counted")
     return 0
+
+
+def register(verbs) -> None:
+    """Adds `coverage` and its arguments to the command line (cli.py)."""
+    coverage_verb = add_verb(
+        verbs, "coverage", cmd_coverage, "source-based coverage of the corpus: HTML + text summary",
+        f"Builds the {COVERAGE_PRESET} preset (clang -fprofile-instr-generate "
+        "-fcoverage-mapping, standalone replay\nmain), replays corpus/TARGET and "
+        "reproducers/TARGET with LLVM_PROFILE_FILE set, merges the\nprofiles with "
+        "llvm-profdata and writes runs/coverage-<UTC time>-TARGET/: html/ (llvm-cov show),\n"
+        "summary.txt (llvm-cov report for semaphore/ and fuzz/, then line, branch and "
+        "function totals\nper directory, also printed) and summary.json.")
+    add_target(coverage_verb)

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import Config, config, ensure_packages, no_aslr_prefix
+from .cliargs import add_verb, positive
 from .common import (Failure, ROOT, check_output_file, files_in, markdown_table, new_run_dir,
                      print_table, rel, say)
 from .common import machine as machine_info
-from .mutant_tree import (FINDING_LINE, MUTANT_KILL_AFTER_S, Mutant, MutantTree, all_mutants,
-                          fuzz_tree, replay_tree)
+from .mutant_tree import (FINDING_LINE, MUTANT_BUDGET_S, MUTANT_KILL_AFTER_S, MUTANT_SEEDS, Mutant,
+                          MutantTree, all_mutants, fuzz_tree, replay_tree)
 from .ossfuzz import libfuzzer_option_args
 from .reproducers import index_reproducer, minimize, unindex_reproducer
 from .targets import (DEFAULT_TARGET, LIBFUZZER_LIMITS, Outcome, TARGETS, Target, classify,
@@ -392,3 +393,41 @@ def check_mutant_reproducers(env: dict) -> tuple[int, int]:
                                                         f"`oracle:` of {rel(m.patch)})"))
     say(f"  {passed} ok, {failed} failed ({time.monotonic() - started:.0f} s)")
     return passed, failed
+
+
+def register(verbs) -> None:
+    """Adds `mutants` and its arguments to the command line (cli.py)."""
+    mutants_verb = add_verb(
+        verbs, "mutants", cmd_mutants,
+        "re-inject historical semaphore bugs; time how fast each is found",
+        "For each fuzz/mutants/ID.patch (a historical bug of QSemaphore, glibc or libc++ re-made "
+        "in our code;\nits header names the origin, the algorithm and the oracle expected): "
+        "applies it to a copy of the\ntree in build/mutants/ (a patch that no longer applies is "
+        "an error), builds the patch's target\nas `fuzz` does plus fuzz/mutants/stress.cc, a "
+        "naive real-thread stress test with the same\nsanitizers, then for seeds 1..K fuzzes "
+        "from an EMPTY corpus (with the target's .options and\n.dict) and stress-tests, each for "
+        "up to the budget, stopping at the first finding. Prints a\ntable (median time to kill "
+        "of each, their ratio, the verdicts) and `killed K/N`; a killed mutant\nwithout a "
+        "reproducer gets one: the killing input, minimised, as reproducers/TARGET/mutant-ID\n"
+        "(kept only if the correct semaphore passes it), which `test` replays against the "
+        "mutant.\nLogs and summary.json go to runs/<UTC time>-mutants/. Exits 1 when a patch "
+        "does not apply or\nbuild.")
+    mutants_verb.add_argument("--budget", type=positive, default=MUTANT_BUDGET_S, metavar="S",
+                              help=f"seconds per seed for the fuzzer and for the stress test "
+                                   f"(default {MUTANT_BUDGET_S})")
+    mutants_verb.add_argument("--seeds", type=positive, default=MUTANT_SEEDS, metavar="K",
+                              help=f"libFuzzer -seed=1..K, stress --seed 1..K (default "
+                                   f"{MUTANT_SEEDS})")
+    mutants_verb.add_argument("--only", action="append", metavar="ID",
+                              help="only this mutant (repeatable)")
+    mutants_verb.add_argument("--json", metavar="FILE",
+                              help="also write the table's data, per mutant and seed, to FILE")
+    mutants_verb.add_argument("--no-reproducers", action="store_true",
+                              help="do not minimise killing inputs into reproducers/")
+    mutants_verb.add_argument("--target", action="append", choices=TARGETS, metavar="TARGET",
+                              help="instead, fuzz every mutant through TARGET rather than its own "
+                                   "target, without the stress baseline (repeatable: one column "
+                                   "per target, e.g. --target schedule --target "
+                                   "schedule_production); a mutant of an algorithm TARGET does "
+                                   "not run is a row saying so; reproducers are kept for a "
+                                   f"mutant's own target only. Choices: {', '.join(TARGETS)}")

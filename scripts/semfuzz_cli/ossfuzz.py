@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .builds import ensure
-from .common import Failure, ROOT, data_dir, files_in, output_tail, say
+from .cliargs import add_verb
+from .common import Failure, ROOT, data_dir, files_in, output_tail, rel, say
 from .targets import TARGETS, leak_detection_works
 
 
@@ -433,3 +434,40 @@ def cmd_oss_fuzz_check(args) -> int:
 
 
 OSS_FUZZ_CHECK_WORK = ROOT / "build" / "oss-fuzz-check"
+
+
+def register(verbs) -> None:
+    """Adds `oss-fuzz-build`, `oss-fuzz-check` and their arguments to the command line (cli.py)."""
+    oss_build = add_verb(
+        verbs, "oss-fuzz-build", cmd_oss_fuzz_build, "the OSS-Fuzz / ClusterFuzzLite build script",
+        "What build.sh runs inside OSS-Fuzz and ClusterFuzzLite. Builds every fuzz target with "
+        "the environment's\nCC, CXX, CFLAGS, CXXFLAGS (e.g. -stdlib=libc++), LDFLAGS and "
+        "LIB_FUZZING_ENGINE (a flag such as\n-fsanitize=fuzzer, or an engine archive), adding no "
+        "sanitizer or engine flags of its own, in\n$WORK/semfuzz-$SANITIZER-<hash>, then fills "
+        "$OUT with: each target (e.g. schedule_fuzzer),\n<target>_seed_corpus.zip (corpus/T plus "
+        "reproducers/T, which hold fixed bugs only),\n<target>.options and <target>.dict. "
+        "Defaults for local use: OUT=build/oss-fuzz/out,\nWORK=build/oss-fuzz/work, "
+        "LIB_FUZZING_ENGINE=-fsanitize=fuzzer. ARCHITECTURE=i386 adds -m32 when\nmissing.")
+    oss_build.add_argument("--out", metavar="DIR", help="instead of $OUT")
+
+    oss_check = add_verb(
+        verbs, "oss-fuzz-check", cmd_oss_fuzz_check,
+        "emulate OSS-Fuzz's build and check_build here",
+        "For each sanitizer, sets the environment OSS-Fuzz's base-builder sets (clang, its "
+        "CFLAGS and\nsanitizer flags, -stdlib=libc++, LIB_FUZZING_ENGINE=-fsanitize=fuzzer; "
+        "Debian's libFuzzer\nalso needs libstdc++ linked), runs oss-fuzz-build into a "
+        "temporary $OUT, moves $OUT to a\nrandom directory and checks each target like "
+        "check_build: an x86-64 ELF with\nLLVMFuzzerTestOneInput, `-runs=4` prints `Done 4 "
+        "runs` (with its .options and .dict),\ninstrumentation (SanitizerCoverage counters; "
+        "coverage: profile counters and a .profraw),\ncheck_mixed_sanitizers' call counts, a "
+        "flat seed-corpus zip. Then builds the targets with\nAFL++ (afl-clang-fast++ and "
+        "libAFLDriver.a from Debian's afl++, ASan) and runs each on one\ninput. Installs "
+        "libc++-14-dev, libc++abi-14-dev and afl++ as root when missing. `test` runs it.")
+    oss_check.add_argument("--sanitizer", action="append",
+                           choices=OSS_FUZZ_CHECK_SANITIZERS,
+                           help="only this sanitizer (repeatable; default: "
+                                f"{', '.join(OSS_FUZZ_CHECK_SANITIZERS)})")
+    oss_check.add_argument("--no-afl", action="store_true", help="skip the AFL++ build")
+    oss_check.add_argument("--work", metavar="DIR",
+                           help=f"build directories (default {rel(OSS_FUZZ_CHECK_WORK)}; kept, "
+                                "one per flag set, so reruns are incremental)")

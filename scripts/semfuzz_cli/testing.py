@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Optional
 
 from .builds import build, config, configure, ctest, ensure_packages
+from .cliargs import add_verb
 from .common import Failure, data_dir, files_in, new_run_dir, rel, say
+from .doclinks import docs_problems
 from .gates import format_problems, pyflakes_problems, python_problems
 from .libfuzzer import run_libfuzzer
 from .mutants import check_mutant_reproducers
@@ -63,11 +65,13 @@ def cmd_test(args) -> int:
 
 
 def run_gates() -> tuple[int, int]:
-    """The cheap checks first: formatting of C++ files, compiling and pyflakes of Python files.
-    Returns (passed, failed), one test each."""
+    """The cheap checks first: formatting of C++ files, compiling and pyflakes of Python files,
+    the links and shown commands of README.md and docs/. Returns (passed, failed), one test
+    each."""
     passed = failed = 0
     for name, check in (("clang-format", format_problems), ("py_compile", python_problems),
-                        ("pyflakes", pyflakes_problems)):
+                        ("pyflakes", pyflakes_problems),
+                        ("docs links and commands", docs_problems)):
         try:
             problems = check()
         except Failure as error:
@@ -122,3 +126,28 @@ def smoke(name: str, built: list[str], env: dict, seconds: int) -> Optional[bool
         for artifact in files_in(kept / "artifacts"):
             say(f"  artifact {rel(artifact)}\n    minimise it: {minimize_command(artifact, name)}")
         return False
+
+
+def register(verbs) -> None:
+    """Adds `test` and its arguments to the command line (cli.py)."""
+    test = add_verb(
+        verbs, "test", cmd_test,
+        "install dependencies, build every configuration, run all tests",
+        "First the gates: every tracked .cc / .h file as .clang-format says "
+        "(clang-format 14, "
+        "--dry-run\n-Werror) and every tracked Python file compiles; each offending file "
+        "is one line. Then installs\nmissing Debian packages (as root; otherwise names "
+        "them and fails), then "
+        "for each configuration\nconfigures with `cmake --preset`, builds and runs ctest, "
+        "then fuzzes each target for a short smoke\nrun on a temporary copy of its corpus. "
+        f"Configurations: {', '.join(TEST_PRESETS)}.\nWithout --quick and --config, "
+        "also `oss-fuzz-check` (the OSS-Fuzz build and check_build emulation,\nAFL++; one "
+        "more test). Ends with the line `semfuzz test: N passed, M failed` (ctest tests "
+        "plus smoke runs); exits non-zero\nif anything failed.")
+    test.add_argument("--quick", action="store_true",
+                      help=f"only the {TEST_PRESETS[0]} configuration (unless --config is "
+                           f"given) and a {QUICK_SMOKE_SECONDS} s smoke run instead of "
+                           f"{SMOKE_SECONDS} s")
+    test.add_argument("--config", action="append", metavar="NAME",
+                      help="a configure preset to build and test instead of the default set; "
+                           "repeatable")

@@ -1,7 +1,7 @@
 // A per-case watchdog for the threaded benchmark cases, so that `bench` never hangs.
 //
 // A threaded case blocks in join() until its threads finish. If the implementation under test
-// loses a wakeup (libstdc++ 12's std::counting_semaphore does, see README "Performance"), they
+// loses a wakeup (libstdc++ 12's std::counting_semaphore does, see docs/performance.md), they
 // never do. The case arms the watchdog with its name and a rescue function before it starts its
 // threads and disarms it after the last join. When a case is still armed `limit` seconds after it
 // was armed, the watchdog prints one line to stderr

@@ -12,8 +12,8 @@
 //                               release after contention wakes every sleeper.
 //   semfuzz::condvar_semaphore  a mutex + condition variable, for any platform.
 //   semfuzz::semaphore          word32 on Linux, else condvar. word32 beat split64 overall under
-//                               contention (issue 14: the oversubscribed and many-thread cases,
-//                               even elsewhere; README "Performance"); split64's exact wakes
+//                               contention (the oversubscribed and many-thread cases,
+//                               even elsewhere; docs/performance.md); split64's exact wakes
 //                               remain for code that wants them.
 //
 // semfuzz::semaphore_releaser (below) releases n tokens when it goes out of scope, like Qt's
