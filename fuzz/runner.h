@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -71,8 +72,10 @@ class program_runner final : public sim::observer {
         multi_token_lost_(contract::multi_token_wakeups_lost<Sem>()),
         cap_ns_(contract::max_timeout_ns<Sem>()) {}
 
-  // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
-  run_result run(sim::chooser& choose) {
+  // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes; its static
+  // type picks the scheduler's direct path, sim::scheduler::run).
+  template <std::derived_from<sim::chooser> C>
+  run_result run(C& choose) {
     sim::scheduler::scope scope(sched_);
     sched_.set_weak_memory(prog_.weak_memory, prog_.futex_fence);  // format v2 options
     sched_.set_stutter_elision(prog_.version >= 2);  // format v2: stutters are no choice
@@ -81,8 +84,8 @@ class program_runner final : public sim::observer {
     promise_.reset(prog_.initial);
     if (trace_) std::fprintf(stderr, "%s", describe(prog_).c_str());
     run_result r;
-    r.outcome = sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body, this,
-                           choose, this, trace_);
+    r.outcome = verdict_of(sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body,
+                                      this, choose, this, trace_));
     if constexpr (kDestroyInRun) {
       if (destroyer_ >= 0 && !r.outcome.failed()) {
         r.outcome = {verdict_kind::lost_wakeup,
@@ -364,7 +367,7 @@ class program_runner final : public sim::observer {
 
   static std::string ms(sim::vtime ns) { return std::to_string(ns / 1e6) + " ms"; }
 
-  void fail(verdict_kind kind, const std::string& message) { sched_.fail(kind, message); }
+  void fail(verdict_kind kind, const std::string& message) { fail_run(sched_, kind, message); }
   void note(const std::string& line) {
     if (trace_) sched_.note("       " + line);
   }

@@ -10,6 +10,7 @@
 
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
@@ -83,7 +84,8 @@ std::string thread_name(int t) { return t == kHarness ? "the harness" : "T" + st
 // thread with stop(), once the message's temporaries are gone (an abandoned fiber runs no
 // destructor).
 void misuse(scheduler& s, const std::string& what) {
-  s.fail(verdict_kind::sync_misuse, "T" + std::to_string(s.running_thread()) + " " + what);
+  semfuzz::fail_run(s, semfuzz::verdict_kind::sync_misuse,
+                    "T" + std::to_string(s.running_thread()) + " " + what);
 }
 int stop(scheduler& s) {
   s.point();  // the run is over: the thread stops here
