@@ -11,18 +11,21 @@ namespace {
 
 TEST(FutexModel, FindsTheLiveWordHoldingAnAddress) {
   futex_model m;
-  std::uint64_t a = 0;
-  std::uint32_t b = 0;
-  m.register_word(&a, sizeof a);
-  m.register_word(&b, sizeof b);
-  const char* inside = reinterpret_cast<const char*>(&a) + 7;
+  struct {
+    std::uint64_t a = 0;
+    std::uint32_t b = 0;
+    std::uint32_t after_b = 0;  // registered by nobody
+  } memory;
+  m.register_word(&memory.a, sizeof memory.a);
+  m.register_word(&memory.b, sizeof memory.b);
+  const char* inside = reinterpret_cast<const char*>(&memory.a) + 7;
   ASSERT_NE(m.find(inside), nullptr);
   EXPECT_EQ(m.find(inside)->id, 0);
-  EXPECT_EQ(m.find(&b)->id, 1);
-  EXPECT_EQ(m.find(reinterpret_cast<const char*>(&b) + 4), nullptr);  // past b's bytes
-  m.unregister_word(&a);
-  EXPECT_EQ(m.find(&a), nullptr);
-  EXPECT_EQ(m.find(&b)->id, 1);  // ids stay while a word lives
+  EXPECT_EQ(m.find(&memory.b)->id, 1);
+  EXPECT_EQ(m.find(&memory.after_b), nullptr);  // past b's bytes
+  m.unregister_word(&memory.a);
+  EXPECT_EQ(m.find(&memory.a), nullptr);
+  EXPECT_EQ(m.find(&memory.b)->id, 1);  // ids stay while a word lives
 }
 
 TEST(FutexModel, NamesWordsByRegistrationOrderAndOffset) {
