@@ -13,9 +13,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "fuzz/contract.h"
 #include "fuzz/program.h"
+#include "fuzz/run_skeleton.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/semaphore.h"
 
@@ -55,44 +57,66 @@ class spelled {
   bool qt_ = false;
 };
 
+// One thread runs every thread's operations in program order (fuzz/run_skeleton.h's loop; no
+// destroy mode: nobody else's release can be in flight), each judged against the model.
 template <class Sem>
-verdict check_program(const program& prog) {
-  using contract::outcome;
-  spelled<Sem> sem(prog.initial);
-  contract::token_ledger<> model(prog.initial);
-  std::size_t position = 0;
-  for (const thread_program& thread : prog.threads) {
-    for (const operation& op : thread.ops) {
-      sem.use_qt_spelling(position++ % 2 == 1 && (op.kind == op_kind::try_acquire_for ||
-                                                  op.kind == op_kind::try_acquire_until));
-      const std::int64_t tokens = model.tokens();
-      contract::knowledge k;
-      k.wait = contract::patience_of(op);
-      k.least_available = k.most_available = tokens;
-      k.overflow_required = op.kind == op_kind::release && contract::valid_count(op.n) &&
-                            op.n > contract::kMax - tokens;
-      k.overflow_plausible = k.overflow_required;
-      // Nobody else can release: a call that must wait forever for its tokens would hang.
-      if (k.wait == contract::patience::forever && contract::valid_count(op.n) && op.n > tokens)
-        continue;
-      const contract::call_result r =
-          contract::invoke(sem, op, kCapNs, [] { return std::chrono::steady_clock::now(); });
-      verdict v = contract::judge(op, r, k);
-      if (v.failed()) {
-        v.message = (sem.qt_spelling() ? "Qt's try_acquire(n, timeout) as " : "") + describe(op) +
-                    v.message + " (the model: " + std::to_string(tokens) + ")";
-        return v;
-      }
-      model.record(op, r.result);
-      if (sem.available() != model.tokens()) {
-        return {verdict_kind::conservation,
-                "after " + describe(op) + " available() = " + std::to_string(sem.available()) +
-                    ", the model says " + std::to_string(model.tokens())};
-      }
+class api_runner {
+ public:
+  explicit api_runner(const program& prog)
+      : prog_(prog), sem_(prog.initial), model_(prog.initial) {}
+
+  verdict run() {
+    for (std::size_t t = 0; t < prog_.threads.size() && keeps_going(); ++t) {
+      skeleton::run_thread(*this, static_cast<int>(t));
     }
+    return verdict_;
   }
-  return {};
-}
+
+  // ---- The skeleton's hooks
+  const std::vector<operation>& ops_of(int t) const { return prog_.threads[t].ops; }
+  bool keeps_going() const { return !verdict_.failed(); }
+  void begin_op(int, std::size_t) {}
+  void thread_finished(int) {}
+
+  bool execute(int, const operation& op) {
+    sem_.use_qt_spelling(position_++ % 2 == 1 && (op.kind == op_kind::try_acquire_for ||
+                                                  op.kind == op_kind::try_acquire_until));
+    const std::int64_t tokens = model_.tokens();
+    contract::knowledge k;
+    k.wait = contract::patience_of(op);
+    k.least_available = k.most_available = tokens;
+    k.overflow_required = op.kind == op_kind::release && contract::valid_count(op.n) &&
+                          op.n > contract::kMax - tokens;
+    k.overflow_plausible = k.overflow_required;
+    // Nobody else can release: a call that must wait forever for its tokens would hang.
+    if (k.wait == contract::patience::forever && contract::valid_count(op.n) && op.n > tokens)
+      return false;
+    const contract::call_result r =
+        contract::invoke(sem_, op, kCapNs, [] { return std::chrono::steady_clock::now(); });
+    verdict v = contract::judge(op, r, k);
+    if (v.failed()) {
+      v.message = (sem_.qt_spelling() ? "Qt's try_acquire(n, timeout) as " : "") + describe(op) +
+                  v.message + " (the model: " + std::to_string(tokens) + ")";
+      verdict_ = v;
+      return false;
+    }
+    const bool took = model_.record(op, r.result);
+    if (sem_.available() != model_.tokens()) {
+      verdict_ = {
+          verdict_kind::conservation,
+          msg::conservation_at_rest("after " + describe(op), sem_.available(), model_.initial(),
+                                    model_.released(), model_.acquired())};
+    }
+    return took;
+  }
+
+ private:
+  const program& prog_;
+  spelled<Sem> sem_;
+  contract::token_ledger<> model_;
+  std::size_t position_ = 0;
+  verdict verdict_;
+};
 
 }  // namespace
 }  // namespace semfuzz
@@ -103,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The production platform of each algorithm (condvar's runs on it as on std_platform).
   report_and_abort(contract::visit_algorithm(
       in.prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
-        return check_program<basic_semaphore<A, linux_futex_platform>>(in.prog);
+        return api_runner<basic_semaphore<A, linux_futex_platform>>(in.prog).run();
       }));
   return 0;
 }

@@ -24,11 +24,16 @@
 // Black-box mode, for a Sem that lacks a capability (fuzz/capabilities.h says which, and what
 // becomes of each oracle): the threads run contract::expand_operations(), and without
 // available() the ledger stands in. A Sem with every capability runs exactly as before.
+//
+// Where the parts live: the thread loop and the owner-destroys protocol are every runner's
+// (fuzz/run_skeleton.h); what is known of the calls in flight, and the oracles judged from that
+// alone (the sleep rule, black-box mode), is fuzz/sim_call_book.h; the rest is here.
 #ifndef SEMFUZZ_FUZZ_RUNNER_H_
 #define SEMFUZZ_FUZZ_RUNNER_H_
 
 #include <algorithm>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,9 +44,11 @@
 #include "fuzz/contract.h"
 #include "fuzz/ordering_oracle.h"
 #include "fuzz/program.h"
+#include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
+#include "fuzz/sim_call_book.h"
 #include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/internal/limits.h"
@@ -56,23 +63,20 @@ struct run_result {
 };
 
 template <contract::fuzzable_semaphore Sem>
-class program_runner final : public sim::observer {
+class program_runner final : public sim_call_book, public sim::observer {
  public:
   program_runner(const program& prog, sim::scheduler& sched, bool trace)
-      : prog_(prog),
-        sched_(sched),
-        trace_(trace),
-        ctx_(prog.threads.size()),
-        ops_(contract::expand_operations(prog, kCaps, 0)),
+      : sim_call_book(prog, sched, trace, contract::expand_operations(prog, kCaps, 0),
+                      contract::max_timeout_ns<Sem>()),
         destroy_(prog.owner_destroys && (!kBlackBox || contract::peers_end_with_release(ops_))),
-        ledger_(prog.initial),
         ordered_(sched.order_checking()),
         relative_waits_(contract::relative_timed_waits<Sem>()),
-        multi_token_lost_(contract::multi_token_wakeups_lost<Sem>()),
-        cap_ns_(contract::max_timeout_ns<Sem>()) {}
+        multi_token_lost_(contract::multi_token_wakeups_lost<Sem>()) {}
 
-  // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes).
-  run_result run(sim::chooser& choose) {
+  // `choose` decides the schedule (sim::byte_stream_chooser: the input's choice bytes; its static
+  // type picks the scheduler's direct path, sim::scheduler::run).
+  template <std::derived_from<sim::chooser> C>
+  run_result run(C& choose) {
     sim::scheduler::scope scope(sched_);
     sched_.set_weak_memory(prog_.weak_memory, prog_.futex_fence);  // format v2 options
     sched_.set_stutter_elision(prog_.version >= 2);  // format v2: stutters are no choice
@@ -81,8 +85,8 @@ class program_runner final : public sim::observer {
     promise_.reset(prog_.initial);
     if (trace_) std::fprintf(stderr, "%s", describe(prog_).c_str());
     run_result r;
-    r.outcome = sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body, this,
-                           choose, this, trace_);
+    r.outcome = verdict_of(sched_.run(static_cast<int>(prog_.threads.size()), &program_runner::body,
+                                      this, choose, this, trace_));
     if constexpr (kDestroyInRun) {
       if (destroyer_ >= 0 && !r.outcome.failed()) {
         r.outcome = {verdict_kind::lost_wakeup,
@@ -126,38 +130,41 @@ class program_runner final : public sim::observer {
     if constexpr (requires { Sem::destroy_in_run; }) return static_cast<bool>(Sem::destroy_in_run);
     return false;
   }();
-  using patience = contract::patience;
-
-  struct thread_ctx {
-    bool in_op = false;
-    operation op;
-    patience wait = patience::none;
-    sim::vtime start = 0;
-    sim::vtime first_clock = -1;
-    sim::vtime last_clock = -1;    // the call's latest clock read
-    int waits = 0;                 // futex / condvar waits so far in the call
-    sim::vtime relative_from = 0;  // relative_timed_waits: the clock read the deadline counts from
-    bool read_since_wait = false;  // the clock was read since the call's last wait
-    std::int64_t min_available = 0;  // the least available() seen during the call
-    std::size_t op_index = 0;        // which of the thread's operations runs (or ran last)
-    bool blocking_overlap = false;   // release: another thread was in a call that may block
-    bool overlapped = false;         // black-box mode: another thread was in a call meanwhile
-    bool finished = false;
-  };
-
-  static bool valid(std::int64_t n) { return contract::valid_count(n); }
 
   static void body(void* self, int thread) {
-    static_cast<program_runner*>(self)->thread_main(thread);
+    skeleton::run_thread(*static_cast<program_runner*>(self), thread);
   }
 
-  void thread_main(int t) {
-    const std::vector<operation>& ops = ops_[t];
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      ctx_[t].op_index = i;
-      execute(t, ops[i]);
+ public:
+  // ---- The skeleton's hooks (fuzz/run_skeleton.h)
+  const std::vector<operation>& ops_of(int t) const { return ops_[t]; }
+  bool keeps_going() const { return true; }  // the scheduler stops a failed run's fibers itself
+  void begin_op(int t, std::size_t i) { ctx_[t].op_index = i; }
+  bool destroy_mode() const { return destroy_; }
+  // T0 parks until after_step() sees its peers in their final releases.
+  bool await_peers() {
+    if (!skeleton::peers_in_final_release(*this, ctx_.size())) sched_.park();
+    return true;
+  }
+  std::int64_t tokens_to_take() const { return ledger_.tokens() + in_flight(); }
+  // T0's last acquire: one call, or one call per token for a single-token semaphore (up to
+  // kMaxSplitTakes; beyond that it takes nothing and deletes nothing). Whether it took them all.
+  bool take_all(const operation& last) {
+    if (kCaps.multi_token || last.n <= 1) return execute(0, last);
+    if (last.n > kMaxSplitTakes) return false;
+    operation one = last;
+    one.n = 1;
+    for (std::int64_t i = 0; i < last.n; ++i) {
+      if (!execute(0, one)) return false;
     }
-    if (destroy_ && t == 0) owner_destroys();
+    return true;
+  }
+  void destroy() {
+    note("T0 deletes the semaphore");
+    destroy_on(0);
+    destroyed_ = true;
+  }
+  void thread_finished(int t) {
     ctx_[t].finished = true;
     if constexpr (kDestroyInRun) {
       // The final destroyer joins every finished thread (as a program joins its threads before
@@ -167,13 +174,7 @@ class program_runner final : public sim::observer {
     }
   }
 
-  bool all_finished() const {
-    for (const thread_ctx& c : ctx_) {
-      if (!c.finished) return false;
-    }
-    return true;
-  }
-
+ private:
   // The run's final step for a Sem whose destructor is code under test (kDestroyInRun): the end
   // state is judged as at quiescence, then thread t, the last to finish, destroys the semaphore.
   void final_destroy(int t) {
@@ -197,63 +198,6 @@ class program_runner final : public sim::observer {
     }
   }
 
-  // T0's ending in destroy mode (the protocol: fuzz/contract.h). T0 parks until after_step()
-  // sees its peers in their final releases.
-  void owner_destroys() {
-    if (!peers_in_final_release()) sched_.park();  // until after_step unparks it
-    operation last;
-    if (!contract::owner_last_acquire(ledger_.tokens() + in_flight(), last)) return;
-    if (!take_all(last)) return;
-    note("T0 deletes the semaphore");
-    destroy_on(0);
-    destroyed_ = true;
-  }
-
-  // T0's last acquire: one call, or one call per token for a single-token semaphore (up to
-  // kMaxSplitTakes; beyond that it takes nothing and deletes nothing). Whether it took them all.
-  bool take_all(const operation& last) {
-    if (kCaps.multi_token || last.n <= 1) return execute(0, last);
-    if (last.n > kMaxSplitTakes) return false;
-    operation one = last;
-    one.n = 1;
-    for (std::int64_t i = 0; i < last.n; ++i) {
-      if (!execute(0, one)) return false;
-    }
-    return true;
-  }
-
-  bool peers_in_final_release() const {
-    return contract::peers_in_final_release(ctx_.size(), [this](std::size_t i) {
-      const thread_ctx& c = ctx_[i];
-      return c.finished || (c.in_op && c.op_index + 1 == ops_[i].size());
-    });
-  }
-
-  // Tokens of the releases (taking: of the token-taking calls) that have begun and not returned.
-  std::int64_t in_flight(bool taking = false) const {
-    std::int64_t sum = 0;
-    for (const thread_ctx& c : ctx_) {
-      const bool kind = taking ? contract::takes_tokens(c.op.kind) : c.op.kind == op_kind::release;
-      if (c.in_op && kind && valid(c.op.n)) sum += c.op.n;
-    }
-    return sum;
-  }
-
-  // Black-box mode: the least count the semaphore can hold while thread t's call runs, by the
-  // ledger: completed calls have counted, releases in flight may not have published yet, the
-  // other threads' takes in flight may have taken theirs already. `taking`: in_flight(true).
-  std::int64_t ledger_floor(std::size_t t, std::int64_t taking) const {
-    const thread_ctx& c = ctx_[t];
-    const bool own = c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n);
-    return ledger_.tokens() - (taking - (own ? c.op.n : 0));
-  }
-
-  int calls_in_flight() const {
-    int n = 0;
-    for (const thread_ctx& c : ctx_) n += c.in_op;
-    return n;
-  }
-
   // available() read by the harness: no scheduling point, no event. Never for a Sem that cannot
   // count (black-box mode uses the ledger instead).
   std::int64_t available_now() const {
@@ -262,7 +206,9 @@ class program_runner final : public sim::observer {
     return sem_->available();
   }
 
-  // Runs one operation on thread t and checks its result. Returns whether tokens were taken.
+  // The skeleton's hook too: runs one operation on thread t and checks its result. Returns
+  // whether tokens were taken.
+ public:
   bool execute(int t, const operation& op) {
     thread_ctx& c = ctx_[t];
     c.op = op;
@@ -294,7 +240,7 @@ class program_runner final : public sim::observer {
     // Weak memory: a release may read an older state counting a waiter who has left.
     if (kExactWakes && woke && !c.blocking_overlap && !prog_.weak_memory) {
       fail(verdict_kind::wasted_wake,
-           who(t, op) +
+           msg::who(t, op) +
                " made a futex wake, but no other thread was in a call that may block at "
                "any point of the release: nobody can have been registered");
     }
@@ -311,29 +257,7 @@ class program_runner final : public sim::observer {
     return took;
   }
 
-  // Black-box conservation: a take that succeeded had its tokens from the ledger or from
-  // releases still in flight (which may have published theirs).
-  void check_ledger(int t, const operation& op) {
-    const std::int64_t releasing = in_flight();
-    if (ledger_.tokens() + releasing >= 0) return;
-    fail(verdict_kind::conservation, who(t, op) + " took its tokens, but " + ledger_text() +
-                                         " + in flight " + std::to_string(releasing) + " < 0");
-  }
-
-  std::string ledger_text() const {
-    return "initial " + std::to_string(prog_.initial) + " + released " +
-           std::to_string(ledger_.released()) + " - acquired " + std::to_string(ledger_.acquired());
-  }
-
-  // The call's deadline (fuzz/contract.h: deadline_ns), from its first clock read if any.
-  sim::vtime allowed_deadline(const thread_ctx& c) const {
-    return contract::deadline_ns(c.op, c.start, c.first_clock, cap_ns_);
-  }
-
-  static std::string who(int t, const operation& op) {
-    return "T" + std::to_string(t) + " " + describe(op);
-  }
-
+ private:
   void check(int t, const thread_ctx& c, const contract::call_result& r) {
     contract::knowledge k;
     k.wait = c.wait;
@@ -354,65 +278,25 @@ class program_runner final : public sim::observer {
     verdict v = contract::judge(c.op, r, k);
     if (!v.failed()) return;
     if (v.kind == verdict_kind::early_timeout) {
-      v.message = " returned false at " + ms(sched_.now() - c.start) +
-                  " into the call, before its deadline at " + ms(allowed_deadline(c) - c.start);
+      v.message = msg::early_timeout(sched_.now() - c.start, allowed_deadline(c) - c.start);
     } else if (r.result == contract::outcome::threw_overflow) {
       v.message += " (ledger " + std::to_string(ledger_.tokens()) + ")";
     }
-    fail(v.kind, who(t, c.op) + v.message);
-  }
-
-  static std::string ms(sim::vtime ns) { return std::to_string(ns / 1e6) + " ms"; }
-
-  void fail(verdict_kind kind, const std::string& message) { sched_.fail(kind, message); }
-  void note(const std::string& line) {
-    if (trace_) sched_.note("       " + line);
+    fail(v.kind, msg::who(t, c.op) + v.message);
   }
 
   // ---- sim::observer
-  void on_clock_read(int t, sim::vtime now) override {
-    thread_ctx& c = ctx_[t];
-    if (c.in_op && c.first_clock < 0) c.first_clock = now;
-    if (c.in_op) {
-      c.last_clock = now;
-      c.read_since_wait = true;
-    }
-  }
-
+  void on_clock_read(int t, sim::vtime now) override { book_clock_read(t, now); }
   void on_wait(int t, sim::vtime deadline) override {
-    thread_ctx& c = ctx_[t];
-    if (!c.in_op) return;
-    sim::vtime allowed = allowed_deadline(c);
-    if (relative_waits_) {  // a known bug's leeway (fuzz/capabilities.h)
-      // The deadline counts from the last clock read before the first wait; a wait may sleep past
-      // it by the time since the last clock read, if the thread read the clock since its last wait.
-      if (c.waits == 0) c.relative_from = c.last_clock >= 0 ? c.last_clock : sched_.now();
-      const bool reread = c.waits == 0 || c.read_since_wait;
-      const sim::vtime since_clock = reread && c.last_clock >= 0 ? sched_.now() - c.last_clock : 0;
-      allowed = contract::saturating_add(
-          std::max(allowed,
-                   contract::saturating_add(c.relative_from, contract::timeout_ns(c.op, cap_ns_))),
-          since_clock);
-    }
-    ++c.waits;
-    c.read_since_wait = false;
-    const verdict_kind broken =
-        contract::sleep_rule(c.wait, deadline, contract::saturating_add(allowed, kResolution - 1));
-    if (broken == verdict_kind::try_acquire) {
-      fail(broken, who(t, c.op) + " sleeps although it must not block");
-    } else if (broken == verdict_kind::late_timeout) {
-      fail(broken, who(t, c.op) + " sleeps " +
-                       (deadline == sim::kNoDeadline ? std::string("without a deadline")
-                                                     : "until " + ms(deadline - c.start)) +
-                       " into the call, past its deadline at " + ms(allowed_deadline(c) - c.start));
-    }
+    check_wait(t, deadline, relative_waits_, kResolution);
   }
-
   void on_futex_call(const sim::futex_call& call) override { check_futex_call(sched_, call); }
 
   void after_step(std::uint64_t steps) override {
     if (!check_step_bound(sched_, steps)) return;  // runaway
-    if (sched_.any_parked() && peers_in_final_release()) sched_.unpark(0);
+    if (sched_.any_parked() && skeleton::peers_in_final_release(*this, ctx_.size())) {
+      sched_.unpark(0);
+    }
     if (!sem_) return;
     if constexpr (!kCaps.counts) {
       note_abstract_state(ledger_.tokens());
@@ -443,33 +327,10 @@ class program_runner final : public sim::observer {
     }
   }
 
-  // Black-box mode, for a Sem that cannot count: a call has begun, so the calls in flight overlap
-  // and their floors may drop (a floor changes only when a call begins: when one ends, the ledger
-  // books what it took, or it took nothing).
-  void black_box_call_begins() {
-    const std::int64_t taking = in_flight(true);
-    const bool overlap = calls_in_flight() > 1;
-    for (std::size_t i = 0; i < ctx_.size(); ++i) {
-      thread_ctx& c = ctx_[i];
-      if (!c.in_op) continue;
-      c.min_available = std::min(c.min_available, ledger_floor(i, taking));
-      c.overlapped |= overlap;
-    }
-  }
-
-  // Feeds the run's abstract state to the fuzzer's extra counters (fuzz/sim/feedback.h).
-  void note_abstract_state(std::int64_t avail) const {
-    const std::uint32_t bucket = avail >= 3 ? 3 : static_cast<std::uint32_t>(avail);
-    const std::uint32_t sleepers =
-        static_cast<std::uint32_t>(std::min(sched_.sleeping_threads(), 3));
-    sim::note_state(static_cast<std::uint32_t>(prog_.algo) | bucket << 2 | sleepers << 4 |
-                    static_cast<std::uint32_t>(sched_.last_event()) << 6);
-  }
-
   void at_quiescence() override {
     if (!sem_) return;
     if constexpr (!kCaps.counts) {
-      black_box_quiescence();
+      black_box_quiescence(contract::futex_waits_poll<Sem>());
       return;
     }
     const std::int64_t avail = available_now();
@@ -477,65 +338,25 @@ class program_runner final : public sim::observer {
       const thread_ctx& c = ctx_[i];
       if (c.in_op && contract::takes_tokens(c.op.kind) && valid(c.op.n) && c.op.n <= avail &&
           !(multi_token_lost_ && c.op.n > 1)) {  // (a known bug stepped around)
-        fail(verdict_kind::lost_wakeup, "nothing can run, but T" + std::to_string(i) +
-                                            " sleeps in " + describe(c.op) +
-                                            " while available() = " + std::to_string(avail));
+        fail(
+            verdict_kind::lost_wakeup,
+            msg::sleeper_lost(static_cast<int>(i), c.op, "available() = " + std::to_string(avail)));
         return;
       }
     }
     bool releasing = false;
     for (const thread_ctx& c : ctx_) releasing |= c.in_op && c.op.kind == op_kind::release;
     if (!releasing && avail != ledger_.tokens()) {
-      fail(verdict_kind::conservation, "at quiescence available() = " + std::to_string(avail) +
-                                           ", but initial " + std::to_string(prog_.initial) +
-                                           " + released " + std::to_string(ledger_.released()) +
-                                           " - acquired " + std::to_string(ledger_.acquired()) +
-                                           " = " + std::to_string(ledger_.tokens()));
+      fail(verdict_kind::conservation,
+           msg::conservation_at_rest("at quiescence", avail, prog_.initial, ledger_.released(),
+                                     ledger_.acquired()));
     }
   }
 
-  // at_quiescence() for a Sem that cannot count: the lost-wakeup oracle by the ledger. A taker
-  // asleep in a timer wait (a poller: libstdc++'s timed waits sleep in steps of up to 64 ms)
-  // wakes by itself, so it is no lost wakeup; and when no sleeper's request fits, nothing but
-  // a call's deadline can change anything, so time jumps to the first deadline of a call in
-  // flight (none: the program is blocked for good, and the run ends) instead of letting the
-  // pollers look every 64 ms for up to 100 virtual years (or libc++'s futex waits every 2 s).
-  void black_box_quiescence() {
-    for (const thread_ctx& c : ctx_) {
-      if (c.in_op && c.op.kind == op_kind::release) return;  // published or not: unknown
-    }
-    const std::int64_t tokens = ledger_.tokens();
-    bool fits = false;
-    sim::vtime first_due = sim::kNoDeadline;
-    for (std::size_t i = 0; i < ctx_.size(); ++i) {
-      const thread_ctx& c = ctx_[i];
-      if (!c.in_op || !contract::takes_tokens(c.op.kind) || !valid(c.op.n)) continue;
-      if (c.wait == patience::bounded) first_due = std::min(first_due, allowed_deadline(c));
-      const sim::wait_kind w = sched_.waiting_in(static_cast<int>(i));
-      if (w == sim::wait_kind::timer ||
-          (w == sim::wait_kind::futex && contract::futex_waits_poll<Sem>())) {
-        fits |= c.op.n <= tokens;
-      } else if (c.op.n <= tokens) {
-        fail(verdict_kind::lost_wakeup,
-             "nothing can run, but T" + std::to_string(i) + " sleeps in " + describe(c.op) +
-                 " while the ledger holds " + std::to_string(tokens) + " tokens (" + ledger_text() +
-                 ", no release in flight)");
-        return;
-      }
-    }
-    if (!fits) sched_.idle_until(first_due);
-  }
-
-  const program& prog_;
-  sim::scheduler& sched_;
-  const bool trace_;
-  std::vector<thread_ctx> ctx_;
-  const std::vector<std::vector<operation>> ops_;  // each thread's, expanded for Sem
-  const bool destroy_;                             // the owner-destroys protocol runs
+  const bool destroy_;  // the owner-destroys protocol runs
   std::unique_ptr<Sem> sem_;
   bool destroyed_ = false;
   int destroyer_ = -1;  // the thread inside the semaphore's destructor (kDestroyInRun), or -1
-  contract::token_ledger<> ledger_;
   const bool ordered_;  // the scheduler checks happens-before: check the ordering promise
   ordering_oracle promise_;
   // Known bugs stepped around (fuzz/capabilities.h), asked once, outside the run: an instrumented
@@ -543,7 +364,6 @@ class program_runner final : public sim::observer {
   // (on_wait) or at quiescence.
   const bool relative_waits_;
   const bool multi_token_lost_;
-  const std::int64_t cap_ns_;  // every finite timeout is capped at it (contract.h's real-time rule)
 };
 
 template <template <class> class A>

@@ -15,8 +15,12 @@
 
 namespace semfuzz {
 
-// Runs a program with `choose` deciding the schedule; trace: print the program and every step.
-using program_run_fn = run_result (*)(const program& prog, sim::chooser& choose, bool trace);
+// Runs a program with the input's choice bytes deciding the schedule; trace: print the program
+// and every step. (A target's run function has an overload for any sim::chooser too, e.g.
+// run_schedule_program, for random and recorded schedules; this one is the fuzzer's direct path,
+// sim::scheduler::run.)
+using program_run_fn = run_result (*)(const program& prog, sim::byte_stream_chooser& choose,
+                                      bool trace);
 
 // The process's scheduler (its fibers are reused across inputs).
 sim::scheduler& shared_scheduler();

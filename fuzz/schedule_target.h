@@ -14,7 +14,9 @@ namespace semfuzz {
 // and every step to stderr.
 run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool trace);
 
-// Runs a program with `choose` deciding the schedule.
+// Runs a program with `choose` deciding the schedule: the input's choice bytes (the fuzzer's
+// direct path, sim::scheduler::run), or any other chooser.
+run_result run_schedule_program(const program& prog, sim::byte_stream_chooser& choose, bool trace);
 run_result run_schedule_program(const program& prog, sim::chooser& choose, bool trace);
 
 }  // namespace semfuzz

@@ -50,6 +50,25 @@ bool replay_file(const std::filesystem::path& path) {
   return true;
 }
 
+// A file argument, or the files of a directory argument in name order (without hidden files and
+// README.md), appended to `paths`.
+void add_inputs(const std::filesystem::path& arg, std::vector<std::filesystem::path>& paths) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(arg, ec)) {
+    paths.push_back(arg);
+    return;
+  }
+  std::vector<std::filesystem::path> entries;
+  for (const auto& e : std::filesystem::directory_iterator(arg)) {
+    if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
+        e.path().filename() != "README.md") {
+      entries.push_back(e.path());
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  paths.insert(paths.end(), entries.begin(), entries.end());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,20 +99,7 @@ int main(int argc, char** argv) {
       }
       continue;
     }
-    std::error_code ec;
-    if (std::filesystem::is_directory(arg, ec)) {
-      std::vector<std::filesystem::path> entries;
-      for (const auto& e : std::filesystem::directory_iterator(arg)) {
-        if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
-            e.path().filename() != "README.md") {
-          entries.push_back(e.path());
-        }
-      }
-      std::sort(entries.begin(), entries.end());
-      paths.insert(paths.end(), entries.begin(), entries.end());
-    } else {
-      paths.push_back(arg);
-    }
+    add_inputs(arg, paths);
   }
   if (random_schedules > 0) {
     if (&semfuzz::random_schedules_main == nullptr) {

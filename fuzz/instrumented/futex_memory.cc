@@ -7,6 +7,7 @@
 
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 
 // Weak: a build without a sanitizer runtime has no allocator to ask (and no free hook calls).
@@ -79,11 +80,12 @@ void futex_memory_freed(const void* p) {
         s->waiting_in(z.thread) != sim::wait_kind::futex) {
       continue;
     }
-    s->fail(verdict_kind::use_after_destroy,
-            "T" + std::to_string(s->running_thread()) + " frees the heap block of " +
-                std::to_string(bytes) + " bytes holding futex word " + s->name_of(z.word) +
-                " (offset " + std::to_string(static_cast<const char*>(z.word) - begin) +
-                "), while T" + std::to_string(z.thread) + " sleeps in a futex wait on it");
+    semfuzz::fail_run(*s, semfuzz::verdict_kind::use_after_destroy,
+                      "T" + std::to_string(s->running_thread()) + " frees the heap block of " +
+                          std::to_string(bytes) + " bytes holding futex word " +
+                          s->name_of(z.word) + " (offset " +
+                          std::to_string(static_cast<const char*>(z.word) - begin) + "), while T" +
+                          std::to_string(z.thread) + " sleeps in a futex wait on it");
     break;
   }
   std::vector<registered>& all = words();

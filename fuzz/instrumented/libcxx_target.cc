@@ -51,7 +51,7 @@ static_assert(contract::fuzzable_semaphore<libcxx_adapter>);
 static_assert(contract::capabilities_of<libcxx_adapter>.black_box());
 
 // libc++.so's shared state (libcxx_process.h) around each run, then the instrumented targets' run.
-run_result run_libcxx_program(const program& prog, sim::chooser& choose, bool trace) {
+run_result run_libcxx_program(const program& prog, sim::byte_stream_chooser& choose, bool trace) {
   sim::scheduler::scope scope(shared_scheduler());
   const instr::libcxx_process process(shared_scheduler());
   return instr::run_instrumented<libcxx_adapter>(prog, choose, trace);

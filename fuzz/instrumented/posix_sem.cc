@@ -11,6 +11,7 @@
 
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
@@ -142,9 +143,9 @@ int semfuzz_instr_sem_destroy(sem_t* sem) {
     if (r.address != sem || r.waiters == 0) continue;
     sim::scheduler* s = sim::scheduler::current();
     if (s == nullptr || !s->simulating()) return fail_with(EBUSY);
-    s->fail(semfuzz::verdict_kind::sync_misuse,
-            "T" + std::to_string(s->running_thread()) + " destroys a semaphore that " +
-                std::to_string(r.waiters) + " thread(s) wait on");
+    semfuzz::fail_run(*s, semfuzz::verdict_kind::sync_misuse,
+                      "T" + std::to_string(s->running_thread()) + " destroys a semaphore that " +
+                          std::to_string(r.waiters) + " thread(s) wait on");
     s->point();  // the run is over: the thread stops here
     return fail_with(EBUSY);
   }

@@ -27,7 +27,8 @@ constexpr bool kInstrumented<internal::word32_core> = true;
 static_assert(instr::production_semaphore<internal::split64_core>::exact_wakes &&
               !instr::production_semaphore<internal::word32_core>::exact_wakes);
 
-run_result run_production_program(const program& prog, sim::chooser& choose, bool trace) {
+run_result run_production_program(const program& prog, sim::byte_stream_chooser& choose,
+                                  bool trace) {
   return contract::visit_algorithm(
       prog.algo, [&]<template <class> class A>(contract::algorithm_tag<A>) {
         if constexpr (kInstrumented<A>) {

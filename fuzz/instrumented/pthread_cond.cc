@@ -11,6 +11,7 @@
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
@@ -63,8 +64,9 @@ int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call
     return EINVAL;
   }
   if (!holds(m)) {
-    s.fail(verdict_kind::sync_misuse, "T" + std::to_string(s.running_thread()) + " " + call +
-                                          " with a mutex it does not hold");
+    semfuzz::fail_run(
+        s, semfuzz::verdict_kind::sync_misuse,
+        "T" + std::to_string(s.running_thread()) + " " + call + " with a mutex it does not hold");
     s.point();  // the run is over: the thread stops here
     return EPERM;
   }
@@ -117,9 +119,10 @@ int semfuzz_instr_pthread_cond_destroy(pthread_cond_t* c) {
   sim::scheduler* s = sim::scheduler::current();
   const int sleepers = record(c).sleepers;
   if (sleepers != 0 && s != nullptr && s->simulating()) {
-    s->fail(semfuzz::verdict_kind::sync_misuse,
-            "T" + std::to_string(s->running_thread()) + " destroys a condition variable that " +
-                std::to_string(sleepers) + " thread(s) sleep on");
+    semfuzz::fail_run(*s, semfuzz::verdict_kind::sync_misuse,
+                      "T" + std::to_string(s->running_thread()) +
+                          " destroys a condition variable that " + std::to_string(sleepers) +
+                          " thread(s) sleep on");
     s->point();  // the run is over: the thread stops here
     return EBUSY;
   }

@@ -10,6 +10,7 @@
 
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
@@ -109,7 +110,7 @@ bool closes_lock_cycle(scheduler& s, const pthread_mutex_t* m, const char* call)
     if (holder < 0) return false;  // free, or held by the harness
     cycle += ", held by " + thread_name(holder);
     if (holder == me) {
-      s.fail(verdict_kind::deadlock, "lock-order cycle: " + cycle);
+      fail_run(s, verdict_kind::deadlock, "lock-order cycle: " + cycle);
       return true;
     }
     want = untimed_wait_of(holder);
@@ -123,7 +124,8 @@ bool closes_lock_cycle(scheduler& s, const pthread_mutex_t* m, const char* call)
 // thread with stop(), once the message's temporaries are gone (an abandoned fiber runs no
 // destructor).
 void misuse(scheduler& s, const std::string& what) {
-  s.fail(verdict_kind::sync_misuse, "T" + std::to_string(s.running_thread()) + " " + what);
+  semfuzz::fail_run(s, semfuzz::verdict_kind::sync_misuse,
+                    "T" + std::to_string(s.running_thread()) + " " + what);
 }
 int stop(scheduler& s) {
   s.point();  // the run is over: the thread stops here

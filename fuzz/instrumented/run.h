@@ -7,6 +7,8 @@
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_RUN_H_
 
+#include <concepts>
+
 #include "fuzz/contract.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/program.h"
@@ -16,8 +18,9 @@
 
 namespace semfuzz::instr {
 
-template <contract::fuzzable_semaphore Sem>
-run_result run_instrumented(const program& prog, sim::chooser& choose, bool trace) {
+// C: the chooser's type (sim::byte_stream_chooser as a program_run_fn, fuzz/schedule_entry.h).
+template <contract::fuzzable_semaphore Sem, std::derived_from<sim::chooser> C>
+run_result run_instrumented(const program& prog, C& choose, bool trace) {
   const run_result r = program_runner<Sem>(prog, shared_scheduler(), trace).run(choose);
   forget_destroyed();
   return r;

@@ -19,6 +19,7 @@
 #include "fuzz/instrumented/pthread_cond.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/sim/scheduler.h"
+#include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
 
 // The sanitizer runtime's allocator hooks (sanitizer/allocator_interface.h), weak: a build without
@@ -86,10 +87,10 @@ bool touches_destroyed(const void* p, std::size_t bytes, const char* access) {
   const char* begin = destroyed_at(p, bytes);
   if (begin == nullptr) return false;
   sim::scheduler& s = current("access");
-  s.fail(verdict_kind::use_after_destroy, "T" + std::to_string(s.running_thread()) + " " + access +
-                                              " of " + std::to_string(bytes) + " bytes at offset " +
-                                              std::to_string(a - begin) +
-                                              " of the semaphore after the owner deleted it");
+  semfuzz::fail_run(s, semfuzz::verdict_kind::use_after_destroy,
+                    "T" + std::to_string(s.running_thread()) + " " + access + " of " +
+                        std::to_string(bytes) + " bytes at offset " + std::to_string(a - begin) +
+                        " of the semaphore after the owner deleted it");
   return true;
 }
 
@@ -119,12 +120,12 @@ __attribute__((no_sanitize("address"))) bool races(sim::scheduler& s, const void
            " bytes at step " + std::to_string(x.step) + " (" + code_location(x.pc) + ")";
   };
   const std::string other = "T" + std::to_string(earlier->thread);
-  s.fail(verdict_kind::data_race, who(a) + " races with " + who(*earlier) +
-                                      ": no happens-before between them (T" + std::to_string(t) +
-                                      " knows " + other + " only up to epoch " +
-                                      std::to_string(now.at[earlier->thread]) + ", the " +
-                                      (earlier->write ? "write" : "read") + " was in " + other +
-                                      "'s epoch " + std::to_string(earlier->e) + ")");
+  semfuzz::fail_run(s, semfuzz::verdict_kind::data_race,
+                    who(a) + " races with " + who(*earlier) +
+                        ": no happens-before between them (T" + std::to_string(t) + " knows " +
+                        other + " only up to epoch " + std::to_string(now.at[earlier->thread]) +
+                        ", the " + (earlier->write ? "write" : "read") + " was in " + other +
+                        "'s epoch " + std::to_string(earlier->e) + ")");
   return true;
 }
 }  // namespace detail
@@ -248,9 +249,10 @@ void unsupported(const char* format, ...) {
   va_end(args);
   sim::scheduler* s = sim::scheduler::current();
   if (s != nullptr && s->simulating()) {
-    s->fail(verdict_kind::unsupported_call,
-            "T" + std::to_string(s->running_thread()) + " calls " + std::string(what) +
-                ", which the instrumentation runtime does not model (fuzz/instrumented/os.cc)");
+    semfuzz::fail_run(
+        *s, semfuzz::verdict_kind::unsupported_call,
+        "T" + std::to_string(s->running_thread()) + " calls " + std::string(what) +
+            ", which the instrumentation runtime does not model (fuzz/instrumented/os.cc)");
     s->point();  // the run is over: the thread stops here
   }
   std::fprintf(stderr, "semfuzz: instrumented code calls %s outside a simulated thread\n", what);

@@ -24,6 +24,7 @@
 #ifndef SEMFUZZ_FUZZ_SIM_CHOOSER_H_
 #define SEMFUZZ_FUZZ_SIM_CHOOSER_H_
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -120,6 +121,14 @@ struct choice_bytes {
   }
 };
 
+// A chooser that is only a cursor over choice bytes, and offers them, so that the scheduler asks
+// the cursor by a direct call (scheduler::run: no virtual dispatch, no UBSan vptr check per
+// step). Its virtual functions must decide as the cursor does.
+template <class C>
+concept choice_cursor = std::derived_from<C, chooser> && requires(C& c) {
+  { c.stream() } -> std::same_as<choice_bytes&>;
+};
+
 // The fuzzer's input as a chooser. Once the bytes run out it has no opinion.
 class byte_stream_chooser final : public chooser {
  public:
@@ -134,6 +143,7 @@ class byte_stream_chooser final : public chooser {
  private:
   choice_bytes stream_;
 };
+static_assert(choice_cursor<byte_stream_chooser>);
 
 // A byte that decode_step turns into `choice` under `options`, or -1 when none does (EINTR of
 // the first of two sleepers, for one: see fuzz/FORMAT.md).

@@ -90,10 +90,7 @@ const race_detector::access* race_detector::check(const void* address, const acc
   if (a.bytes == 0) return nullptr;
   const auto begin = reinterpret_cast<std::uintptr_t>(address);
   recent& seen = recent_[recent_slot(begin)];
-  if (seen.address == begin && seen.version == version_ && seen.thread == a.thread &&
-      seen.e == a.e && seen.bytes == a.bytes && (seen.write || !a.write)) {
-    return nullptr;
-  }
+  if (seen.covers(begin, version_, a)) return nullptr;
   busy_scope busy(busy_);
   std::uint32_t id = 0;  // a's index + 1 in log_, once something records it
   const auto record = [&] {
@@ -142,12 +139,7 @@ const race_detector::access* race_detector::check(const void* address, const acc
     }
   }
   if (id != 0) ++version_;  // something was recorded
-  seen = recent{begin,
-                version_,
-                a.e,
-                static_cast<std::uint32_t>(a.bytes),
-                static_cast<std::int8_t>(a.thread),
-                a.write};
+  seen = recent::of(begin, version_, a);
   return nullptr;
 }
 

@@ -87,6 +87,22 @@ class race_detector {
     std::uint32_t bytes = 0;
     std::int8_t thread = -1;
     bool write = false;
+    // The record of `a` at `at`, the shadow at version v.
+    static recent of(std::uintptr_t at, std::uint32_t v, const access& a) {
+      recent r;
+      r.address = at;
+      r.version = v;
+      r.e = a.e;
+      r.bytes = static_cast<std::uint32_t>(a.bytes);
+      r.thread = static_cast<std::int8_t>(a.thread);
+      r.write = a.write;
+      return r;
+    }
+    // Whether `a` at `at` repeats it, the shadow still at version v (a read repeats a write).
+    bool covers(std::uintptr_t at, std::uint32_t v, const access& a) const {
+      return address == at && version == v && thread == a.thread && e == a.e && bytes == a.bytes &&
+             (write || !a.write);
+    }
   };
   static constexpr std::size_t kRecent = 64;
   static std::size_t recent_slot(std::uintptr_t address) { return (address >> 2) % kRecent; }

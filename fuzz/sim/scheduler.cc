@@ -13,9 +13,6 @@ namespace {
 
 enum class run_state : std::uint8_t { runnable, blocked, done };
 
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ull;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ull;
-
 }  // namespace
 
 struct scheduler::thread_state {
@@ -36,32 +33,18 @@ struct scheduler::thread_state {
   }
 };
 
-const char* event_name(ev e) {
-  static constexpr const char* kNames[] = {
-      "load",     "store",     "exchange",  "cas ok",     "cas fail",   "fetch_add", "fetch_sub",
-      "fetch_or", "fetch_and", "clock",     "futex_wait", "futex_wake", "lock",      "lock busy",
-      "unlock",   "cv_wait",   "cv_notify", "fetch_xor",  "fetch_nand", "fence"};
-  return kNames[static_cast<int>(e)];
-}
-
 scheduler::scheduler() = default;
 scheduler::~scheduler() = default;
 
-void scheduler::mix(std::uint64_t v) {
-  hash_ = (hash_ ^ v) * kFnvPrime;
-  hash_ ^= hash_ >> 29;
-}
-
-verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, observer* obs,
-                       bool trace) {
+run_end scheduler::run_with(int threads, body_fn body, void* arg, chooser& choose,
+                            choice_bytes* bytes, observer* obs, bool trace) {
   threads = std::clamp(threads, 0, kMaxThreads);
   body_ = body;
   body_arg_ = arg;
   chooser_ = &choose;
-  auto* stream = dynamic_cast<byte_stream_chooser*>(&choose);
-  bytes_ = stream ? &stream->stream() : nullptr;
+  bytes_ = bytes;
   obs_ = obs;
-  trace_ = trace;
+  trace_.begin(trace);
   now_ = kStartTime;
   running_ = -1;
   quiet_ = false;
@@ -72,8 +55,7 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
   wait_seq_ = 0;
   sleeping_ = 0;
   parked_ = 0;
-  hash_ = kFnvOffset;
-  verdict_ = verdict{};
+  end_ = run_end{};
   hb_.reset(threads);
   races_.reset();
   while (static_cast<int>(fibers_.size()) < threads) {
@@ -86,7 +68,7 @@ verdict scheduler::run(int threads, body_fn body, void* arg, chooser& choose, ob
     fibers_[i]->start(&scheduler::fiber_body, &threads_[i]);
   }
   schedule_loop();
-  return verdict_;
+  return end_;
 }
 
 void scheduler::fiber_body(void* arg) {
@@ -114,9 +96,8 @@ bool scheduler::advance_time(vtime to) {
   stutter_ = nullptr;
   if (to > now_) {
     now_ = to;
-    mix(0x7157);
-    mix(static_cast<std::uint64_t>(now_));
-    if (trace_) std::fprintf(stderr, "       time -> %.6f ms\n", (now_ - kStartTime) / 1e6);
+    trace_.time_moved(now_);
+    trace_.print("time -> %.6f ms", (now_ - kStartTime) / 1e6);
   }
   bool fired = false;
   for (;;) {  // fire due timers in (deadline, arrival) order
@@ -129,8 +110,8 @@ bool scheduler::advance_time(vtime to) {
       }
     }
     if (due == nullptr) return fired;
-    if (trace_) std::fprintf(stderr, "       T%d times out\n", due->id);
-    mix(0x71e0 + due->id);
+    trace_.print("T%d times out", due->id);
+    trace_.timed_out(due->id);
     make_runnable(*due, futex_status::timed_out);
     fired = true;
   }
@@ -163,19 +144,15 @@ void scheduler::schedule_loop() {
     int pick = -1;
     step_choice c;
     const step_options options{runnable, n_runnable, sleepers, n_sleepers, timers};
-    if ((n_runnable > 1 || n_sleepers > 0) &&
-        (bytes_ ? bytes_->step(options, &c) : chooser_->choose_step(options, &c))) {
+    if ((n_runnable > 1 || n_sleepers > 0) && choose_step(options, &c)) {
       if (c.kind == step_kind::run) {
         pick = c.thread;
       } else {
         act(c);
         continue;
       }
-    } else {  // the fair policy: keep the last thread, else the next one round-robin
-      for (int k = 0; k < kMaxThreads && pick < 0; ++k) {
-        const int id = (last_ + k) % static_cast<int>(threads_.size());
-        if (threads_[id].state == run_state::runnable) pick = id;
-      }
+    } else {
+      pick = pick_fair();
     }
     last_ = pick;
     running_ = pick;
@@ -188,6 +165,14 @@ void scheduler::schedule_loop() {
   }
 }
 
+int scheduler::pick_fair() const {
+  for (int k = 0; k < kMaxThreads; ++k) {
+    const int id = (last_ + k) % static_cast<int>(threads_.size());
+    if (threads_[id].state == run_state::runnable) return id;
+  }
+  return -1;
+}
+
 void scheduler::act(const step_choice& c) {
   switch (c.kind) {
     case step_kind::spurious:
@@ -195,9 +180,8 @@ void scheduler::act(const step_choice& c) {
       thread_state& s = threads_[c.thread];
       const bool eintr = c.kind == step_kind::interrupt &&
                          (s.kind == wait_kind::futex || s.kind == wait_kind::timer);
-      if (trace_)
-        std::fprintf(stderr, "       T%d %s\n", s.id, eintr ? "EINTR" : "spurious wakeup");
-      mix(0x5b00 + s.id * 2 + eintr);
+      trace_.print("T%d %s", s.id, eintr ? "EINTR" : "spurious wakeup");
+      trace_.returned_early(s.id, eintr);
       make_runnable(s, eintr ? futex_status::interrupted : futex_status::woken);
       return;
     }
@@ -224,55 +208,21 @@ void scheduler::point() {
 }
 
 void scheduler::register_word(const void* address, std::size_t bytes) {
-  words_.push_back(word_info{address, bytes, next_word_id_++});
+  futex_.register_word(address, bytes);
   hb_.forget(address);
-}
-
-void scheduler::unregister_word(const void* address) {
-  for (auto it = words_.begin(); it != words_.end(); ++it) {
-    if (it->address == address) {
-      words_.erase(it);
-      return;
-    }
-  }
-}
-
-const scheduler::word_info* scheduler::find_word(const void* address) const {
-  const char* a = static_cast<const char*>(address);
-  for (const word_info& w : words_) {
-    const char* base = static_cast<const char*>(w.address);
-    if (a >= base && a < base + w.bytes) return &w;
-  }
-  return nullptr;
-}
-
-std::string scheduler::name_of(const void* address) const {
-  if (address == nullptr) return "-";
-  const word_info* w = find_word(address);
-  if (w == nullptr) return "(dead word)";
-  return "word" + std::to_string(w->id) + "+" +
-         std::to_string(static_cast<const char*>(address) - static_cast<const char*>(w->address));
 }
 
 futex_status scheduler::futex_wait(const void* word, std::size_t width, std::uint32_t expected,
                                    vtime deadline) {
   point();
-  const word_info* w = find_word(word);
-  const auto offset = w ? static_cast<const char*>(word) - static_cast<const char*>(w->address) : 0;
-  futex_call call;
-  call.thread = running_;
-  call.word = word;
-  call.width = width;
-  call.supported = w != nullptr && width == sizeof(std::uint32_t) && offset % width == 0 &&
-                   offset + width <= w->bytes;
+  const futex_call call = futex_.wait_call(running_, word, width);
   obs_->on_futex_call(call);
   if (!call.supported || failed()) return futex_status::woken;
   if (order_checking_ && simulating()) hb_.futex_call(running_);  // a full barrier, or nothing
   std::uint32_t value;
   std::memcpy(&value, word, sizeof value);
   event(ev::futex_wait, word, value, expected, static_cast<std::uint64_t>(deadline));
-  if (value != expected) return futex_status::value_changed;
-  if (deadline <= now_) return futex_status::timed_out;
+  if (const auto ended = futex_model::before_sleep(value, expected, deadline, now_)) return *ended;
   const futex_status result = sleep(wait_kind::futex, word, width, deadline);
   if (order_checking_ && simulating()) hb_.futex_call(running_);  // the return: a barrier again
   return result;
@@ -351,8 +301,8 @@ int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int 
     if (count - woken < n && !(bytes_ ? bytes_->waiter(n, &i) : chooser_->choose_waiter(n, &i))) {
       i = 0;
     }
-    if (trace_) std::fprintf(stderr, "       T%d woken\n", queue[i]->id);
-    mix(0x3a4e + queue[i]->id);
+    trace_.print("T%d woken", queue[i]->id);
+    trace_.woken(queue[i]->id);
     make_runnable(*queue[i], futex_status::woken);
     std::copy(queue + i + 1, queue + n, queue + i);
     --n;
@@ -388,23 +338,18 @@ std::uint64_t scheduler::load_value(const void* address, std::memory_order order
   const store_record& r = hb->load_from(running_, address, order, k);
   if (k == 0) return newest;
   *stale = k;
-  if (trace_) {
-    const std::uint64_t all = hb->stores(address);
-    std::fprintf(stderr,
-                 "       T%d reads %s = 0x%" PRIx64 ", store #%" PRIu64 " of %" PRIu64
-                 ", stale by %d\n",
-                 running_, name_of(address).c_str(), r.value, r.seq, all, k);
+  if (trace_.printing()) {
+    trace_.print("T%d reads %s = 0x%" PRIx64 ", store #%" PRIu64 " of %" PRIu64 ", stale by %d",
+                 running_, name_of(address).c_str(), r.value, r.seq, hb->stores(address), k);
   }
   return r.value;
 }
 
-void scheduler::fail(verdict_kind kind, std::string message) {
+void scheduler::fail(int code, const char* name, std::string message) {
   if (failed()) return;
-  verdict_.kind = kind;
-  verdict_.message = std::move(message);
-  if (trace_) {
-    std::fprintf(stderr, "       VIOLATION %s: %s\n", verdict_name(kind), verdict_.message.c_str());
-  }
+  end_.code = code;
+  end_.message = std::move(message);
+  trace_.print("VIOLATION %s: %s", name, end_.message.c_str());
 }
 
 void scheduler::event(ev what, const void* address, std::uint64_t a, std::uint64_t b,
@@ -412,27 +357,16 @@ void scheduler::event(ev what, const void* address, std::uint64_t a, std::uint64
   if (!simulating()) return;
   last_event_ = what;
   stutter_ = stutter_elision_ && what == ev::load ? address : nullptr;
-  mix(static_cast<std::uint64_t>(running_) << 8 | static_cast<std::uint64_t>(what));
-  const word_info* w = address ? find_word(address) : nullptr;
-  mix(w ? static_cast<std::uint64_t>(w->id) : ~0ull);
-  mix(a);
-  mix(b);
-  mix(c);
-  if (!trace_) return;
-  const std::string& where = threads_[running_].location;
-  std::fprintf(stderr,
-               "%6" PRIu64 " %10.6f ms  T%d  %-11s %-9s 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
-               "%s%s\n",
-               steps_, (now_ - kStartTime) / 1e6, running_, event_name(what),
-               name_of(address).c_str(), a, b, c, where.empty() ? "" : "  at ", where.c_str());
+  trace_.event(running_, what, futex_.hash_id(address), a, b, c);
+  if (!trace_.printing()) return;
+  trace_.print_event(steps_, (now_ - kStartTime) / 1e6, running_, what, name_of(address), a, b, c,
+                     threads_[running_].location);
 }
 
 void scheduler::trace_location(std::string where) {
   if (running_ >= 0) threads_[running_].location = std::move(where);
 }
 
-void scheduler::note(const std::string& line) {
-  if (trace_) std::fprintf(stderr, "%s\n", line.c_str());
-}
+void scheduler::note(const std::string& line) { trace_.print_line(line); }
 
 }  // namespace semfuzz::sim

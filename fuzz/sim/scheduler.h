@@ -15,14 +15,13 @@
 //
 // Virtual time only moves when the chooser says so or when nothing is runnable.
 //
-// Futex model (like the kernel's): a wait atomically compares the 32-bit word and fails with
-// value_changed on mismatch; sleepers queue per (address, width); wakes release up to n
-// sleepers of the same key; a deadline is absolute. The model supports waits on aligned 32-bit
-// words inside live simulated atomics; any other wait returns woken at once without touching
-// memory. Every futex call is reported to the observer with what the model knows about it.
+// The futex model (fuzz/sim/futex_model.h) says which waits it supports and how a wait ends
+// before it sleeps; the scheduler queues the sleepers and reports every futex call to the
+// observer. The trace and its hash: fuzz/sim/trace.h.
 //
 // The scheduler judges nothing: it reports events to its observer (the harness), which decides
-// what is a violation and may stop the run with fail().
+// what is a violation and may stop the run with fail(), giving a code the scheduler only carries
+// (the harness's verdict kind: fuzz/sim_oracles.h, fail_run).
 //
 // Synchronisation: none; a scheduler and everything it runs live on one OS thread.
 #ifndef SEMFUZZ_FUZZ_SIM_SCHEDULER_H_
@@ -32,46 +31,21 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/fiber.h"
+#include "fuzz/sim/futex_model.h"
 #include "fuzz/sim/happens_before.h"
 #include "fuzz/sim/race_detector.h"
-#include "fuzz/verdict.h"
+#include "fuzz/sim/trace.h"
 #include "semfuzz/platform/platform.h"
 
 namespace semfuzz::sim {
 
 // Runs start at kStartTime (virtual nanoseconds, fuzz/sim/chooser.h).
 inline constexpr vtime kStartTime = 1'000'000'000;  // 1 s, so "before the start" exists
-inline constexpr vtime kNoDeadline = INT64_MAX;
-
-// The shared-memory events of a step, as traced and hashed.
-enum class ev : std::uint8_t {
-  load,
-  store,
-  exchange,
-  cas_ok,
-  cas_fail,
-  fetch_add,
-  fetch_sub,
-  fetch_or,
-  fetch_and,
-  clock,
-  futex_wait,
-  futex_wake,
-  lock,
-  lock_busy,
-  unlock,
-  cv_wait,
-  cv_notify,
-  // Only from the instrumentation runtime (fuzz/instrumented/): operations sim_atomic lacks.
-  fetch_xor,
-  fetch_nand,
-  fence,
-};
-const char* event_name(ev e);
 
 // What a simulated thread is waiting for, when blocked.
 // parked: by the thread itself (park), until another party unparks it.
@@ -79,19 +53,12 @@ const char* event_name(ev e);
 // os.cc), or an interruption; a sleeper like a futex waiter otherwise.
 enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked, timer };
 
-// A futex call as the model sees it, reported before the model acts on it.
-struct futex_call {
-  int thread = -1;
-  bool wake = false;  // false: a wait
-  const void* word = nullptr;
-  std::size_t width = 0;  // bytes
-  // wait: whether the model supports it (an aligned 32-bit word inside a live simulated
-  // atomic); an unsupported wait returns woken at once.
-  bool supported = true;
-  // wake: a thread sleeping on the same address with another width (the model does not wake
-  // it), or -1, and that width.
-  int other_width_sleeper = -1;
-  std::size_t other_width = 0;
+// How a run ended: code 0 when nothing stopped it, else the code and message of the observer's
+// fail() (the harness's verdict kind, which the scheduler carries without reading).
+struct run_end {
+  int code = 0;
+  std::string message;
+  bool failed() const { return code != 0; }
 };
 
 // Callbacks from the scheduler to the harness that checks oracles. All run on the scheduler's
@@ -133,7 +100,7 @@ class scheduler {
    public:
     explicit scope(scheduler& s) : outer_(current_) {
       current_ = &s;
-      if (s.words_.empty()) s.next_word_id_ = 0;
+      s.futex_.renumber_if_empty();
     }
     ~scope() { current_ = outer_; }
     scope(const scope&) = delete;
@@ -146,9 +113,17 @@ class scheduler {
   using body_fn = void (*)(void* arg, int thread);
 
   // Runs `threads` simulated threads, thread i executing body(arg, i), with `choose` deciding
-  // the schedule. Returns the first violation the observer reported, if any. `trace` prints every
-  // step to stderr. Requires a scope on this scheduler.
-  verdict run(int threads, body_fn body, void* arg, chooser& choose, observer* obs, bool trace);
+  // the schedule. Returns how the run ended: the first failure the observer reported, if any.
+  // `trace` prints every step to stderr. Requires a scope on this scheduler.
+  // A chooser that is a cursor over choice bytes (choice_cursor, fuzz/sim/chooser.h: the
+  // fuzzer's own) is asked by direct calls; any other through its virtual functions. The two
+  // decide alike: only the static type of `choose` picks the path.
+  template <std::derived_from<chooser> C>
+  run_end run(int threads, body_fn body, void* arg, C& choose, observer* obs, bool trace) {
+    choice_bytes* bytes = nullptr;
+    if constexpr (choice_cursor<C>) bytes = &choose.stream();
+    return run_with(threads, body, arg, choose, bytes, obs, trace);
+  }
 
   // ---- For the simulated platform (called from fibers, or from harness code between steps,
   // ---- where they do not yield).
@@ -226,8 +201,8 @@ class scheduler {
 
   // Registry of simulated atomics: the memory a futex may wait on.
   void register_word(const void* address, std::size_t bytes);
-  void unregister_word(const void* address);
-  bool registered(const void* address) const { return find_word(address) != nullptr; }
+  void unregister_word(const void* address) { futex_.unregister_word(address); }
+  bool registered(const void* address) const { return futex_.find(address) != nullptr; }
 
   // The futex calls. futex_wait and futex_wake are scheduling points; wake_futex is not (for a
   // call that wakes two words at once after one point). The wakes return how many they woke.
@@ -259,15 +234,15 @@ class scheduler {
   // due by then, instead of to the next timer; kNoDeadline ends the run (blocked for good).
   void idle_until(vtime t) { idle_until_ = t; }
 
-  // Records the first violation (the observer's judgement); the run stops at the next scheduling
-  // point (the calling fiber, if any, is abandoned there, after its temporaries are gone) or after
-  // the current step.
-  void fail(verdict_kind kind, std::string message);
-  bool failed() const { return verdict_.failed(); }
+  // Records the first violation (the observer's judgement: `code` != 0, named `name` in the
+  // trace); the run stops at the next scheduling point (the calling fiber, if any, is abandoned
+  // there, after its temporaries are gone) or after the current step.
+  void fail(int code, const char* name, std::string message);
+  bool failed() const { return end_.failed(); }
 
   // Trace helpers: whether tracing is on, and one line about the running thread's event. The hash
   // of the run covers every event whether or not tracing is on.
-  bool tracing() const { return trace_; }
+  bool tracing() const { return trace_.printing(); }
   void event(ev what, const void* address, std::uint64_t a = 0, std::uint64_t b = 0,
              std::uint64_t c = 0);
   void note(const std::string& line);  // a trace-only line, not hashed
@@ -275,9 +250,9 @@ class scheduler {
   // at the end of their trace lines until it is set again (instrumented mode: the atomic or
   // futex call's, fuzz/instrumented/runtime.h). Empty: none. Called only when tracing().
   void trace_location(std::string where);
-  std::uint64_t trace_hash() const { return hash_; }
-  // A stable name for a registered address: "word<i>+<offset>".
-  std::string name_of(const void* address) const;
+  std::uint64_t trace_hash() const { return trace_.hash(); }
+  // A stable name for a registered address: "word<i>+<offset>" (futex_model::name_of).
+  std::string name_of(const void* address) const { return futex_.name_of(address); }
 
   // The event of the last step (or of the last event before it blocked), and how many threads
   // sleep in a futex or condition-variable wait: the scheduler's part of the abstract state.
@@ -286,28 +261,26 @@ class scheduler {
 
  private:
   struct thread_state;
-  struct word_info {
-    const void* address;
-    std::size_t bytes;
-    int id;
-  };
 
+  run_end run_with(int threads, body_fn body, void* arg, chooser& choose, choice_bytes* bytes,
+                   observer* obs, bool trace);
   static void fiber_body(void* arg);
   void schedule_loop();
   void act(const step_choice& c);  // a step_choice other than run
   bool advance_time(vtime to);     // fires the timers due at `to`; false if none
   vtime earliest_deadline() const;
   void make_runnable(thread_state& t, futex_status result);
-  void mix(std::uint64_t v);
-  const word_info* find_word(const void* address) const;
+  int pick_fair() const;  // the fair policy's thread: the last one, else the next round-robin
+  bool choose_step(const step_options& options, step_choice* c) {
+    return bytes_ ? bytes_->step(options, c) : chooser_->choose_step(options, c);
+  }
 
   static thread_local scheduler* current_;
 
   fiber_host host_;
   std::vector<std::unique_ptr<fiber>> fibers_;
   std::vector<thread_state> threads_;
-  std::vector<word_info> words_;
-  int next_word_id_ = 0;
+  futex_model futex_;
   body_fn body_ = nullptr;
   void* body_arg_ = nullptr;
   chooser* chooser_ = nullptr;
@@ -321,8 +294,7 @@ class scheduler {
   int sleeping_ = 0;  // threads blocked in a futex or condition-variable wait
   int parked_ = 0;
   vtime idle_until_ = -1;  // set by idle_until() during at_quiescence(); -1: none
-  std::uint64_t hash_ = 0;
-  bool trace_ = false;
+  run_trace trace_;
   bool quiet_ = false;
   bool order_checking_ = true;
   bool stutter_elision_ = false;
@@ -334,7 +306,7 @@ class scheduler {
   happens_before hb_;
   race_detector races_;
   ev last_event_ = ev::load;
-  verdict verdict_;
+  run_end end_;
 };
 
 }  // namespace semfuzz::sim

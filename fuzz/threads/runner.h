@@ -46,6 +46,7 @@
 #include "fuzz/capabilities.h"
 #include "fuzz/contract.h"
 #include "fuzz/program.h"
+#include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/threads/adapters.h"
 #include "fuzz/threads/perturb.h"
@@ -116,14 +117,20 @@ class thread_runner {
     outcomes_.assign(threads_, {});
     for (int t = 0; t < threads_; ++t) outcomes_[t].reserve(ops_[t].size() + 1);
     pool_.run(
-        threads_, [this](int t) { thread_main(t); }, [this] { return watchdog(); });
+        threads_,
+        [this](int t) {
+          set_perturbation(perturbation_[t].data(), perturbation_[t].size());
+          skeleton::run_thread(*this, t);
+          set_perturbation(nullptr, 0);
+        },
+        [this] { return watchdog(); });
     if (abandoned_) report_and_abort(verdict_);  // its workers are still blocked: end here
     if (!destroyed_.load()) {
       const std::int64_t avail = sem_->available();
       if (!failed_.load() && avail >= 0 && avail != ledger_.tokens(book_)) {
         fail(verdict_kind::conservation,
-             "at the end available() = " + std::to_string(avail) +
-                 ", but initial + released - acquired = " + std::to_string(ledger_.tokens(book_)));
+             msg::conservation_at_rest("at the end", avail, prog_.initial, ledger_.released(book_),
+                                       ledger_.acquired(book_)));
       }
       delete sem_;
     }
@@ -163,43 +170,40 @@ class thread_runner {
     }
   }
 
-  void thread_main(int t) {
-    set_perturbation(perturbation_[t].data(), perturbation_[t].size());
-    const std::vector<operation>& ops = ops_[t];
-    for (std::size_t i = 0; i < ops.size() && !failed_.load(std::memory_order_relaxed); ++i) {
-      ctx_[t].op_index.store(i, book_);
-      execute(t, ops[i]);
-    }
-    if (destroy_ && t == 0) owner_destroys();
-    ctx_[t].phase.store(static_cast<int>(state::finished), book_);
-    set_perturbation(nullptr, 0);
+  // ---- The skeleton's hooks (fuzz/run_skeleton.h)
+ public:
+  const std::vector<operation>& ops_of(int t) const { return ops_[t]; }
+  bool keeps_going() const { return !failed_.load(std::memory_order_relaxed); }
+  void begin_op(int t, std::size_t i) { ctx_[t].op_index.store(i, book_); }
+  void thread_finished(int t) { ctx_[t].phase.store(static_cast<int>(state::finished), book_); }
+  bool destroy_mode() const { return destroy_; }
+  bool done_or_final(std::size_t i) const {
+    const int phase = ctx_[i].phase.load(book_);
+    return phase == static_cast<int>(state::finished) ||
+           (!ops_[i].empty() && ctx_[i].op_index.load(book_) + 1 == ops_[i].size() &&
+            phase == static_cast<int>(state::running));
   }
-
-  // T0's ending in destroy mode (the protocol: fuzz/contract.h). The peers' final releases are
-  // known to run only through the tokens T0's last acquire takes from them.
-  void owner_destroys() {
+  // The peers' final releases are known to run only through the tokens T0's last acquire takes
+  // from them.
+  bool await_peers() {
     ctx_[0].phase.store(static_cast<int>(state::barrier), book_);
-    while (!peers_in_final_release()) {
-      if (failed_.load(std::memory_order_relaxed)) return;
+    while (!skeleton::peers_in_final_release(*this, threads_)) {
+      if (failed_.load(std::memory_order_relaxed)) return false;
       std::this_thread::yield();
     }
+    return true;
+  }
+  std::int64_t tokens_to_take() const {
     std::int64_t all = ledger_.tokens(book_);
     for (int i = 1; i < threads_; ++i) {
       if (ctx_[i].phase.load(book_) != static_cast<int>(state::finished)) all += ops_[i].back().n;
     }
-    operation last;
-    if (!contract::owner_last_acquire(all, last) || !execute(0, last)) return;
+    return all;
+  }
+  bool take_all(const operation& last) { return execute(0, last); }
+  void destroy() {
     destroyed_.store(true, std::memory_order_relaxed);
     delete sem_;  // the other threads may still be inside their final release()
-  }
-
-  bool peers_in_final_release() const {
-    return contract::peers_in_final_release(threads_, [this](std::size_t i) {
-      const int phase = ctx_[i].phase.load(book_);
-      return phase == static_cast<int>(state::finished) ||
-             (!ops_[i].empty() && ctx_[i].op_index.load(book_) + 1 == ops_[i].size() &&
-              phase == static_cast<int>(state::running));
-    });
   }
 
   // Runs one operation and checks what it returned. Returns whether tokens were taken.
@@ -246,11 +250,9 @@ class thread_runner {
     k.count_may_be_unknown = true;
     verdict v = contract::judge(op, r, k);
     if (v.failed()) {  // strings only on failure: worker threads stay out of the decoder
-      if (v.kind == verdict_kind::early_timeout) {
-        v.message = " returned false after " + std::to_string(elapsed_ns) + " ns, before its " +
-                    std::to_string(timeout) + " ns timeout";
-      }
-      fail(v.kind, "T" + std::to_string(t) + " " + describe(op) + v.message);
+      if (v.kind == verdict_kind::early_timeout)
+        v.message = msg::early_timeout(elapsed_ns, timeout);
+      fail(v.kind, msg::who(t, op) + v.message);
       return false;
     }
     // Releases were booked before the call.
@@ -264,6 +266,7 @@ class thread_runner {
     return true;
   }
 
+ private:
   // Called by the pool every few milliseconds while the run is unfinished. Returns false to give
   // up waiting (after a reported lost wakeup).
   bool watchdog() {
@@ -277,9 +280,37 @@ class thread_runner {
       return true;
     }
     if (now - quiet_since_ < options_.quiet) return true;
-    // Quiet: is every unfinished thread parked in an untimed acquire (or T0 at its barrier)?
-    std::int64_t smallest = -1, largest = 0;
+    blocked b;
+    if (!scan_quiet(now, b)) return false;
+    if (b.working || b.smallest < 0) return true;
+    const std::int64_t tokens = ledger_.tokens(book_);
+    if (b.smallest <= tokens) {  // someone should have got its tokens
+      if (suspect_since_ == clock::time_point{}) suspect_since_ = now;
+      if (now - suspect_since_ < options_.confirm) return true;
+      fail(verdict_kind::lost_wakeup,
+           "all unfinished threads blocked for " +
+               std::to_string(
+                   std::chrono::duration_cast<std::chrono::milliseconds>(now - quiet_since_)
+                       .count()) +
+               " ms, yet a blocked acquire(" + std::to_string(b.smallest) + ") fits the " +
+               std::to_string(tokens) + " tokens left\n" + describe(prog_));
+      abandoned_ = true;
+      return false;
+    }
+    rescue(b.largest, tokens);  // the program deadlocked by itself
+    quiet_since_ = now;
+    return true;
+  }
+
+  // The unfinished threads, once the run is quiet: is every one parked in an untimed acquire (or
+  // T0 at its barrier)? working: some thread still works or times out; smallest, largest: what
+  // the blocked acquires ask for (smallest < 0: none blocks).
+  struct blocked {
     bool working = false;
+    std::int64_t smallest = -1, largest = 0;
+  };
+  // Fills b; false when a timed call is `confirm` past its timeout (late-timeout, reported).
+  bool scan_quiet(std::chrono::steady_clock::time_point now, blocked& b) {
     for (int t = 0; t < threads_; ++t) {
       const int phase = ctx_[t].phase.load(book_);
       if (phase == static_cast<int>(state::finished) || phase == static_cast<int>(state::barrier))
@@ -288,51 +319,37 @@ class thread_runner {
       const std::int64_t due = ctx_[t].due_ns.load(book_);
       if (due != 0 && steady_ns(now) - due > std::chrono::nanoseconds(options_.confirm).count()) {
         const operation& op = ops_[t][ctx_[t].op_index.load(book_)];
-        fail(verdict_kind::late_timeout, "T" + std::to_string(t) + " " + describe(op) +
-                                             " still blocked " +
+        fail(verdict_kind::late_timeout, msg::who(t, op) + " still blocked " +
                                              std::to_string((steady_ns(now) - due) / 1'000'000) +
                                              " ms after its timeout\n" + describe(prog_));
         abandoned_ = true;
         return false;
       }
       if (phase != static_cast<int>(state::blocking)) {
-        working = true;  // still working or timing out
+        b.working = true;  // still working or timing out
         continue;
       }
       const std::int64_t n = ctx_[t].request.load(std::memory_order_relaxed);
-      smallest = smallest < 0 ? n : std::min(smallest, n);
-      largest = std::max(largest, n);
+      b.smallest = b.smallest < 0 ? n : std::min(b.smallest, n);
+      b.largest = std::max(b.largest, n);
     }
-    if (working || smallest < 0) return true;
-    const std::int64_t tokens = ledger_.tokens(book_);
-    if (smallest <= tokens) {  // someone should have got its tokens
-      if (suspect_since_ == clock::time_point{}) suspect_since_ = now;
-      if (now - suspect_since_ < options_.confirm) return true;
-      fail(verdict_kind::lost_wakeup,
-           "all unfinished threads blocked for " +
-               std::to_string(
-                   std::chrono::duration_cast<std::chrono::milliseconds>(now - quiet_since_)
-                       .count()) +
-               " ms, yet a blocked acquire(" + std::to_string(smallest) + ") fits the " +
-               std::to_string(tokens) + " tokens left\n" + describe(prog_));
-      abandoned_ = true;
-      return false;
-    }
-    // The program deadlocked by itself: supply what the largest request lacks, and go on.
-    const std::int64_t rescue =
+    return true;
+  }
+
+  // The program deadlocked by itself: supply what the largest request lacks, and go on.
+  void rescue(std::int64_t largest, std::int64_t tokens) {
+    const std::int64_t missing =
         std::min(largest - tokens, kMax - std::max<std::int64_t>(tokens, 0));
-    if (rescue > 0 && !destroyed_.load(std::memory_order_relaxed)) {
+    if (missing > 0 && !destroyed_.load(std::memory_order_relaxed)) {
       rescued_.store(true, std::memory_order_relaxed);
       ++rescues_;
-      ledger_.add_released(rescue, book_);
+      ledger_.add_released(missing, book_);
       try {
-        sem_->release(rescue);
+        sem_->release(missing);
       } catch (const std::overflow_error&) {
-        ledger_.add_released(-rescue, book_);
+        ledger_.add_released(-missing, book_);
       }
     }
-    quiet_since_ = now;
-    return true;
   }
 
   static constexpr std::size_t kPayloadCells = 64;

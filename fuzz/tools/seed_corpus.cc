@@ -35,12 +35,15 @@ std::vector<std::uint8_t> mixed(std::uint32_t seed, int length) {
   return out;
 }
 
-std::vector<scenario> scenarios() {
-  const std::vector<std::uint8_t> fair;
-  const auto some = [&](std::uint32_t seed) {
-    return std::vector<std::vector<std::uint8_t>>{fair, mixed(seed, 24), mixed(seed + 1, 48)};
-  };
-  std::vector<scenario> s;
+const std::vector<std::uint8_t> fair;  // no choice bytes: the fair policy's schedule
+
+// The fair schedule and two mixed ones.
+std::vector<std::vector<std::uint8_t>> some(std::uint32_t seed) {
+  return {fair, mixed(seed, 24), mixed(seed + 1, 48)};
+}
+
+// Qt's own tests (tst_qsemaphore), as programs.
+void add_qt_tests(std::vector<scenario>& s) {
   // tst_qsemaphore::acquire (a): one token, two threads taking turns.
   s.push_back({"qt-acquire-mutex",
                make(1, {{acq(1), rel(1), acq(1), rel(1), acq(1), rel(1)},
@@ -92,6 +95,11 @@ std::vector<scenario> scenarios() {
                make(1, {{try_acq(1), try_for(1, 10 * kMs), try_until(1, 10 * kMs), rel(2),
                          try_for(1, kMs), try_until(1, kMs), try_until(1, -kMs)}}),
                {fair}});
+}
+
+// The windows of historical bugs (B7 to B15), timeouts racing releases, spurious wakeups,
+// bad counts and edge timeouts.
+void add_bug_windows(std::vector<scenario>& s) {
   // B7 (QTBUG-67214): a multi-token waiter must see a release that lands before it sleeps.
   s.push_back({"b7-multi-token-window",
                make(1, {{acq(2)}, {rel(1)}}),
@@ -135,6 +143,12 @@ std::vector<scenario> scenarios() {
                          try_for(1, 100LL * 365 * 24 * 3600 * 1'000'000'000LL), try_ms(1, INT_MAX)},
                         {rel(1), rel(1)}}),
                {fair, {0xFB, 0xFB, 1, 0xFF}}});
+}
+
+std::vector<scenario> scenarios() {
+  std::vector<scenario> s;
+  add_qt_tests(s);
+  add_bug_windows(s);
   return s;
 }
 

@@ -40,7 +40,8 @@ struct harness {
   static void run_body(void* self, int t) { static_cast<harness*>(self)->bodies[t](t); }
   verdict run(std::vector<std::uint8_t> bytes = {}) {
     sim::byte_stream_chooser c(bytes.data(), bytes.size());
-    return sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false);
+    return verdict_of(
+        sched.run(static_cast<int>(bodies.size()), &harness::run_body, this, c, &obs, false));
   }
 };
 
