@@ -17,7 +17,8 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/runtime.cc instrumented/annotations.cc
                                          instrumented/futex_memory.cc
                                          instrumented/pthread_mutex.cc instrumented/pthread_cond.cc
-                                         instrumented/posix_sem.cc)
+                                         instrumented/posix_sem.cc
+                                         instrumented/pthread_rwlock.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -114,6 +115,14 @@ if(SEMFUZZ_BUILD_TESTS)
                                 ${sem_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(posix_sem_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME posix_sem_test COMMAND posix_sem_test)
+  # The read-write lock model's tests, through instrumented code (tests/rwlock_probe.h).
+  semfuzz_add_instrumented(rwlock_probe KEEP "_ZN7semfuzz12rwlock_probe.*"
+                           SOURCES instrumented/tests/rwlock_probe.cc)
+  add_executable(pthread_rwlock_test instrumented/tests/pthread_rwlock_test.cc
+                                     ${rwlock_probe_OBJECT} ${rwlock_probe_STUBS}
+                                     $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_rwlock_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_rwlock_test COMMAND pthread_rwlock_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

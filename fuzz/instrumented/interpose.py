@@ -52,6 +52,10 @@ MODELLED = {
     # condition variables (fuzz/instrumented/pthread_cond.cc), and so std::condition_variable
     **{f"pthread_cond_{op}": f"semfuzz_instr_pthread_cond_{op}"
        for op in ("init", "destroy", "wait", "timedwait", "clockwait", "signal", "broadcast")},
+    # read-write locks (fuzz/instrumented/pthread_rwlock.cc), and so std::shared_mutex & co.
+    **{f"pthread_rwlock_{op}": f"semfuzz_instr_pthread_rwlock_{op}"
+       for op in ("init", "destroy", "rdlock", "tryrdlock", "timedrdlock", "clockrdlock", "wrlock",
+                  "trywrlock", "timedwrlock", "clockwrlock", "unlock")},
     # POSIX unnamed semaphores (fuzz/instrumented/posix_sem.cc)
     **{f"sem_{op}": f"semfuzz_instr_sem_{op}"
        for op in ("init", "destroy", "post", "wait", "trywait", "timedwait", "clockwait",
@@ -84,6 +88,7 @@ PURE = re.compile("|".join([
     r"_ZNK?St(7__cxx11|3__1)\d+basic_string\w*",
     r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
     r"pthread_(mutex|cond)attr_(init|destroy|settype|gettype|setclock|getclock)",  # plain memory
+    r"pthread_rwlockattr_(init|destroy|setkind_np|getkind_np)",
 ]))
 
 PREFIX = "semfuzz_instr."

@@ -18,6 +18,7 @@
 #include "fuzz/instrumented/posix_sem.h"
 #include "fuzz/instrumented/pthread_cond.h"
 #include "fuzz/instrumented/pthread_mutex.h"
+#include "fuzz/instrumented/pthread_rwlock.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
 
@@ -233,6 +234,7 @@ void forget_destroyed() {
   forget_mutexes();
   forget_conds();
   forget_posix_semaphores();
+  forget_rwlocks();
 }
 
 void spend_virtual_time(long long ns) {
