@@ -18,7 +18,8 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/futex_memory.cc
                                          instrumented/pthread_mutex.cc instrumented/pthread_cond.cc
                                          instrumented/posix_sem.cc
-                                         instrumented/pthread_rwlock.cc)
+                                         instrumented/pthread_rwlock.cc
+                                         instrumented/pthread_once.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -123,6 +124,13 @@ if(SEMFUZZ_BUILD_TESTS)
                                      $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_rwlock_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_rwlock_test COMMAND pthread_rwlock_test)
+  # The once model's tests, through instrumented code (tests/once_probe.h).
+  semfuzz_add_instrumented(once_probe KEEP "_ZN7semfuzz10once_probe.*"
+                           SOURCES instrumented/tests/once_probe.cc)
+  add_executable(pthread_once_test instrumented/tests/pthread_once_test.cc ${once_probe_OBJECT}
+                                   ${once_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_once_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_once_test COMMAND pthread_once_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

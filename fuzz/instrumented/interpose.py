@@ -56,6 +56,8 @@ MODELLED = {
     **{f"pthread_rwlock_{op}": f"semfuzz_instr_pthread_rwlock_{op}"
        for op in ("init", "destroy", "rdlock", "tryrdlock", "timedrdlock", "clockrdlock", "wrlock",
                   "trywrlock", "timedwrlock", "clockwrlock", "unlock")},
+    # pthread_once (fuzz/instrumented/pthread_once.cc), and so std::call_once
+    "pthread_once": "semfuzz_instr_pthread_once",
     # POSIX unnamed semaphores (fuzz/instrumented/posix_sem.cc)
     **{f"sem_{op}": f"semfuzz_instr_sem_{op}"
        for op in ("init", "destroy", "post", "wait", "trywait", "timedwait", "clockwait",
@@ -89,6 +91,8 @@ PURE = re.compile("|".join([
     r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
     r"pthread_(mutex|cond)attr_(init|destroy|settype|gettype|setclock|getclock)",  # plain memory
     r"pthread_rwlockattr_(init|destroy|setkind_np|getkind_np)",
+    # std::call_once's thread-locals and the routine it hands pthread_once (pthread_once.h)
+    r"_ZSt15__once_callable", r"_ZSt11__once_call", r"__once_proxy",
 ]))
 
 PREFIX = "semfuzz_instr."

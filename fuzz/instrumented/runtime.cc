@@ -18,6 +18,7 @@
 #include "fuzz/instrumented/posix_sem.h"
 #include "fuzz/instrumented/pthread_cond.h"
 #include "fuzz/instrumented/pthread_mutex.h"
+#include "fuzz/instrumented/pthread_once.h"
 #include "fuzz/instrumented/pthread_rwlock.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
@@ -103,6 +104,9 @@ __attribute__((no_sanitize("address"))) bool races(sim::scheduler& s, const void
   if (detector == nullptr || !g_allocator_hooked) return false;
   // The coverage counters: the compiler's own benign races, not the code's.
   if (p >= __start___sancov_cntrs && p < __stop___sancov_cntrs) return false;
+  // std::call_once's thread-locals: shared by every fiber of this OS thread, kept per caller by
+  // the once model (pthread_once.h).
+  if (once_thread_local(p)) return false;
   const int t = s.running_thread();
   const sim::vclock& now = s.clocks().clock(t);
   sim::race_detector::access a;
@@ -235,6 +239,7 @@ void forget_destroyed() {
   forget_conds();
   forget_posix_semaphores();
   forget_rwlocks();
+  forget_onces();
 }
 
 void spend_virtual_time(long long ns) {
