@@ -19,7 +19,8 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/pthread_mutex.cc instrumented/pthread_cond.cc
                                          instrumented/posix_sem.cc
                                          instrumented/pthread_rwlock.cc
-                                         instrumented/pthread_once.cc)
+                                         instrumented/pthread_once.cc
+                                         instrumented/pthread_spin.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -131,6 +132,13 @@ if(SEMFUZZ_BUILD_TESTS)
                                    ${once_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_once_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_once_test COMMAND pthread_once_test)
+  # The spin lock model's tests, through instrumented code (tests/spin_probe.h).
+  semfuzz_add_instrumented(spin_probe KEEP "_ZN7semfuzz10spin_probe.*"
+                           SOURCES instrumented/tests/spin_probe.cc)
+  add_executable(pthread_spin_test instrumented/tests/pthread_spin_test.cc ${spin_probe_OBJECT}
+                                   ${spin_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_spin_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_spin_test COMMAND pthread_spin_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

@@ -58,6 +58,9 @@ MODELLED = {
                   "trywrlock", "timedwrlock", "clockwrlock", "unlock")},
     # pthread_once (fuzz/instrumented/pthread_once.cc), and so std::call_once
     "pthread_once": "semfuzz_instr_pthread_once",
+    # spin locks (fuzz/instrumented/pthread_spin.cc)
+    **{f"pthread_spin_{op}": f"semfuzz_instr_pthread_spin_{op}"
+       for op in ("init", "destroy", "lock", "trylock", "unlock")},
     # POSIX unnamed semaphores (fuzz/instrumented/posix_sem.cc)
     **{f"sem_{op}": f"semfuzz_instr_sem_{op}"
        for op in ("init", "destroy", "post", "wait", "trywait", "timedwait", "clockwait",

@@ -20,6 +20,7 @@
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/pthread_once.h"
 #include "fuzz/instrumented/pthread_rwlock.h"
+#include "fuzz/instrumented/pthread_spin.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
 
@@ -240,6 +241,7 @@ void forget_destroyed() {
   forget_posix_semaphores();
   forget_rwlocks();
   forget_onces();
+  forget_spinlocks();
 }
 
 void spend_virtual_time(long long ns) {
