@@ -20,7 +20,8 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/posix_sem.cc
                                          instrumented/pthread_rwlock.cc
                                          instrumented/pthread_once.cc
-                                         instrumented/pthread_spin.cc)
+                                         instrumented/pthread_spin.cc
+                                         instrumented/pthread_barrier.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -139,6 +140,14 @@ if(SEMFUZZ_BUILD_TESTS)
                                    ${spin_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_spin_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_spin_test COMMAND pthread_spin_test)
+  # The barrier model's tests, through instrumented code (tests/barrier_probe.h).
+  semfuzz_add_instrumented(barrier_probe KEEP "_ZN7semfuzz13barrier_probe.*"
+                           SOURCES instrumented/tests/barrier_probe.cc)
+  add_executable(pthread_barrier_test instrumented/tests/pthread_barrier_test.cc
+                                      ${barrier_probe_OBJECT} ${barrier_probe_STUBS}
+                                      $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_barrier_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_barrier_test COMMAND pthread_barrier_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

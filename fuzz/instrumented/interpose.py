@@ -61,6 +61,9 @@ MODELLED = {
     # spin locks (fuzz/instrumented/pthread_spin.cc)
     **{f"pthread_spin_{op}": f"semfuzz_instr_pthread_spin_{op}"
        for op in ("init", "destroy", "lock", "trylock", "unlock")},
+    # barriers (fuzz/instrumented/pthread_barrier.cc)
+    **{f"pthread_barrier_{op}": f"semfuzz_instr_pthread_barrier_{op}"
+       for op in ("init", "destroy", "wait")},
     # POSIX unnamed semaphores (fuzz/instrumented/posix_sem.cc)
     **{f"sem_{op}": f"semfuzz_instr_sem_{op}"
        for op in ("init", "destroy", "post", "wait", "trywait", "timedwait", "clockwait",
@@ -93,7 +96,7 @@ PURE = re.compile("|".join([
     r"_ZNK?St(7__cxx11|3__1)\d+basic_string\w*",
     r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
     r"pthread_(mutex|cond)attr_(init|destroy|settype|gettype|setclock|getclock)",  # plain memory
-    r"pthread_rwlockattr_(init|destroy|setkind_np|getkind_np)",
+    r"pthread_(rwlock|barrier)attr_(init|destroy|setkind_np|getkind_np|setpshared|getpshared)",
     # std::call_once's thread-locals and the routine it hands pthread_once (pthread_once.h)
     r"_ZSt15__once_callable", r"_ZSt11__once_call", r"__once_proxy",
 ]))

@@ -16,6 +16,7 @@
 
 #include "fuzz/instrumented/futex_memory.h"
 #include "fuzz/instrumented/posix_sem.h"
+#include "fuzz/instrumented/pthread_barrier.h"
 #include "fuzz/instrumented/pthread_cond.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/pthread_once.h"
@@ -242,6 +243,7 @@ void forget_destroyed() {
   forget_rwlocks();
   forget_onces();
   forget_spinlocks();
+  forget_barriers();
 }
 
 void spend_virtual_time(long long ns) {
