@@ -6,8 +6,8 @@
 #include <climits>
 #include <mutex>
 #include <string>
-#include <vector>
 
+#include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
@@ -19,31 +19,17 @@ using sim::scheduler;
 
 enum class once_state { not_run, running, done };
 
-struct once_record {
-  const pthread_once_t* address;
+struct once_record : model::record_base {
   once_state state = once_state::not_run;
   int runner = -1;
   int waiters = 0;
-  scheduler* registered = nullptr;  // where its bytes are registered
 };
 
-std::vector<once_record>& records() {
-  static auto* r = new std::vector<once_record>;
+model::record_table<once_record>& records() {
+  static auto* r = new model::record_table<once_record>;
   return *r;
 }
-
-once_record& record(pthread_once_t* once) {
-  for (once_record& r : records()) {
-    if (r.address == once) return r;
-  }
-  records().push_back(once_record{once});
-  once_record& r = records().back();
-  if (scheduler* s = scheduler::current()) {
-    s->register_word(once, sizeof *once);
-    r.registered = s;
-  }
-  return r;
-}
+once_record& record(pthread_once_t* once) { return records().get(once, sizeof *once); }
 
 // std::call_once's thread-locals, as one caller left them before its pthread_once.
 struct call_once_slots {
@@ -119,12 +105,7 @@ bool once_thread_local(const void* p) {
 #endif
 }
 
-void forget_onces() {
-  for (const once_record& r : records()) {
-    if (r.registered != nullptr) r.registered->unregister_word(r.address);
-  }
-  records().clear();
-}
+void forget_onces() { records().clear(); }
 
 }  // namespace semfuzz::instr
 
@@ -133,8 +114,8 @@ namespace sim = semfuzz::sim;
 
 extern "C" int semfuzz_instr_pthread_once(pthread_once_t* once, void (*routine)()) {
   const call_once_slots slots(routine);  // before any scheduling point
-  sim::scheduler* s = sim::scheduler::current();
-  if (s == nullptr || !s->simulating()) {  // a constructor or the harness: nobody else runs
+  sim::scheduler* s = model::simulation();
+  if (s == nullptr) {  // a constructor or the harness: nobody else runs
     once_record& r = record(once);
     if (r.state == once_state::running) {
       unsupported("pthread_once of a once whose routine runs (outside a simulated thread)");
@@ -145,12 +126,8 @@ extern "C" int semfuzz_instr_pthread_once(pthread_once_t* once, void (*routine)(
     }
     return 0;
   }
-  if (s->tracing()) s->trace_location(detail::code_location(__builtin_return_address(0)));
-  s->point();
-  if (detail::g_destroyed_count != 0 &&
-      detail::touches_destroyed(once, sizeof *once, "pthread_once")) {
-    s->point();  // the run is over: the thread stops here
-    return EINVAL;
+  if (!model::enter(*s, once, sizeof *once, "pthread_once", __builtin_return_address(0))) {
+    return model::stop(*s);
   }
   const int me = s->running_thread();
   for (;;) {
@@ -169,12 +146,10 @@ extern "C" int semfuzz_instr_pthread_once(pthread_once_t* once, void (*routine)(
       return 0;
     }
     if (r->runner == me) {
-      s->fail(semfuzz::verdict_kind::sync_misuse,
-              "T" + std::to_string(me) +
-                  " calls pthread_once on the once whose routine it runs: it waits for itself "
-                  "for ever");
-      s->point();  // the run is over: the thread stops here
-      return EINVAL;
+      model::misuse(*s,
+                    "calls pthread_once on the once whose routine it runs: it waits for itself "
+                    "for ever");
+      return model::stop(*s);
     }
     s->event(sim::ev::lock_busy, once, static_cast<std::uint64_t>(r->runner + 8));
     ++r->waiters;

@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <climits>
 #include <string>
-#include <vector>
 
+#include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
@@ -20,23 +20,25 @@ namespace {
 using sim::scheduler;
 using sim::vtime;
 
-constexpr int kFree = -1;
-constexpr int kHarness = -2;  // locked outside a simulated thread
+using model::kFree;
+using model::kHarness;
+using model::misuse;
+using model::simulation;
+using model::stop;
+using model::thread_name;
 constexpr std::size_t kHarnessSlot = scheduler::kMaxThreads;
 
-struct rwlock_record {
-  const pthread_rwlock_t* address;
-  bool prefer_writer;
+struct rwlock_record : model::record_base {
+  bool prefer_writer = false;
   int writer = kFree;
   std::array<int, scheduler::kMaxThreads + 1> reads{};  // per thread; the last: the harness
   int readers = 0;                                      // read locks held, all threads
   int waiters = 0;
   int writers_waiting = 0;
-  scheduler* registered = nullptr;  // where its bytes are registered
 };
 
-std::vector<rwlock_record>& records() {
-  static auto* r = new std::vector<rwlock_record>;
+model::record_table<rwlock_record>& records() {
+  static auto* r = new model::record_table<rwlock_record>;
   return *r;
 }
 
@@ -44,38 +46,13 @@ std::size_t slot(int thread) {
   return thread == kHarness ? kHarnessSlot : static_cast<std::size_t>(thread);
 }
 
-// The running simulated thread's scheduler, or nullptr outside one.
-scheduler* simulation() {
-  scheduler* s = scheduler::current();
-  return s != nullptr && s->simulating() ? s : nullptr;
-}
-
-rwlock_record& record(pthread_rwlock_t* rw, bool prefer_writer) {
-  for (rwlock_record& r : records()) {
-    if (r.address == rw) return r;
-  }
-  records().push_back(rwlock_record{rw, prefer_writer});
-  rwlock_record& r = records().back();
-  if (scheduler* s = scheduler::current()) {
-    s->register_word(rw, sizeof *rw);
-    r.registered = s;
-  }
-  return r;
-}
-// A lock the model has not seen: statically initialised (its kind from glibc's __flags, which
-// PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP sets).
+// The record of rw; one the model has not seen is statically initialised (its kind from glibc's
+// __flags, which PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP sets).
 rwlock_record& record(pthread_rwlock_t* rw) {
-  return record(rw, rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-}
-
-void drop(const pthread_rwlock_t* rw) {
-  std::vector<rwlock_record>& all = records();
-  for (auto it = all.begin(); it != all.end(); ++it) {
-    if (it->address != rw) continue;
-    if (it->registered != nullptr) it->registered->unregister_word(rw);
-    all.erase(it);
-    return;
-  }
+  bool added = false;
+  rwlock_record& r = records().get(rw, sizeof *rw, &added);
+  if (added) r.prefer_writer = rw->__data.__flags == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+  return r;
 }
 
 // Where read unlocks release and write locks acquire (a location of the happens-before checker
@@ -83,8 +60,6 @@ void drop(const pthread_rwlock_t* rw) {
 const void* readers_location(const pthread_rwlock_t* rw) {
   return reinterpret_cast<const char*>(rw) + 1;
 }
-
-std::string thread_name(int t) { return t == kHarness ? "the harness" : "T" + std::to_string(t); }
 
 std::string holders(const rwlock_record& r) {
   if (r.writer != kFree) return "that " + thread_name(r.writer) + " holds for writing";
@@ -112,25 +87,6 @@ void wake_all(scheduler& s, const rwlock_record& r) {
   if (r.waiters != 0) s.wake_key(sim::wait_kind::futex, r.address, 0, INT_MAX);
 }
 
-// Fails the run: the code under test did what POSIX leaves undefined. The caller then stops the
-// thread with stop(), once the message's temporaries are gone (an abandoned fiber runs no
-// destructor).
-void misuse(scheduler& s, const std::string& what) {
-  s.fail(verdict_kind::sync_misuse, "T" + std::to_string(s.running_thread()) + " " + what);
-}
-int stop(scheduler& s) {
-  s.point();  // the run is over: the thread stops here
-  return EINVAL;
-}
-
-// The scheduling point of a call on rw by the running simulated thread; false when rw lies in a
-// destroyed object (the run is over: the caller returns stop()).
-bool enter(scheduler& s, pthread_rwlock_t* rw, const char* call, const void* pc) {
-  if (s.tracing()) s.trace_location(detail::code_location(pc));
-  s.point();
-  return detail::g_destroyed_count == 0 || !detail::touches_destroyed(rw, sizeof *rw, call);
-}
-
 // Locks rw for the running thread, for writing or reading: try_only gives EBUSY instead of
 // waiting; deadline (virtual monotonic ns, kNoDeadline: none) bounds the wait.
 int lock(pthread_rwlock_t* rw, bool write, bool try_only, vtime deadline, const char* call,
@@ -146,7 +102,7 @@ int lock(pthread_rwlock_t* rw, bool write, bool try_only, vtime deadline, const 
     if (try_only) return EBUSY;
     unsupported("%s of a held read-write lock (outside a simulated thread)", call);
   }
-  if (!enter(*s, rw, call, pc)) return stop(*s);
+  if (!model::enter(*s, rw, sizeof *rw, call, pc)) return stop(*s);
   const int me = s->running_thread();
   rwlock_record* r = &record(rw);
   if (r->writer == me) return try_only ? EBUSY : EDEADLK;
@@ -186,12 +142,7 @@ int lock(pthread_rwlock_t* rw, bool write, bool try_only, vtime deadline, const 
 
 }  // namespace
 
-void forget_rwlocks() {
-  for (const rwlock_record& r : records()) {
-    if (r.registered != nullptr) r.registered->unregister_word(r.address);
-  }
-  records().clear();
-}
+void forget_rwlocks() { records().clear(); }
 
 }  // namespace semfuzz::instr
 
@@ -204,29 +155,26 @@ int semfuzz_instr_pthread_rwlock_init(pthread_rwlock_t* rw, const pthread_rwlock
   int kind = PTHREAD_RWLOCK_DEFAULT_NP;
   if (attr != nullptr) pthread_rwlockattr_getkind_np(attr, &kind);
   pthread_rwlock_init(rw, attr);  // glibc's own bytes, as a program reading them would see
-  drop(rw);
-  record(rw, kind == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+  records().drop(rw);
+  records().get(rw, sizeof *rw).prefer_writer =
+      kind == PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
   return 0;
 }
 
 int semfuzz_instr_pthread_rwlock_destroy(pthread_rwlock_t* rw) {
-  for (const rwlock_record& r : records()) {
-    if (r.address != rw) continue;
-    if (r.writer != kFree || r.readers != 0 || r.waiters != 0) {
-      if (scheduler* s = simulation()) {
-        {  // gone before stop()
-          const std::string what = r.waiters != 0 && r.writer == kFree && r.readers == 0
-                                       ? "that " + std::to_string(r.waiters) + " thread(s) wait for"
-                                       : holders(r);
-          misuse(*s, "destroys a read-write lock " + what);
-        }
-        return stop(*s);
-      }
-      return EBUSY;
+  const rwlock_record* r = records().find(rw);
+  if (r != nullptr && (r->writer != kFree || r->readers != 0 || r->waiters != 0)) {
+    sim::scheduler* s = simulation();
+    if (s == nullptr) return EBUSY;
+    {  // gone before stop()
+      const std::string what = r->writer == kFree && r->readers == 0
+                                   ? "that " + std::to_string(r->waiters) + " thread(s) wait for"
+                                   : holders(*r);
+      misuse(*s, "destroys a read-write lock " + what);
     }
-    break;
+    return stop(*s);
   }
-  drop(rw);
+  records().drop(rw);
   return 0;
 }
 
@@ -281,7 +229,8 @@ int semfuzz_instr_pthread_rwlock_clockwrlock(pthread_rwlock_t* rw, clockid_t clo
 int semfuzz_instr_pthread_rwlock_unlock(pthread_rwlock_t* rw) {
   sim::scheduler* s = simulation();
   const int me = s != nullptr ? s->running_thread() : kHarness;
-  if (s != nullptr && !enter(*s, rw, "pthread_rwlock_unlock", __builtin_return_address(0))) {
+  if (s != nullptr &&
+      !model::enter(*s, rw, sizeof *rw, "pthread_rwlock_unlock", __builtin_return_address(0))) {
     return stop(*s);
   }
   rwlock_record& r = record(rw);

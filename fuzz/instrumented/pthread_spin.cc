@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <climits>
 #include <string>
-#include <vector>
 
+#include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
@@ -14,78 +14,28 @@
 namespace semfuzz::instr {
 namespace {
 
+using model::kFree;
+using model::kHarness;
+using model::misuse;
+using model::simulation;
+using model::stop;
+using model::thread_name;
 using sim::scheduler;
-
-constexpr int kFree = -1;
-constexpr int kHarness = -2;  // locked outside a simulated thread
 
 // A spin lock's address as the scheduler and the checkers key it (pthread_spinlock_t is a
 // volatile int).
 const void* key(const pthread_spinlock_t* l) { return const_cast<const int*>(l); }
 
-struct spin_record {
-  const void* address;
+struct spin_record : model::record_base {
   int owner = kFree;
   int spinners = 0;
-  scheduler* registered = nullptr;  // where its bytes are registered
 };
 
-std::vector<spin_record>& records() {
-  static auto* r = new std::vector<spin_record>;
+model::record_table<spin_record>& records() {
+  static auto* r = new model::record_table<spin_record>;
   return *r;
 }
-
-// The running simulated thread's scheduler, or nullptr outside one.
-scheduler* simulation() {
-  scheduler* s = scheduler::current();
-  return s != nullptr && s->simulating() ? s : nullptr;
-}
-
-spin_record& record(const pthread_spinlock_t* l) {
-  for (spin_record& r : records()) {
-    if (r.address == key(l)) return r;
-  }
-  records().push_back(spin_record{key(l)});
-  spin_record& r = records().back();
-  if (scheduler* s = scheduler::current()) {
-    s->register_word(key(l), sizeof *l);
-    r.registered = s;
-  }
-  return r;
-}
-
-void drop(const pthread_spinlock_t* l) {
-  std::vector<spin_record>& all = records();
-  for (auto it = all.begin(); it != all.end(); ++it) {
-    if (it->address != key(l)) continue;
-    if (it->registered != nullptr) it->registered->unregister_word(it->address);
-    all.erase(it);
-    return;
-  }
-}
-
-std::string thread_name(int t) {
-  return t == kHarness ? "the harness" : t == kFree ? "nobody" : "T" + std::to_string(t);
-}
-
-// Fails the run: the code under test did what POSIX leaves undefined; the thread stops at the
-// scheduling point (the message's temporaries are gone by then).
-int misuse(scheduler& s, const std::string& what) {
-  s.fail(verdict_kind::sync_misuse, "T" + std::to_string(s.running_thread()) + " " + what);
-  return EINVAL;
-}
-int stop(scheduler& s) {
-  s.point();  // the run is over: the thread stops here
-  return EINVAL;
-}
-
-// The scheduling point of a call on l by the running simulated thread; false when l lies in a
-// destroyed object (the run is over: the caller returns stop()).
-bool enter(scheduler& s, pthread_spinlock_t* l, const char* call, const void* pc) {
-  if (s.tracing()) s.trace_location(detail::code_location(pc));
-  s.point();
-  return detail::g_destroyed_count == 0 || !detail::touches_destroyed(key(l), sizeof *l, call);
-}
+spin_record& record(const pthread_spinlock_t* l) { return records().get(key(l), sizeof *l); }
 
 int lock(pthread_spinlock_t* l, bool try_only, const char* call, const void* pc) {
   scheduler* s = simulation();
@@ -98,7 +48,7 @@ int lock(pthread_spinlock_t* l, bool try_only, const char* call, const void* pc)
     if (try_only) return EBUSY;
     unsupported("%s of a held spin lock (outside a simulated thread)", call);
   }
-  if (!enter(*s, l, call, pc)) return stop(*s);
+  if (!model::enter(*s, key(l), sizeof *l, call, pc)) return stop(*s);
   const int me = s->running_thread();
   spin_record* r = &record(l);
   if (r->owner == me && !try_only) {
@@ -121,12 +71,7 @@ int lock(pthread_spinlock_t* l, bool try_only, const char* call, const void* pc)
 
 }  // namespace
 
-void forget_spinlocks() {
-  for (const spin_record& r : records()) {
-    if (r.registered != nullptr) r.registered->unregister_word(r.address);
-  }
-  records().clear();
-}
+void forget_spinlocks() { records().clear(); }
 
 }  // namespace semfuzz::instr
 
@@ -137,26 +82,23 @@ extern "C" {
 
 int semfuzz_instr_pthread_spin_init(pthread_spinlock_t* l, int pshared) {
   pthread_spin_init(l, pshared);  // glibc's own bytes, as a program reading them would see
-  drop(l);
+  records().drop(key(l));
   record(l);
   return 0;
 }
 
 int semfuzz_instr_pthread_spin_destroy(pthread_spinlock_t* l) {
-  for (const spin_record& r : records()) {
-    if (r.address != key(l)) continue;
-    if (r.owner != kFree || r.spinners != 0) {
-      sim::scheduler* s = simulation();
-      if (s == nullptr) return EBUSY;
-      misuse(*s,
-             "destroys a spin lock " +
-                 (r.owner != kFree ? "that " + thread_name(r.owner) + " holds"
-                                   : "that " + std::to_string(r.spinners) + " thread(s) spin on"));
-      return stop(*s);
-    }
-    break;
+  const spin_record* r = records().find(key(l));
+  if (r != nullptr && (r->owner != kFree || r->spinners != 0)) {
+    sim::scheduler* s = simulation();
+    if (s == nullptr) return EBUSY;
+    misuse(*s,
+           "destroys a spin lock " +
+               (r->owner != kFree ? "that " + thread_name(r->owner) + " holds"
+                                  : "that " + std::to_string(r->spinners) + " thread(s) spin on"));
+    return stop(*s);
   }
-  drop(l);
+  records().drop(key(l));
   return 0;
 }
 
@@ -171,7 +113,8 @@ int semfuzz_instr_pthread_spin_trylock(pthread_spinlock_t* l) {
 int semfuzz_instr_pthread_spin_unlock(pthread_spinlock_t* l) {
   sim::scheduler* s = simulation();
   const int me = s != nullptr ? s->running_thread() : kHarness;
-  if (s != nullptr && !enter(*s, l, "pthread_spin_unlock", __builtin_return_address(0))) {
+  if (s != nullptr &&
+      !model::enter(*s, key(l), sizeof *l, "pthread_spin_unlock", __builtin_return_address(0))) {
     return stop(*s);
   }
   spin_record& r = record(l);

@@ -35,9 +35,7 @@ TEST(PthreadBarrier, RoundsOrderEveryThreadUnderEverySchedule) {
     for (int t = 0; t < n; ++t) {
       h.bodies.push_back([&](int me) { serial += probe::two_rounds(&b, slots, me, n, seen[me]); });
     }
-    std::vector<std::uint8_t> bytes;
-    for (int i = 0; i < 64; ++i) bytes.push_back(static_cast<std::uint8_t>(seed * 37 + i * 11));
-    const verdict v = h.run(bytes);
+    const verdict v = h.run(schedule_bytes(seed));
     EXPECT_FALSE(v.failed()) << "seed " << int(seed) << ": " << v.message;
     EXPECT_EQ(serial, 3) << "seed " << int(seed);  // one per round
     for (int t = 0; t < n; ++t) {

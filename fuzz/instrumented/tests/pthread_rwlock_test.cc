@@ -27,12 +27,6 @@ namespace probe = rwlock_probe;
 using sim::kStartTime;
 using std::chrono::milliseconds;
 
-std::vector<std::uint8_t> schedule_bytes(std::uint8_t seed) {
-  std::vector<std::uint8_t> bytes;
-  for (int i = 0; i < 64; ++i) bytes.push_back(static_cast<std::uint8_t>(seed * 37 + i * 11));
-  return bytes;
-}
-
 // Two writers and two readers of a counter under a std::shared_mutex: the writers' read-modify-
 // writes never interleave, every read sees a whole number of increments, and no plain access
 // races: write unlock -> later locks, read unlock -> the next write lock.
