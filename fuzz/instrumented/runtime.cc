@@ -106,9 +106,6 @@ __attribute__((no_sanitize("address"))) bool races(sim::scheduler& s, const void
   if (detector == nullptr || !g_allocator_hooked) return false;
   // The coverage counters: the compiler's own benign races, not the code's.
   if (p >= __start___sancov_cntrs && p < __stop___sancov_cntrs) return false;
-  // std::call_once's thread-locals: shared by every fiber of this OS thread, kept per caller by
-  // the once model (pthread_once.h).
-  if (once_thread_local(p)) return false;
   const int t = s.running_thread();
   const sim::vclock& now = s.clocks().clock(t);
   sim::race_detector::access a;
@@ -121,6 +118,9 @@ __attribute__((no_sanitize("address"))) bool races(sim::scheduler& s, const void
   a.what = access;
   const sim::race_detector::access* earlier = detector->check(p, a, now);
   if (earlier == nullptr) return false;
+  // std::call_once's thread-locals: shared by every fiber of this OS thread, kept per caller by
+  // the once model (pthread_once.h); looked at only here, off the race-free fast path.
+  if (once_thread_local(p)) return false;
   const auto who = [](const sim::race_detector::access& x) {
     return "T" + std::to_string(x.thread) + " " + x.what + " of " + std::to_string(x.bytes) +
            " bytes at step " + std::to_string(x.step) + " (" + code_location(x.pc) + ")";
