@@ -17,7 +17,11 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/runtime.cc instrumented/annotations.cc
                                          instrumented/futex_memory.cc
                                          instrumented/pthread_mutex.cc instrumented/pthread_cond.cc
-                                         instrumented/posix_sem.cc)
+                                         instrumented/posix_sem.cc
+                                         instrumented/pthread_rwlock.cc
+                                         instrumented/pthread_once.cc
+                                         instrumented/pthread_spin.cc
+                                         instrumented/pthread_barrier.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -114,6 +118,36 @@ if(SEMFUZZ_BUILD_TESTS)
                                 ${sem_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(posix_sem_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME posix_sem_test COMMAND posix_sem_test)
+  # The read-write lock model's tests, through instrumented code (tests/rwlock_probe.h).
+  semfuzz_add_instrumented(rwlock_probe KEEP "_ZN7semfuzz12rwlock_probe.*"
+                           SOURCES instrumented/tests/rwlock_probe.cc)
+  add_executable(pthread_rwlock_test instrumented/tests/pthread_rwlock_test.cc
+                                     ${rwlock_probe_OBJECT} ${rwlock_probe_STUBS}
+                                     $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_rwlock_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_rwlock_test COMMAND pthread_rwlock_test)
+  # The once model's tests, through instrumented code (tests/once_probe.h).
+  semfuzz_add_instrumented(once_probe KEEP "_ZN7semfuzz10once_probe.*"
+                           SOURCES instrumented/tests/once_probe.cc)
+  add_executable(pthread_once_test instrumented/tests/pthread_once_test.cc ${once_probe_OBJECT}
+                                   ${once_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_once_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_once_test COMMAND pthread_once_test)
+  # The spin lock model's tests, through instrumented code (tests/spin_probe.h).
+  semfuzz_add_instrumented(spin_probe KEEP "_ZN7semfuzz10spin_probe.*"
+                           SOURCES instrumented/tests/spin_probe.cc)
+  add_executable(pthread_spin_test instrumented/tests/pthread_spin_test.cc ${spin_probe_OBJECT}
+                                   ${spin_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_spin_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_spin_test COMMAND pthread_spin_test)
+  # The barrier model's tests, through instrumented code (tests/barrier_probe.h).
+  semfuzz_add_instrumented(barrier_probe KEEP "_ZN7semfuzz13barrier_probe.*"
+                           SOURCES instrumented/tests/barrier_probe.cc)
+  add_executable(pthread_barrier_test instrumented/tests/pthread_barrier_test.cc
+                                      ${barrier_probe_OBJECT} ${barrier_probe_STUBS}
+                                      $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_barrier_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_barrier_test COMMAND pthread_barrier_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

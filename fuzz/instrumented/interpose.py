@@ -52,6 +52,18 @@ MODELLED = {
     # condition variables (fuzz/instrumented/pthread_cond.cc), and so std::condition_variable
     **{f"pthread_cond_{op}": f"semfuzz_instr_pthread_cond_{op}"
        for op in ("init", "destroy", "wait", "timedwait", "clockwait", "signal", "broadcast")},
+    # read-write locks (fuzz/instrumented/pthread_rwlock.cc), and so std::shared_mutex & co.
+    **{f"pthread_rwlock_{op}": f"semfuzz_instr_pthread_rwlock_{op}"
+       for op in ("init", "destroy", "rdlock", "tryrdlock", "timedrdlock", "clockrdlock", "wrlock",
+                  "trywrlock", "timedwrlock", "clockwrlock", "unlock")},
+    # pthread_once (fuzz/instrumented/pthread_once.cc), and so std::call_once
+    "pthread_once": "semfuzz_instr_pthread_once",
+    # spin locks (fuzz/instrumented/pthread_spin.cc)
+    **{f"pthread_spin_{op}": f"semfuzz_instr_pthread_spin_{op}"
+       for op in ("init", "destroy", "lock", "trylock", "unlock")},
+    # barriers (fuzz/instrumented/pthread_barrier.cc)
+    **{f"pthread_barrier_{op}": f"semfuzz_instr_pthread_barrier_{op}"
+       for op in ("init", "destroy", "wait")},
     # POSIX unnamed semaphores (fuzz/instrumented/posix_sem.cc)
     **{f"sem_{op}": f"semfuzz_instr_sem_{op}"
        for op in ("init", "destroy", "post", "wait", "trywait", "timedwait", "clockwait",
@@ -84,6 +96,9 @@ PURE = re.compile("|".join([
     r"_ZNK?St(7__cxx11|3__1)\d+basic_string\w*",
     r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
     r"pthread_(mutex|cond)attr_(init|destroy|settype|gettype|setclock|getclock)",  # plain memory
+    r"pthread_(rwlock|barrier)attr_(init|destroy|setkind_np|getkind_np|setpshared|getpshared)",
+    # std::call_once's thread-locals and the routine it hands pthread_once (pthread_once.h)
+    r"_ZSt15__once_callable", r"_ZSt11__once_call", r"__once_proxy",
 ]))
 
 PREFIX = "semfuzz_instr."

@@ -16,8 +16,12 @@
 
 #include "fuzz/instrumented/futex_memory.h"
 #include "fuzz/instrumented/posix_sem.h"
+#include "fuzz/instrumented/pthread_barrier.h"
 #include "fuzz/instrumented/pthread_cond.h"
 #include "fuzz/instrumented/pthread_mutex.h"
+#include "fuzz/instrumented/pthread_once.h"
+#include "fuzz/instrumented/pthread_rwlock.h"
+#include "fuzz/instrumented/pthread_spin.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
@@ -115,6 +119,9 @@ __attribute__((no_sanitize("address"))) bool races(sim::scheduler& s, const void
   a.what = access;
   const sim::race_detector::access* earlier = detector->check(p, a, now);
   if (earlier == nullptr) return false;
+  // std::call_once's thread-locals: shared by every fiber of this OS thread, kept per caller by
+  // the once model (pthread_once.h); looked at only here, off the race-free fast path.
+  if (once_thread_local(p)) return false;
   const auto who = [](const sim::race_detector::access& x) {
     return "T" + std::to_string(x.thread) + " " + x.what + " of " + std::to_string(x.bytes) +
            " bytes at step " + std::to_string(x.step) + " (" + code_location(x.pc) + ")";
@@ -234,6 +241,10 @@ void forget_destroyed() {
   forget_mutexes();
   forget_conds();
   forget_posix_semaphores();
+  forget_rwlocks();
+  forget_onces();
+  forget_spinlocks();
+  forget_barriers();
 }
 
 void spend_virtual_time(long long ns) {

@@ -59,7 +59,9 @@ void object_destroyed(const void* p, std::size_t bytes);
 void object_abandoned(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused), and forgets what the models kept of
 // the run: the futex words registered on any memory (fuzz/instrumented/futex_memory.h), the
-// mutex and condition variable records (pthread_mutex.h, pthread_cond.h).
+// records of mutexes, condition variables, POSIX semaphores, read-write locks, onces, spin locks
+// and barriers (pthread_mutex.h, pthread_cond.h, posix_sem.h, pthread_rwlock.h, pthread_once.h,
+// pthread_spin.h, pthread_barrier.h).
 void forget_destroyed();
 
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time

@@ -22,12 +22,6 @@ namespace {
 namespace probe = sem_probe;
 using sim::kStartTime;
 
-std::vector<std::uint8_t> schedule_bytes(std::uint8_t seed) {
-  std::vector<std::uint8_t> bytes;
-  for (int i = 0; i < 64; ++i) bytes.push_back(static_cast<std::uint8_t>(seed * 37 + i * 11));
-  return bytes;
-}
-
 TEST(PosixSem, APostOrdersThePayloadForTheWaiterUnderEverySchedule) {
   ASSERT_TRUE(checks_plain_races());  // the payload's plain accesses go to the race detector
   for (std::uint8_t seed = 0; seed < 40; ++seed) {

@@ -31,9 +31,7 @@ TEST(PthreadMutex, StdMutexExcludesAndOrdersUnderEverySchedule) {
     int counter = 0;
     for (int t = 0; t < 3; ++t)
       h.bodies.push_back([&](int) { probe::locked_increment(m, &counter); });
-    std::vector<std::uint8_t> bytes;
-    for (int i = 0; i < 64; ++i) bytes.push_back(static_cast<std::uint8_t>(seed * 37 + i * 11));
-    const verdict v = h.run(bytes);
+    const verdict v = h.run(schedule_bytes(seed));
     EXPECT_FALSE(v.failed()) << v.message;
     EXPECT_EQ(counter, 3) << "seed " << int(seed);
   }
