@@ -237,7 +237,15 @@ class round_runner {
         break;
       }
     }
-    const auto elapsed = steady::now() - before;
+    judge_take(t, k, took, forever, timeout, steady::now() - before);
+    return took;
+  }
+
+  // After thread t's take of k (started `elapsed` ago, with `timeout` > 0 when bounded): a call
+  // with an infinite timeout must not fail, a bounded one not before its timeout; then the
+  // ledger and the call's end.
+  void judge_take(int t, std::int64_t k, bool took, bool forever, std::chrono::nanoseconds timeout,
+                  steady::duration elapsed) {
     const int call = states_[t].call.load();
     if (!took && forever) {
       finding("infinite-timeout", std::string(kCallNames[call]) + "(" + std::to_string(k) +
@@ -251,7 +259,6 @@ class round_runner {
     }
     if (took) ledger_.fetch_sub(k);
     leave(t);
-    return took;
   }
 
   // Polls the workers until all are done; reports a call past its time limit, or a stall.

@@ -9,6 +9,7 @@ import py_compile
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -115,3 +116,13 @@ def pyflakes_problems(root: Path = ROOT, tool: str = "") -> list[str]:
     if result.returncode != 0 and not problems:
         raise Failure(f"pyflakes failed: {(result.stderr or result.stdout).strip()[-200:]}")
     return problems
+
+
+def size_problems(root: Path = ROOT) -> list[str]:
+    """fuzz/tools/size_rules.py: no C++ file of fuzz/ outside tests over 400 lines, no function
+    over 60; one line per offender."""
+    run = subprocess.run([sys.executable, str(root / "fuzz" / "tools" / "size_rules.py")],
+                         capture_output=True, text=True)
+    if run.returncode not in (0, 1):
+        raise Failure(f"fuzz/tools/size_rules.py failed: {run.stderr.strip()}")
+    return run.stdout.splitlines()
