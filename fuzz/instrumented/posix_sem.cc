@@ -7,12 +7,10 @@
 #include <cerrno>
 #include <climits>
 #include <string>
-#include <vector>
 
+#include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
 namespace {
@@ -20,44 +18,27 @@ namespace {
 using sim::scheduler;
 using sim::vtime;
 
-struct sem_record {
-  const sem_t* address;
+struct sem_record : model::record_base {
   unsigned value = 0;
   int waiters = 0;
-  scheduler* registered = nullptr;  // where its bytes are registered
 };
 
-std::vector<sem_record>& records() {
-  static auto* r = new std::vector<sem_record>;
+model::record_table<sem_record>& records() {
+  static auto* r = new model::record_table<sem_record>;
   return *r;
 }
 
 // The record of sem; one the model has not seen (not initialised by sem_init: undefined, but
 // glibc reads its bytes) starts from glibc's value word.
 sem_record& record(const sem_t* sem) {
-  for (sem_record& r : records()) {
-    if (r.address == sem) return r;
-  }
-  records().push_back(sem_record{sem});
-  sem_record& r = records().back();
-  int value = 0;
-  sem_getvalue(const_cast<sem_t*>(sem), &value);
-  r.value = value > 0 ? static_cast<unsigned>(value) : 0;
-  if (scheduler* s = scheduler::current()) {
-    s->register_word(sem, sizeof *sem);
-    r.registered = s;
+  bool added = false;
+  sem_record& r = records().get(sem, sizeof *sem, &added);
+  if (added) {
+    int value = 0;
+    sem_getvalue(const_cast<sem_t*>(sem), &value);
+    r.value = value > 0 ? static_cast<unsigned>(value) : 0;
   }
   return r;
-}
-
-void drop(const sem_t* sem) {
-  std::vector<sem_record>& all = records();
-  for (auto it = all.begin(); it != all.end(); ++it) {
-    if (it->address != sem) continue;
-    if (it->registered != nullptr) it->registered->unregister_word(sem);
-    all.erase(it);
-    return;
-  }
 }
 
 int fail_with(int error) {
@@ -68,15 +49,9 @@ int fail_with(int error) {
 // The running simulated thread's scheduler after the call's scheduling point, or nullptr outside
 // a simulated thread; *stopped when the call touched a destroyed object (the run is over).
 scheduler* enter(sem_t* sem, const char* call, const void* pc, bool* stopped) {
-  *stopped = false;
-  scheduler* s = scheduler::current();
-  if (s == nullptr || !s->simulating()) return nullptr;
-  if (s->tracing()) s->trace_location(detail::code_location(pc));
-  s->point();
-  if (detail::g_destroyed_count != 0 && detail::touches_destroyed(sem, sizeof *sem, call)) {
-    s->point();  // the run is over: the thread stops here
-    *stopped = true;
-  }
+  scheduler* s = model::simulation();
+  *stopped = s != nullptr && !model::enter(*s, sem, sizeof *sem, call, pc);
+  if (*stopped) model::stop(*s);
   return s;
 }
 
@@ -116,12 +91,7 @@ int take(sem_t* sem, bool try_only, vtime deadline, bool deadline_ok, const char
 
 }  // namespace
 
-void forget_posix_semaphores() {
-  for (const sem_record& r : records()) {
-    if (r.registered != nullptr) r.registered->unregister_word(r.address);
-  }
-  records().clear();
-}
+void forget_posix_semaphores() { records().clear(); }
 
 }  // namespace semfuzz::instr
 
@@ -133,23 +103,22 @@ extern "C" {
 int semfuzz_instr_sem_init(sem_t* sem, int pshared, unsigned value) {
   if (value > SEM_VALUE_MAX) return fail_with(EINVAL);
   sem_init(sem, pshared, value);  // glibc's own bytes, as a program reading them would see
-  drop(sem);
+  records().drop(sem);
   record(sem).value = value;
   return 0;
 }
 
 int semfuzz_instr_sem_destroy(sem_t* sem) {
-  for (const sem_record& r : records()) {
-    if (r.address != sem || r.waiters == 0) continue;
-    sim::scheduler* s = sim::scheduler::current();
-    if (s == nullptr || !s->simulating()) return fail_with(EBUSY);
-    semfuzz::fail_run(*s, semfuzz::verdict_kind::sync_misuse,
-                      "T" + std::to_string(s->running_thread()) + " destroys a semaphore that " +
-                          std::to_string(r.waiters) + " thread(s) wait on");
-    s->point();  // the run is over: the thread stops here
+  const sem_record* r = records().find(sem);
+  if (r != nullptr && r->waiters != 0) {
+    sim::scheduler* s = model::simulation();
+    if (s == nullptr) return fail_with(EBUSY);
+    model::misuse(*s,
+                  "destroys a semaphore that " + std::to_string(r->waiters) + " thread(s) wait on");
+    model::stop(*s);
     return fail_with(EBUSY);
   }
-  drop(sem);
+  records().drop(sem);
   return 0;
 }
 
