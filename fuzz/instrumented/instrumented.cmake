@@ -21,7 +21,8 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/pthread_rwlock.cc
                                          instrumented/pthread_once.cc
                                          instrumented/pthread_spin.cc
-                                         instrumented/pthread_barrier.cc)
+                                         instrumented/pthread_barrier.cc
+                                         instrumented/pthread_thread.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -148,6 +149,15 @@ if(SEMFUZZ_BUILD_TESTS)
                                       $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_barrier_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_barrier_test COMMAND pthread_barrier_test)
+
+  # The thread model's tests, through instrumented code (tests/thread_probe.h).
+  semfuzz_add_instrumented(thread_probe KEEP "_ZN7semfuzz12thread_probe.*"
+                           SOURCES instrumented/tests/thread_probe.cc)
+  add_executable(pthread_thread_test instrumented/tests/pthread_thread_test.cc
+                                     ${thread_probe_OBJECT} ${thread_probe_STUBS}
+                                     $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_thread_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_thread_test COMMAND pthread_thread_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
