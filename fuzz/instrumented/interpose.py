@@ -195,12 +195,13 @@ def main() -> int:
         script = a.out + ".sections.ld"
         with open(script, "w") as f:
             f.write(PROGRAM_SECTIONS)
+        # COMDAT groups dissolved first, so that their members (an inline function's static)
+        # join the sections too: the first join has picked one copy of each, and every symbol
+        # is renamed apart from the harness's below, so no group is left to merge.
+        ungrouped = a.out + ".ungrouped.o"
+        subprocess.run([a.objcopy, "--remove-section=.group", joined, ungrouped], check=True)
         gathered = a.out + ".program.o"
-        # (COMDAT groups dissolved, so that their members, e.g. an inline function's static,
-        # join the sections too; the groups did their work in the first join, and every symbol
-        # is renamed apart from the harness's below)
-        subprocess.run([a.ld, "-r", "--force-group-allocation", "-T", script, "-o", gathered,
-                        joined], check=True)
+        subprocess.run([a.ld, "-r", "-T", script, "-o", gathered, ungrouped], check=True)
         joined = gathered
 
     provided = set()

@@ -217,11 +217,12 @@ using namespace semfuzz::instr;  // NOLINT: the definitions below are extern "C"
 namespace sim = semfuzz::sim;
 namespace model = semfuzz::instr::model;
 
-extern "C" {
+namespace {
 
-int semfuzz_instr_pthread_create(pthread_t* id, const pthread_attr_t* attr, void* (*routine)(void*),
-                                 void* arg) {
-  sim::scheduler& s = enter("pthread_create", __builtin_return_address(0));
+// pthread_create, called from the code under test's `pc`.
+int create(pthread_t* id, const pthread_attr_t* attr, void* (*routine)(void*), void* arg,
+           const char* call, const void* pc) {
+  sim::scheduler& s = enter(call, pc);
   const int me = s.running_thread();
   int detach_state = PTHREAD_CREATE_JOINABLE;
   if (attr != nullptr) pthread_attr_getdetachstate(attr, &detach_state);
@@ -262,6 +263,15 @@ int semfuzz_instr_pthread_create(pthread_t* id, const pthread_attr_t* attr, void
   return 0;
 }
 
+}  // namespace
+
+extern "C" {
+
+int semfuzz_instr_pthread_create(pthread_t* id, const pthread_attr_t* attr, void* (*routine)(void*),
+                                 void* arg) {
+  return create(id, attr, routine, arg, "pthread_create", __builtin_return_address(0));
+}
+
 int semfuzz_instr_pthread_join(pthread_t id, void** result) {
   return join(id, result, false, "pthread_join", __builtin_return_address(0));
 }
@@ -296,7 +306,8 @@ void semfuzz_instr_std_thread_start(void* self, void* state, void (*)()) {
   std::thread::_State* st = *owner;
   *owner = nullptr;
   pthread_t id = 0;
-  const int e = semfuzz_instr_pthread_create(&id, nullptr, &run_std_thread, st);
+  const int e =
+      create(&id, nullptr, &run_std_thread, st, "std::thread::thread", __builtin_return_address(0));
   if (e != 0) {
     *owner = st;
     std::__throw_system_error(e);
@@ -306,7 +317,9 @@ void semfuzz_instr_std_thread_start(void* self, void* state, void (*)()) {
 
 void semfuzz_instr_std_thread_join(void* self) {
   auto* id = static_cast<pthread_t*>(self);
-  const int e = *id != 0 ? semfuzz_instr_pthread_join(*id, nullptr) : EINVAL;
+  const int e = *id != 0
+                    ? join(*id, nullptr, false, "std::thread::join", __builtin_return_address(0))
+                    : EINVAL;
   if (e != 0) std::__throw_system_error(e);
   *id = 0;
 }
