@@ -292,9 +292,14 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
                                    SOURCES instrumented/tests/programs/atomicity.cc)
   semfuzz_add_instrumented_program(program_lost_signal
                                    SOURCES instrumented/tests/programs/lost_signal.cc)
+  semfuzz_add_instrumented_program(program_join_holding_lock
+                                   SOURCES instrumented/tests/programs/join_holding_lock.cc)
+  semfuzz_add_instrumented_program(program_join_holding_lock_fixed
+                                   OPTIONS -DSEMFUZZ_PROGRAM_FIXED
+                                   SOURCES instrumented/tests/programs/join_holding_lock.cc)
   semfuzz_add_instrumented_program(program_lost_signal_fixed OPTIONS -DSEMFUZZ_PROGRAM_FIXED
                                    SOURCES instrumented/tests/programs/lost_signal.cc)
-  foreach(fixed program_atomicity_fixed program_lost_signal_fixed)
+  foreach(fixed program_atomicity_fixed program_lost_signal_fixed program_join_holding_lock_fixed)
     add_test(NAME ${fixed}_replay COMMAND ${fixed}_replay -runs=1
                                           ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed)
   endforeach()
@@ -316,6 +321,8 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
                  "program-failure: T0 fails the assertion `counter.load() == 4` at [^ ]*atomicity.cc")
   program_expect(program_lost_signal program-lost-signal-deadlock ""
                  "deadlock: every thread of the program is blocked")
+  program_expect(program_join_holding_lock program-join-holding-lock "" "deadlock: [^;]*T0 in \
+std::thread::join ([^)]*) on T1 (its end), holding [^;]*totals_mutex[^;]*; T1 in pthread_mutex_lock")
 
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to
