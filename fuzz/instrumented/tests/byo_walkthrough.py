@@ -11,7 +11,10 @@
    trace that explains it, and the same trace hash on every replay;
 4. fuzzes from an empty corpus for at most S seconds (--fuzz-seconds, 0: skip) and must find a
    lost wakeup;
-5. rebuilds the example with its bug fixed (-DEXAMPLE_FIXED=ON): the finding now passes.
+5. the whole program examples/bounded_queue.cc: its committed finding
+   (examples/program-findings/*) replays with the failed assertion, and fuzzing from an empty
+   corpus (when --fuzz-seconds) finds it;
+6. rebuilds the example with its bugs fixed (-DEXAMPLE_FIXED=ON): the findings now pass.
 Everything is written under a temporary directory, removed at the end.
 """
 
@@ -101,6 +104,24 @@ def main() -> int:
                 sys.exit(f"no lost wakeup in {a.fuzz_seconds} s of fuzzing:\n{r.stderr[-3000:]}")
             print(f"fuzzing found the lost wakeup in {time.monotonic() - started:.1f} s")
 
+        program_findings = sorted((a.source / "examples" / "program-findings").iterdir())
+        for finding in program_findings:
+            code, trace = replay(example / "bounded_queue_replay", finding)
+            if code == 0 or "VERDICT program-failure: T" not in trace or "items > 0" not in trace:
+                sys.exit(f"{finding.name} should fail the assertion items > 0:\n{trace}")
+        print(f"{len(program_findings)} finding(s) of the whole program fail its assertion")
+        if a.fuzz_seconds > 0:
+            corpus = tmp / "program-corpus"
+            corpus.mkdir()
+            started = time.monotonic()
+            r = run([example / "bounded_queue_fuzzer", "-seed=1",
+                     f"-max_total_time={a.fuzz_seconds}", f"-artifact_prefix={tmp}/", corpus])
+            if "semfuzz: VERDICT program-failure" not in r.stderr:
+                sys.exit(f"no failed assertion in {a.fuzz_seconds} s of fuzzing the program:\n"
+                         + r.stderr[-3000:])
+            print(f"fuzzing found the program's failed assertion in "
+                  f"{time.monotonic() - started:.1f} s")
+
         check(configure + ["-DEXAMPLE_FIXED=ON"])
         check(["cmake", "--build", example])
         for finding in findings:
@@ -108,6 +129,11 @@ def main() -> int:
             if code != 0 or "semfuzz: verdict pass" not in trace:
                 sys.exit(f"{finding.name} should pass on the fixed semaphore:\n{trace}")
         print("the fixed semaphore passes every finding")
+        for finding in program_findings:
+            code, trace = replay(example / "bounded_queue_replay", finding)
+            if code != 0 or "semfuzz: verdict pass" not in trace:
+                sys.exit(f"{finding.name} should pass on the fixed program:\n{trace}")
+        print("the fixed program passes every finding")
     return 0
 
 
