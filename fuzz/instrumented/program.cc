@@ -184,7 +184,11 @@ class program_run final : public sim::observer {
 
 }  // namespace
 
-run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bool trace) {
+namespace {
+
+// C: the chooser's static type (the byte stream's picks the scheduler's direct path).
+template <class C>
+run_result run_with(program_entry entry, C& choose, bool trace) {
   scheduler& s = shared_scheduler();
   restore_globals();
   run_result r;
@@ -201,6 +205,16 @@ run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bo
     forget_destroyed();
   }
   return r;
+}
+
+}  // namespace
+
+run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bool trace) {
+  return run_with(entry, choose, trace);
+}
+
+run_result run_program(program_entry entry, sim::chooser& choose, bool trace) {
+  return run_with(entry, choose, trace);
 }
 
 int fuzz_program(const std::uint8_t* data, std::size_t size, program_entry entry) {
