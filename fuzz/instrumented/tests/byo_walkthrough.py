@@ -49,6 +49,17 @@ def replay(binary: Path, finding: Path) -> tuple[int, str]:
     return r.returncode, r.stderr
 
 
+def fuzz_until(fuzzer: Path, corpus: Path, seconds: int, verdict: str, what: str) -> None:
+    """Fuzzes from an empty corpus with -seed=1 for at most `seconds`: it must find `verdict`."""
+    corpus.mkdir()
+    started = time.monotonic()
+    r = run([fuzzer, "-seed=1", f"-max_total_time={seconds}",
+             f"-artifact_prefix={corpus.parent}/", corpus])
+    if f"semfuzz: VERDICT {verdict}" not in r.stderr:
+        sys.exit(f"no {verdict} in {seconds} s of fuzzing {fuzzer.name}:\n{r.stderr[-3000:]}")
+    print(f"fuzzing found {what} in {time.monotonic() - started:.1f} s")
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--build", type=Path, required=True)
@@ -95,14 +106,8 @@ def main() -> int:
         print(f"{len(findings)} finding(s) replay with lost-wakeup, deterministically")
 
         if a.fuzz_seconds > 0:
-            corpus = tmp / "corpus"
-            corpus.mkdir()
-            started = time.monotonic()
-            r = run([example / "futex_semaphore_fuzzer", "-seed=1",
-                     f"-max_total_time={a.fuzz_seconds}", f"-artifact_prefix={tmp}/", corpus])
-            if "semfuzz: VERDICT lost-wakeup" not in r.stderr:
-                sys.exit(f"no lost wakeup in {a.fuzz_seconds} s of fuzzing:\n{r.stderr[-3000:]}")
-            print(f"fuzzing found the lost wakeup in {time.monotonic() - started:.1f} s")
+            fuzz_until(example / "futex_semaphore_fuzzer", tmp / "corpus", a.fuzz_seconds,
+                       "lost-wakeup", "the lost wakeup")
 
         program_findings = sorted((a.source / "examples" / "program-findings").iterdir())
         for finding in program_findings:
@@ -111,16 +116,8 @@ def main() -> int:
                 sys.exit(f"{finding.name} should fail the assertion items > 0:\n{trace}")
         print(f"{len(program_findings)} finding(s) of the whole program fail its assertion")
         if a.fuzz_seconds > 0:
-            corpus = tmp / "program-corpus"
-            corpus.mkdir()
-            started = time.monotonic()
-            r = run([example / "bounded_queue_fuzzer", "-seed=1",
-                     f"-max_total_time={a.fuzz_seconds}", f"-artifact_prefix={tmp}/", corpus])
-            if "semfuzz: VERDICT program-failure" not in r.stderr:
-                sys.exit(f"no failed assertion in {a.fuzz_seconds} s of fuzzing the program:\n"
-                         + r.stderr[-3000:])
-            print(f"fuzzing found the program's failed assertion in "
-                  f"{time.monotonic() - started:.1f} s")
+            fuzz_until(example / "bounded_queue_fuzzer", tmp / "program-corpus", a.fuzz_seconds,
+                       "program-failure", "the program's failed assertion")
 
         check(configure + ["-DEXAMPLE_FIXED=ON"])
         check(["cmake", "--build", example])
