@@ -316,7 +316,8 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
     set_tests_properties(${input} PROPERTIES
                          PASS_REGULAR_EXPRESSION "(^|[^0-9])100 of 100 replays")
   endfunction()
-  program_expect(program_lost_update program-lost-update-race "" "data-race: T[12] ")
+  program_expect(program_lost_update program-lost-update-race ""
+                 "data-race: T[12] write of 4 bytes at step [0-9]* (lost_update.cc in ")
   program_expect(program_atomicity program-atomicity-assert ""
                  "program-failure: T0 fails the assertion `counter.load() == 4` at [^ ]*atomicity.cc")
   program_expect(program_lost_signal program-lost-signal-deadlock ""
