@@ -303,6 +303,23 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
     add_test(NAME ${fixed}_replay COMMAND ${fixed}_replay -runs=1
                                           ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed)
   endforeach()
+  # Each way a process ends (tests/programs/ways_out.cc, one ENTRY per target, both
+  # signatures): the verdict, or the pass, on the empty schedule.
+  function(program_way_out entry verdict)
+    semfuzz_add_instrumented_program(program_${entry} ENTRY ${entry}
+                                     SOURCES instrumented/tests/programs/ways_out.cc)
+    add_test(NAME program_way_out_${entry}
+             COMMAND sh -c "\"$0\" -runs=1 \"$1\" 2>&1; true" $<TARGET_FILE:program_${entry}_replay>
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
+    set_tests_properties(program_way_out_${entry} PROPERTIES PASS_REGULAR_EXPRESSION "${verdict}")
+  endfunction()
+  program_way_out(exits_from_a_thread "VERDICT program-failure: T1 calls exit with 3")
+  program_way_out(exits_zero "verdict pass|all passed")
+  program_way_out(aborts "VERDICT program-failure: T0 calls abort\\(\\)")
+  program_way_out(throws "VERDICT program-failure: T0 lets an exception leave main")
+  program_way_out(returns_two "VERDICT program-failure: T0 returns from main with 2")
+  program_way_out(main_thread_exits "all passed")
+
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.
   function(program_expect target input ordering verdict)
