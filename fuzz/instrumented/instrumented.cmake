@@ -319,6 +319,8 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   program_way_out(throws "VERDICT program-failure: T0 lets an exception leave main")
   program_way_out(returns_two "VERDICT program-failure: T0 returns from main with 2")
   program_way_out(main_thread_exits "all passed")
+  program_way_out(sem_never_posted "VERDICT deadlock: [^;]*T0 in std::thread::join \\([^)]*\\) \
+on T1 \\(its end\\); T1 in sem_wait \\(ways_out.cc:[0-9]+\\) on")
 
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.

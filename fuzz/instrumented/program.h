@@ -21,6 +21,9 @@
 //                    the object it waits on (besides the mutex models' lock-order cycle);
 //   data-race, runaway, sync-misuse, unsupported-call, futex-misuse: as for every
 //                    instrumented target.
+// Leaks are no finding (LeakSanitizer ignores what a run allocates: threads abandoned at exit(0)
+// or at a verdict hold their memory on fiber stacks it does not scan, and each run's restore of
+// the globals drops their pointers to heap blocks).
 // A return of 0 from the entry, or exit(0) from any thread, ends the run at once (the process
 // would end: threads still running are not run further). A main thread that ends by
 // pthread_exit leaves the program running until its other threads end.

@@ -3,6 +3,7 @@
 // this file also tests ENTRY with both signatures. The threads exist so that each way out
 // happens with another thread still there.
 #include <pthread.h>
+#include <semaphore.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -65,4 +66,14 @@ int returns_two(int argc, char** argv) {
 int main_thread_exits() {
   std::thread(count).detach();
   pthread_exit(nullptr);
+}
+
+// A thread waits on a POSIX semaphore nobody posts, main joins it: deadlock, naming the
+// thread's sem_wait and main's join.
+int sem_never_posted() {
+  static sem_t s;
+  sem_init(&s, 0, 0);
+  std::thread t([] { sem_wait(&s); });
+  t.join();
+  return 0;
 }
