@@ -147,6 +147,7 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
     unsupported("%s of a held mutex (outside a simulated thread)", call);
   }
   if (s->tracing()) s->trace_location(detail::code_location(pc));
+  note_call(s->running_thread(), call, pc);
   s->point();
   if (detail::g_destroyed_count != 0 && detail::touches_destroyed(m, sizeof *m, call)) {
     return stop(*s);
@@ -191,6 +192,14 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
 }
 
 }  // namespace
+
+std::vector<const pthread_mutex_t*> mutexes_held_by(int thread) {
+  std::vector<const pthread_mutex_t*> held;
+  for (const mutex_record& r : records()) {
+    if (r.owner == thread) held.push_back(r.address);
+  }
+  return held;
+}
 
 bool holds(pthread_mutex_t* m) {
   scheduler* s = simulation();
