@@ -1,6 +1,5 @@
 #include "fuzz/random_schedules.h"
 
-#include <cstdio>
 #include <memory>
 
 #include "fuzz/schedule_target.h"
@@ -45,16 +44,9 @@ run_result run_random_schedule(const program& prog, std::uint64_t seed,
   return run_chosen_schedule(prog, random, input);
 }
 
-int random_schedules_main(const std::vector<std::filesystem::path>& files, int schedules,
-                          std::uint64_t seed, const std::string& artifact_prefix,
-                          const std::string& chooser) {
-  chooser_spec spec;
-  std::string error;
-  if (!parse_chooser_spec(chooser, &spec, &error)) {
-    std::fprintf(stderr, "semfuzz: -chooser: %s\n", error.c_str());
-    return 2;
-  }
-  return schedules_main(files, schedules, seed, artifact_prefix, spec, &make_subject);
+int random_schedules_main(const std::vector<std::filesystem::path>& files,
+                          const schedules_request& request) {
+  return schedules_main(files, request, &make_subject);
 }
 
 }  // namespace semfuzz

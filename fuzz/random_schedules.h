@@ -30,11 +30,9 @@ run_result run_chosen_schedule(const program& prog, sim::chooser& choose,
                                std::vector<std::uint8_t>* input);
 
 // The driver (fuzz/standalone_main.cc's hook): schedules_main with the schedule target's
-// subject. Returns the exit status (0 all passed, 1 some failed, 2 a file could not be read, an
-// artifact not written, or a bad chooser name).
-int random_schedules_main(const std::vector<std::filesystem::path>& files, int schedules,
-                          std::uint64_t seed, const std::string& artifact_prefix,
-                          const std::string& chooser);
+// subject; its exit status.
+int random_schedules_main(const std::vector<std::filesystem::path>& files,
+                          const schedules_request& request);
 
 }  // namespace semfuzz
 

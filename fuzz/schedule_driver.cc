@@ -77,8 +77,8 @@ void report_failure(schedule_subject& subject, const std::filesystem::path& file
   }
 }
 
-file_tally run_file(schedule_subject& subject, const std::filesystem::path& file, int schedules,
-                    std::uint64_t seed, const std::string& prefix, const chooser_spec& spec) {
+file_tally run_file(schedule_subject& subject, const std::filesystem::path& file,
+                    const schedules_request& request, const chooser_spec& spec) {
   file_tally tally;
   std::vector<std::uint8_t> input;
   std::uint64_t k = 1;  // pct's estimate of a run's decisions
@@ -89,8 +89,8 @@ file_tally run_file(schedule_subject& subject, const std::filesystem::path& file
     g_running.calibration = false;
     k = std::max<std::uint64_t>(k, fair.decisions());
   }
-  for (int i = 0; i < schedules; ++i) {
-    const std::uint64_t s = seed + static_cast<std::uint64_t>(i);
+  for (int i = 0; i < request.schedules; ++i) {
+    const std::uint64_t s = request.seed + static_cast<std::uint64_t>(i);
     g_running.seed = s;
     run_result r;
     if (spec.pct) {
@@ -105,7 +105,8 @@ file_tally run_file(schedule_subject& subject, const std::filesystem::path& file
     if (!r.outcome.failed()) continue;
     ++tally.failed;
     if (tally.first == 0) tally.first = i + 1;
-    report_failure(subject, file, s, r, input, prefix, &tally);
+    report_failure(subject, file, s, r, input, request.artifact_prefix, &tally);
+    if (request.stop_at_failure) break;
   }
   return tally;
 }
@@ -148,12 +149,17 @@ run_result run_recorded(schedule_subject& subject, sim::chooser& choose,
   return r;
 }
 
-int schedules_main(const std::vector<std::filesystem::path>& files, int schedules,
-                   std::uint64_t seed, const std::string& artifact_prefix, const chooser_spec& spec,
-                   subject_maker make) {
+int schedules_main(const std::vector<std::filesystem::path>& files,
+                   const schedules_request& request, subject_maker make) {
+  chooser_spec spec;
+  std::string error;
+  if (!parse_chooser_spec(request.chooser, &spec, &error)) {
+    std::fprintf(stderr, "semfuzz: -chooser: %s\n", error.c_str());
+    return 2;
+  }
   if (&__sanitizer_set_death_callback != nullptr)
     __sanitizer_set_death_callback(&on_sanitizer_death);
-  g_running.prefix = &artifact_prefix;
+  g_running.prefix = &request.artifact_prefix;
   long runs = 0, failed = 0;
   int first = 0;
   int status = 0;
@@ -166,7 +172,7 @@ int schedules_main(const std::vector<std::filesystem::path>& files, int schedule
     }
     const std::unique_ptr<schedule_subject> subject = make(*bytes);
     g_running.file = &file;
-    const file_tally t = run_file(*subject, file, schedules, seed, artifact_prefix, spec);
+    const file_tally t = run_file(*subject, file, request, spec);
     g_running.subject = nullptr;
     runs += t.runs;
     failed += t.failed;

@@ -16,7 +16,8 @@
 // is replayed at once: it must give the same verdict and trace hash with the byte-stream chooser.
 // A sanitizer report writes its artifact from the sanitizer's death callback. Then one summary
 // line: "random schedules: <runs> run, <failed> failed", followed, when one failed, by
-// ", first at schedule <i>" (the first failing schedule's 1-based index in its file).
+// ", first at schedule <i>" (the first failing schedule's 1-based index in its file). With
+// stop_at_failure, a file's schedules end at its first failing one.
 #ifndef SEMFUZZ_FUZZ_SCHEDULE_DRIVER_H_
 #define SEMFUZZ_FUZZ_SCHEDULE_DRIVER_H_
 
@@ -62,11 +63,19 @@ using subject_maker = std::unique_ptr<schedule_subject> (*)(const std::vector<st
 run_result run_recorded(schedule_subject& subject, sim::chooser& choose,
                         std::vector<std::uint8_t>* input);
 
-// The driver: returns the exit status (0 all passed, 1 some failed, 2 a file could not be read,
-// an artifact not written or a replay differed).
-int schedules_main(const std::vector<std::filesystem::path>& files, int schedules,
-                   std::uint64_t seed, const std::string& artifact_prefix, const chooser_spec& spec,
-                   subject_maker make);
+// What the command line asks for (fuzz/standalone_main.cc).
+struct schedules_request {
+  int schedules = 0;
+  std::uint64_t seed = 1;
+  std::string artifact_prefix;
+  std::string chooser = "random";  // parse_chooser_spec
+  bool stop_at_failure = false;    // each file's schedules end at its first failing one
+};
+
+// The driver: returns the exit status (0 all passed, 1 some failed, 2 a bad chooser name, a file
+// that could not be read, an artifact not written or a replay that differed).
+int schedules_main(const std::vector<std::filesystem::path>& files,
+                   const schedules_request& request, subject_maker make);
 
 }  // namespace semfuzz
 

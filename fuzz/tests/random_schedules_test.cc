@@ -72,9 +72,14 @@ TEST(RandomSchedules, PctSchedulesReplayToTheSameRun) {
 }
 
 TEST(RandomSchedules, UnknownChooserIsAnError) {
-  EXPECT_EQ(random_schedules_main({}, 1, 1, "", "walk"), 2);
-  EXPECT_EQ(random_schedules_main({}, 1, 1, "", "pct:99"), 2);
-  EXPECT_EQ(random_schedules_main({}, 1, 1, "", "pct:2"), 0);  // no file: nothing fails
+  schedules_request request;
+  request.schedules = 1;
+  request.chooser = "walk";
+  EXPECT_EQ(random_schedules_main({}, request), 2);
+  request.chooser = "pct:99";
+  EXPECT_EQ(random_schedules_main({}, request), 2);
+  request.chooser = "pct:2";
+  EXPECT_EQ(random_schedules_main({}, request), 0);  // no file: nothing fails
 }
 
 TEST(RandomSchedules, SeedsGiveDifferentSchedules) {

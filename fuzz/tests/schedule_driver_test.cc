@@ -46,7 +46,7 @@ struct driven {
   std::filesystem::path artifacts;
 };
 
-driven drive(const std::string& chooser, int schedules) {
+driven drive(const std::string& chooser, int schedules, bool stop_at_failure = false) {
   driven d;
   std::string name = chooser;
   std::replace(name.begin(), name.end(), ':', '_');
@@ -55,12 +55,13 @@ driven drive(const std::string& chooser, int schedules) {
   std::filesystem::create_directories(d.artifacts);
   const std::filesystem::path file = d.artifacts / "input";
   std::ofstream(file) << "any";
-  chooser_spec spec;
-  std::string error;
-  EXPECT_TRUE(parse_chooser_spec(chooser, &spec, &error)) << error;
+  schedules_request request;
+  request.schedules = schedules;
+  request.artifact_prefix = d.artifacts.string() + "/";
+  request.chooser = chooser;
+  request.stop_at_failure = stop_at_failure;
   testing::internal::CaptureStdout();
-  d.status =
-      schedules_main({file}, schedules, 1, d.artifacts.string() + "/", spec, &make_lost_update);
+  d.status = schedules_main({file}, request, &make_lost_update);
   d.out = testing::internal::GetCapturedStdout();
   return d;
 }
@@ -106,6 +107,17 @@ TEST(ScheduleDriver, TheRandomWalkFindsItToo) {
   const driven d = drive("random", 100);
   EXPECT_EQ(d.status, 1) << d.out;
   EXPECT_NE(d.out.find("first at schedule"), std::string::npos) << d.out;
+}
+
+TEST(ScheduleDriver, StopAtFailureEndsAtTheFirstFailingSchedule) {
+  const driven all = drive("pct:2", 200);
+  const driven first = drive("pct:2", 200, true);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(all.out, m, std::regex("first at schedule (\\d+)"))) << all.out;
+  const std::string expected =
+      "random schedules: " + m[1].str() + " run, 1 failed, first at schedule " + m[1].str() + "\n";
+  EXPECT_NE(first.out.find(expected), std::string::npos) << first.out;
+  EXPECT_EQ(first.status, 1);
 }
 
 TEST(ScheduleDriver, ChooserNames) {
