@@ -30,12 +30,15 @@ run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, pro
   return r;
 }
 
-int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run) {
+bool tracing_requested() {
   static const bool trace = [] {
     const char* v = std::getenv("SEMFUZZ_TRACE");
     return v != nullptr && *v != 0 && *v != '0';
   }();
-  const run_result r = run_input(data, size, trace, run);
+  return trace;
+}
+
+void report_run(const run_result& r, bool trace) {
   if (trace) {
     std::fprintf(stderr, "semfuzz: verdict %s\n", verdict_name(r.outcome.kind));
     std::fprintf(stderr, "semfuzz: trace-hash %016llx\n",
@@ -43,6 +46,11 @@ int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn ru
     std::fprintf(stderr, "semfuzz: steps %llu\n", static_cast<unsigned long long>(r.steps));
   }
   report_and_abort(r.outcome);
+}
+
+int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run) {
+  const bool trace = tracing_requested();
+  report_run(run_input(data, size, trace, run), trace);
   return 0;
 }
 

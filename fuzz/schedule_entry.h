@@ -32,6 +32,12 @@ run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, pro
 // verdict, trace hash and step count on stderr) and fails from the verdict's oracle function.
 int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run);
 
+// Its two halves, for an entry point that runs inputs its own way (a whole program's,
+// fuzz/instrumented/program.h): whether SEMFUZZ_TRACE asks for the trace; the report of a run
+// (with the trace: verdict, trace hash and steps on stderr), failing from the verdict's oracle.
+bool tracing_requested();
+void report_run(const run_result& r, bool trace);
+
 }  // namespace semfuzz
 
 #endif  // SEMFUZZ_FUZZ_SCHEDULE_ENTRY_H_

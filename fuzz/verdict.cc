@@ -10,7 +10,7 @@
 
 namespace semfuzz {
 
-static_assert(kVerdictKinds == 15,
+static_assert(kVerdictKinds == 16,
               "a new verdict kind: add it to the README's verdict table (What semfuzz "
               "checks), then update this count");
 

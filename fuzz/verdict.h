@@ -34,7 +34,9 @@ namespace semfuzz {
     "instrumented code misused a modelled lock where POSIX leaves the result undefined")          \
   X(deadlock, "deadlock",                                                                         \
     "instrumented code's threads wait for each other's mutexes without deadlines (a lock-order "  \
-    "cycle)")
+    "cycle), or a whole program's threads are all blocked with no timer pending")                 \
+  X(program_failure, "program-failure",                                                           \
+    "a whole program failed an assertion, aborted, terminated, or exited with a non-zero status")
 
 enum class verdict_kind {
   pass,

@@ -34,6 +34,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cc ${PROJECT_SOURCE_DIR
 install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/interpose.py
               ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_bridge.cc
               ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_target.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/program_target.cc
         DESTINATION ${share}/instrumented)
 
 install(EXPORT semfuzzTargets NAMESPACE semfuzz:: DESTINATION ${share}/cmake)

@@ -73,7 +73,7 @@ function(semfuzz_fuzz_target name)
   target_link_libraries(${name}_replay PRIVATE semfuzz::sim)
 endfunction()
 
-# semfuzz_add_instrumented(NAME [KEEP REGEX] [ALLOW REGEX] [OPTIONS flags...]
+# semfuzz_add_instrumented(NAME [KEEP REGEX] [ALLOW REGEX] [ENTRY function] [OPTIONS flags...]
 #                          [INCLUDE_DIRECTORIES dirs...] SOURCES files...): compiles SOURCES (the
 # code under test; OPTIONS:
 # extra compile flags, INCLUDE_DIRECTORIES: its own include directories) into the object library
@@ -85,8 +85,9 @@ endfunction()
 # the harness calls (all other definitions are renamed apart from the harness's copies); by
 # default, the members of semfuzz::instr::adapter_bridge (fuzz/instrumented/adapter.h). ALLOW
 # matches the mangled names of library calls that may reach the real library (interpose.py).
+# ENTRY: SOURCES are a whole program and this its entry function (interpose.py --entry).
 function(semfuzz_add_instrumented name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP;ALLOW" "OPTIONS;INCLUDE_DIRECTORIES;SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KEEP;ALLOW;ENTRY" "OPTIONS;INCLUDE_DIRECTORIES;SOURCES")
   if(NOT arg_KEEP)
     set(arg_KEEP "_ZNK?7semfuzz5instr14adapter_bridgeI.*")
   endif()
@@ -118,6 +119,7 @@ function(semfuzz_add_instrumented name)
     COMMAND Python3::Interpreter ${harness}/instrumented/interpose.py
             --nm ${CMAKE_NM} --objcopy ${CMAKE_OBJCOPY} --ld ${CMAKE_LINKER}
             --out ${object} --stubs ${stubs} --keep ${arg_KEEP} "--allow=${arg_ALLOW}"
+            "--entry=${arg_ENTRY}"
             --runtime $<TARGET_OBJECTS:semfuzz::instr_runtime>
             --instrumented $<TARGET_OBJECTS:${name}_cut>
     DEPENDS ${harness}/instrumented/interpose.py ${name}_cut ${runtime}
@@ -127,6 +129,19 @@ function(semfuzz_add_instrumented name)
     VERBATIM)
   set(${name}_OBJECT ${object} PARENT_SCOPE)
   set(${name}_STUBS ${stubs} PARENT_SCOPE)
+endfunction()
+
+# Stops the configuration, naming `function`(`name`), where instrumented targets are not possible.
+function(semfuzz_require_instrumented function name)
+  semfuzz_instrumented_unsupported(reason)
+  if(NOT reason AND NOT TARGET semfuzz::instr_runtime)
+    set(reason "this semfuzz has no instrumentation runtime (semfuzz::instr_runtime): build and "
+               "install it with the asan-fuzz preset")
+  endif()
+  if(reason)
+    message(FATAL_ERROR "${function}(${name}): instrumented targets are not possible here: "
+                        "${reason}")
+  endif()
 endfunction()
 
 # semfuzz_add_instrumented_target(NAME SOURCES files... ADAPTER header ADAPTER_CLASS type
@@ -151,15 +166,7 @@ function(semfuzz_add_instrumented_target name)
     message(FATAL_ERROR "semfuzz_add_instrumented_target(${name}): ADAPTER (a header) and "
                         "ADAPTER_CLASS (the class it defines) are required")
   endif()
-  semfuzz_instrumented_unsupported(reason)
-  if(NOT reason AND NOT TARGET semfuzz::instr_runtime)
-    set(reason "this semfuzz has no instrumentation runtime (semfuzz::instr_runtime): build and "
-               "install it with the asan-fuzz preset")
-  endif()
-  if(reason)
-    message(FATAL_ERROR "semfuzz_add_instrumented_target(${name}): instrumented targets are not "
-                        "possible here: ${reason}")
-  endif()
+  semfuzz_require_instrumented(semfuzz_add_instrumented_target ${name})
   set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
   get_filename_component(adapter ${arg_ADAPTER} ABSOLUTE)
   get_filename_component(adapter_dir ${adapter} DIRECTORY)
@@ -185,4 +192,36 @@ function(semfuzz_add_instrumented_target name)
       target_compile_options(${exe} PRIVATE -fsanitize=fuzzer-no-link)
     endif()
   endforeach()
+endfunction()
+
+# semfuzz_add_instrumented_program(NAME SOURCES files... [ENTRY function] [OPTIONS flags...]
+#                                  [INCLUDE_DIRECTORIES dirs...] [ALLOW regex])
+# A whole program under the deterministic scheduler (fuzz/instrumented/program.h): NAME_fuzzer
+# (libFuzzer) and NAME_replay (the standalone replay main, the same flags as every target's),
+# each input running the program once with its own threads (std::thread, pthread_create) on
+# simulated threads, the whole input deciding the schedule.
+#   SOURCES              the program's .c / .cc files, compiled unmodified with the
+#                        instrumentation (semfuzz_add_instrumented), assertions on (-UNDEBUG);
+#   ENTRY                the function that runs it: main (the default), or a function
+#                        `int f()` or `int f(int argc, char** argv)` (C or C++ linkage), called
+#                        with argc 1 and argv {"program", nullptr};
+#   OPTIONS, INCLUDE_DIRECTORIES, ALLOW  as for semfuzz_add_instrumented_target.
+# Needs clang and a harness built with ASan + UBSan (the asan-fuzz preset), as every
+# instrumented target (semfuzz_require_instrumented).
+function(semfuzz_add_instrumented_program name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ENTRY;ALLOW" "SOURCES;OPTIONS;INCLUDE_DIRECTORIES")
+  if(NOT arg_SOURCES)
+    message(FATAL_ERROR "semfuzz_add_instrumented_program(${name}): SOURCES (the program's files) "
+                        "are required")
+  endif()
+  if(NOT arg_ENTRY)
+    set(arg_ENTRY main)
+  endif()
+  semfuzz_require_instrumented(semfuzz_add_instrumented_program ${name})
+  set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
+  semfuzz_add_instrumented(${name} ENTRY ${arg_ENTRY} ALLOW "${arg_ALLOW}"
+                           OPTIONS -UNDEBUG ${arg_OPTIONS}
+                           INCLUDE_DIRECTORIES ${arg_INCLUDE_DIRECTORIES} SOURCES ${arg_SOURCES})
+  semfuzz_fuzz_target(${name} ${harness}/instrumented/program_target.cc ${${name}_OBJECT}
+                      ${${name}_STUBS} $<TARGET_OBJECTS:semfuzz::instr_runtime>)
 endfunction()

@@ -21,7 +21,9 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/pthread_rwlock.cc
                                          instrumented/pthread_once.cc
                                          instrumented/pthread_spin.cc
-                                         instrumented/pthread_barrier.cc)
+                                         instrumented/pthread_barrier.cc
+                                         instrumented/pthread_thread.cc
+                                         instrumented/program.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -58,6 +60,15 @@ if(NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
                                   SOURCES ${PROJECT_SOURCE_DIR}/semaphore/src/linux_futex.cc
                                   ADAPTER instrumented/tests/proxy_wait_adapter.h
                                   ADAPTER_CLASS semfuzz::byo_test::proxy_wait_adapter)
+endif()
+
+# Whole programs (fuzz/instrumented/program.h) from tests/programs/, each with its fixed twin
+# (-DSEMFUZZ_PROGRAM_FIXED): program_lost_update_fixed is a fuzz target of scripts/semfuzz (its
+# corpus is corpus/program_lost_update_fixed), so built without the tests too; libstdc++ builds
+# only (their std::thread members are modelled for libstdc++).
+if(NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
+  semfuzz_add_instrumented_program(program_lost_update_fixed OPTIONS -DSEMFUZZ_PROGRAM_FIXED
+                                   SOURCES instrumented/tests/programs/lost_update.cc)
 endif()
 
 # SEMFUZZ_TRACE=1 ends each step's line with the code location of its atomic or futex call
@@ -148,6 +159,15 @@ if(SEMFUZZ_BUILD_TESTS)
                                       $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_barrier_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_barrier_test COMMAND pthread_barrier_test)
+
+  # The thread model's tests, through instrumented code (tests/thread_probe.h).
+  semfuzz_add_instrumented(thread_probe KEEP "_ZN7semfuzz12thread_probe.*"
+                           SOURCES instrumented/tests/thread_probe.cc)
+  add_executable(pthread_thread_test instrumented/tests/pthread_thread_test.cc
+                                     ${thread_probe_OBJECT} ${thread_probe_STUBS}
+                                     $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(pthread_thread_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME pthread_thread_test COMMAND pthread_thread_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
@@ -257,6 +277,45 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   byo_condvar_expect(if_not_while condvar-if-not-while "" conservation)
   byo_condvar_expect(unlocked_signal condvar-unlocked-signal-unordered "" data-race)
   byo_condvar_expect(unlocked_signal condvar-unlocked-signal-lost-wakeup 0 lost-wakeup)
+
+  # Whole programs: the fixed twins pass every input of corpus/program_lost_update_fixed (any
+  # bytes are a schedule); each bug gives its verdict on its committed input (found by fuzzing
+  # from an empty corpus) in 100 replays out of 100.
+  add_test(NAME program_lost_update_fixed_replay
+           COMMAND program_lost_update_fixed_replay -runs=1
+                   ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed)
+  semfuzz_add_instrumented_program(program_lost_update
+                                   SOURCES instrumented/tests/programs/lost_update.cc)
+  semfuzz_add_instrumented_program(program_atomicity
+                                   SOURCES instrumented/tests/programs/atomicity.cc)
+  semfuzz_add_instrumented_program(program_atomicity_fixed OPTIONS -DSEMFUZZ_PROGRAM_FIXED
+                                   SOURCES instrumented/tests/programs/atomicity.cc)
+  semfuzz_add_instrumented_program(program_lost_signal
+                                   SOURCES instrumented/tests/programs/lost_signal.cc)
+  semfuzz_add_instrumented_program(program_lost_signal_fixed OPTIONS -DSEMFUZZ_PROGRAM_FIXED
+                                   SOURCES instrumented/tests/programs/lost_signal.cc)
+  foreach(fixed program_atomicity_fixed program_lost_signal_fixed)
+    add_test(NAME ${fixed}_replay COMMAND ${fixed}_replay -runs=1
+                                          ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed)
+  endforeach()
+  # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
+  # (a grep regular expression) on the committed input.
+  function(program_expect target input ordering verdict)
+    add_test(NAME ${input}
+             COMMAND sh -c "n=0; for i in $(seq 100); do SEMFUZZ_ORDER_CHECKING=$2 \"$0\" -runs=1 \
+                            \"$1\" 2>&1 | grep -q -e \"$3\" && n=$((n+1)); done; \
+                            echo \"$n of 100 replays\""
+                     $<TARGET_FILE:${target}_replay>
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/${input} "${ordering}"
+                     "${verdict}")
+    set_tests_properties(${input} PROPERTIES
+                         PASS_REGULAR_EXPRESSION "(^|[^0-9])100 of 100 replays")
+  endfunction()
+  program_expect(program_lost_update program-lost-update-race "" "data-race: T[12] ")
+  program_expect(program_atomicity program-atomicity-assert ""
+                 "program-failure: T0 fails the assertion `counter.load() == 4` at [^ ]*atomicity.cc")
+  program_expect(program_lost_signal program-lost-signal-deadlock ""
+                 "deadlock: every thread of the program is blocked")
 
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to

@@ -21,6 +21,13 @@
    with a prefix, so that inline functions and template instances (weak, in COMDAT groups) never
    merge with the harness's uninstrumented copies of the same name: each side keeps its own.
 The renames are done by `objcopy --redefine-syms` on the joined object, which is written to OBJ.
+
+With --entry NAME the objects are a whole program (fuzz/instrumented/program.h): its entry (main,
+or NAME as `int NAME()` / `int NAME(int, char**)`, C or C++) is renamed to semfuzz_program_entry,
+its ways out (abort, exit, _exit, _Exit, __assert_fail, std::terminate, atexit, __cxa_atexit)
+go to the runtime's models (PROGRAM_MODELLED), and a second `ld -r` with a linker script gathers
+its writable data into the sections semfuzz_program_data and semfuzz_program_bss, whose bounds the
+runtime reads from the linker's __start_ / __stop_ symbols to restore the globals before each run.
 """
 
 from __future__ import annotations
@@ -68,6 +75,14 @@ MODELLED = {
     **{f"sem_{op}": f"semfuzz_instr_sem_{op}"
        for op in ("init", "destroy", "post", "wait", "trywait", "timedwait", "clockwait",
                   "getvalue")},
+    # threads (fuzz/instrumented/pthread_thread.cc), and libstdc++'s std::thread members that live
+    # in the shared library: _M_start_thread(unique_ptr<_State>, void (*)()), join(), detach()
+    **{f"pthread_{op}": f"semfuzz_instr_pthread_{op}"
+       for op in ("create", "join", "tryjoin_np", "detach", "exit", "self", "equal")},
+    "_ZNSt6thread15_M_start_threadESt10unique_ptrINS_6_StateESt14default_deleteIS1_EEPFvvE":
+        "semfuzz_instr_std_thread_start",
+    "_ZNSt6thread4joinEv": "semfuzz_instr_std_thread_join",
+    "_ZNSt6thread6detachEv": "semfuzz_instr_std_thread_detach",
     # libstdc++'s std::condition_variable members that live in the shared library, not headers
     "_ZNSt18condition_variableC1Ev": "semfuzz_instr_std_condition_variable_construct",
     "_ZNSt18condition_variableC2Ev": "semfuzz_instr_std_condition_variable_construct",
@@ -78,6 +93,27 @@ MODELLED = {
     "_ZNSt18condition_variable10notify_oneEv": "semfuzz_instr_pthread_cond_signal",
     "_ZNSt18condition_variable10notify_allEv": "semfuzz_instr_pthread_cond_broadcast",
 }
+
+# A whole program's ways out (fuzz/instrumented/program.cc), modelled in program targets only.
+PROGRAM_MODELLED = {
+    "abort": "semfuzz_instr_abort",
+    "exit": "semfuzz_instr_exit",
+    "_exit": "semfuzz_instr_exit_now",
+    "_Exit": "semfuzz_instr_exit_now",
+    "__assert_fail": "semfuzz_instr_assert_fail",
+    "_ZSt9terminatev": "semfuzz_instr_terminate",
+    "__cxa_atexit": "semfuzz_instr_cxa_atexit",
+    "atexit": "semfuzz_instr_atexit",
+}
+PROGRAM_ENTRY = "semfuzz_program_entry"
+
+# The program's writable data, gathered so that the runtime can restore it (--entry). Not
+# .data.rel.ro (written only by the dynamic loader) nor thread-locals (.tdata, .tbss).
+PROGRAM_SECTIONS = """SECTIONS {
+  semfuzz_program_data : { *(.data .data.[!r]* .data.rel .data.rel.local .data.rel.local.*) }
+  semfuzz_program_bss : { *(.bss .bss.* COMMON) }
+}
+"""
 
 # Library calls without OS or threading effects: memory and string functions, the C++ ABI
 # (exceptions, allocation, RTTI, unwinding), libstdc++'s / libc++'s exception throwers and
@@ -97,6 +133,10 @@ PURE = re.compile("|".join([
     r"__sanitizer_cov_\w+", r"__(start|stop)___sancov_\w+", r"__llvm_prof\w+",
     r"pthread_(mutex|cond)attr_(init|destroy|settype|gettype|setclock|getclock)",  # plain memory
     r"pthread_(rwlock|barrier)attr_(init|destroy|setkind_np|getkind_np|setpshared|getpshared)",
+    # thread attributes (plain memory: the thread model reads the detach state) and the empty
+    # destructor of std::thread's state base class (libstdc++.so)
+    r"pthread_attr_(init|destroy|setdetachstate|getdetachstate|setstacksize|getstacksize)",
+    r"_ZNSt6thread6_StateD[012]Ev",
     # std::call_once's thread-locals and the routine it hands pthread_once (pthread_once.h)
     r"_ZSt15__once_callable", r"_ZSt11__once_call", r"__once_proxy",
 ]))
@@ -122,11 +162,25 @@ def demangle(names: list[str]) -> list[str]:
     return out.splitlines()
 
 
+def entry_symbol(name: str, defined: list[tuple[str, str]]) -> str:
+    """The mangled name of the program's entry `name` among the joined object's definitions."""
+    globals_ = [n for kind, n in defined if kind.isupper()]
+    wanted = {f"{name}()", f"{name}(int, char**)", name}
+    found = [n for n, readable in zip(globals_, demangle(globals_)) if n == name
+             or readable in wanted]
+    if len(found) != 1:
+        raise SystemExit(f"interpose.py: the program's entry {name} is defined "
+                         f"{len(found)} times (as int {name}() or int {name}(int, char**)): "
+                         + ", ".join(found))
+    return found[0]
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     for flag in ("--nm", "--objcopy", "--ld", "--out", "--stubs", "--keep"):
         p.add_argument(flag, required=True)
     p.add_argument("--allow", default="", help="more library calls to leave alone (a regex)")
+    p.add_argument("--entry", default="", help="a whole program: its entry function")
     p.add_argument("--runtime", nargs="+", required=True)
     p.add_argument("--instrumented", nargs="+", required=True)
     a = p.parse_args()
@@ -135,6 +189,20 @@ def main() -> int:
 
     joined = a.out + ".joined.o"
     subprocess.run([a.ld, "-r", "-o", joined, *a.instrumented], check=True)
+    modelled = dict(MODELLED)
+    if a.entry:
+        modelled.update(PROGRAM_MODELLED)
+        script = a.out + ".sections.ld"
+        with open(script, "w") as f:
+            f.write(PROGRAM_SECTIONS)
+        # COMDAT groups dissolved first, so that their members (an inline function's static)
+        # join the sections too: the first join has picked one copy of each, and every symbol
+        # is renamed apart from the harness's below, so no group is left to merge.
+        ungrouped = a.out + ".ungrouped.o"
+        subprocess.run([a.objcopy, "--remove-section=.group", joined, ungrouped], check=True)
+        gathered = a.out + ".program.o"
+        subprocess.run([a.ld, "-r", "-T", script, "-o", gathered, ungrouped], check=True)
+        joined = gathered
 
     provided = set()
     for obj in a.runtime:
@@ -146,10 +214,10 @@ def main() -> int:
         if name.startswith("__tsan_"):
             if name not in provided:
                 missing.append(name)
-        elif name in MODELLED:
-            if MODELLED[name] not in provided:
-                missing.append(f"{MODELLED[name]} (models {name})")
-            renames[name] = MODELLED[name]
+        elif name in modelled:
+            if modelled[name] not in provided:
+                missing.append(f"{modelled[name]} (models {name})")
+            renames[name] = modelled[name]
         elif (name not in provided and not PURE.fullmatch(name)
               and not (allow and allow.fullmatch(name))):  # the runtime's own API is fine
             unsupported.append(name)
@@ -158,7 +226,10 @@ def main() -> int:
               + ", ".join(sorted(missing)), file=sys.stderr)
         return 1
 
-    for kind, name in symbols(a.nm, joined, "--defined-only"):
+    defined = symbols(a.nm, joined, "--defined-only")
+    if a.entry:
+        renames[entry_symbol(a.entry, defined)] = PROGRAM_ENTRY
+    for kind, name in defined:
         if (kind.isupper() or kind == "u") and not keep.fullmatch(name):
             renames.setdefault(name, PREFIX + name)
 

@@ -99,6 +99,7 @@ class record_table {
 inline bool enter(sim::scheduler& s, const void* p, std::size_t bytes, const char* call,
                   const void* pc) {
   if (s.tracing()) s.trace_location(detail::code_location(pc));
+  note_call(s.running_thread(), call, pc);
   s.point();
   return detail::g_destroyed_count == 0 || !detail::touches_destroyed(p, bytes, call);
 }

@@ -58,6 +58,7 @@ scheduler& sched(const char* call, const void* pc) {
 
 int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call, const void* pc) {
   scheduler& s = sched(call, pc);
+  note_call(s.running_thread(), call, pc);
   s.point();
   if (detail::g_destroyed_count != 0 && detail::touches_destroyed(c, sizeof *c, call)) {
     s.point();  // the run is over: the thread stops here
@@ -84,6 +85,7 @@ int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call
 
 int notify(pthread_cond_t* c, int count, const char* call, const void* pc) {
   scheduler& s = sched(call, pc);
+  note_call(s.running_thread(), call, pc);
   s.point();
   if (detail::g_destroyed_count != 0 && detail::touches_destroyed(c, sizeof *c, call)) {
     s.point();  // the run is over: the thread stops here

@@ -147,6 +147,7 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
     unsupported("%s of a held mutex (outside a simulated thread)", call);
   }
   if (s->tracing()) s->trace_location(detail::code_location(pc));
+  note_call(s->running_thread(), call, pc);
   s->point();
   if (detail::g_destroyed_count != 0 && detail::touches_destroyed(m, sizeof *m, call)) {
     return stop(*s);

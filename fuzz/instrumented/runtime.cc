@@ -22,6 +22,7 @@
 #include "fuzz/instrumented/pthread_once.h"
 #include "fuzz/instrumented/pthread_rwlock.h"
 #include "fuzz/instrumented/pthread_spin.h"
+#include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
@@ -75,7 +76,10 @@ sim::scheduler& current(const char* what) {
 
 }  // namespace
 
+static_assert(kCallSites == sim::scheduler::kMaxThreads);
+
 namespace detail {
+call_site g_calls[kCallSites];
 std::size_t g_destroyed_count = 0;
 
 const char* destroyed_at(const void* p, std::size_t bytes) {
@@ -245,6 +249,7 @@ void forget_destroyed() {
   forget_onces();
   forget_spinlocks();
   forget_barriers();
+  forget_threads();
 }
 
 void spend_virtual_time(long long ns) {

@@ -59,9 +59,9 @@ void object_destroyed(const void* p, std::size_t bytes);
 void object_abandoned(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused), and forgets what the models kept of
 // the run: the futex words registered on any memory (fuzz/instrumented/futex_memory.h), the
-// records of mutexes, condition variables, POSIX semaphores, read-write locks, onces, spin locks
-// and barriers (pthread_mutex.h, pthread_cond.h, posix_sem.h, pthread_rwlock.h, pthread_once.h,
-// pthread_spin.h, pthread_barrier.h).
+// records of mutexes, condition variables, POSIX semaphores, read-write locks, onces, spin locks,
+// barriers and threads (pthread_mutex.h, pthread_cond.h, posix_sem.h, pthread_rwlock.h,
+// pthread_once.h, pthread_spin.h, pthread_barrier.h, pthread_thread.h).
 void forget_destroyed();
 
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time
@@ -85,6 +85,23 @@ inline constexpr long long kRealtimeOffsetNs = 1'700'000'000'000'000'000LL;
 // past the clock's range: INT64_MAX, no deadline) into *out, for the models' timed waits; false
 // for another clock or a bad timespec (the callers' EINVAL).
 bool absolute_deadline(clockid_t clock, const timespec* at, std::int64_t* out);
+
+// The call into a model that a simulated thread made last: its name and the return address into
+// the code under test (set at each model's scheduling point), for the deadlock verdict's message.
+struct call_site {
+  const char* call = nullptr;
+  const void* pc = nullptr;
+};
+inline constexpr int kCallSites = 8;  // sim::scheduler::kMaxThreads (checked in runtime.cc)
+namespace detail {
+extern call_site g_calls[kCallSites];
+}  // namespace detail
+inline void note_call(int thread, const char* call, const void* pc) {
+  if (thread >= 0 && thread < kCallSites) detail::g_calls[thread] = call_site{call, pc};
+}
+inline call_site last_call(int thread) {
+  return thread >= 0 && thread < kCallSites ? detail::g_calls[thread] : call_site{};
+}
 
 namespace detail {
 extern std::size_t g_destroyed_count;  // how many ranges are watched (0: the hooks' fast path)

@@ -55,6 +55,7 @@ run_end scheduler::run_with(int threads, body_fn body, void* arg, chooser& choos
   wait_seq_ = 0;
   sleeping_ = 0;
   parked_ = 0;
+  ended_ = false;
   end_ = run_end{};
   hb_.reset(threads);
   races_.reset();
@@ -66,6 +67,11 @@ run_end scheduler::run_with(int threads, body_fn body, void* arg, chooser& choos
     threads_[i].owner = this;
     threads_[i].id = i;
     fibers_[i]->start(&scheduler::fiber_body, &threads_[i]);
+    if (i >= parked_from_) {
+      threads_[i].state = run_state::blocked;
+      threads_[i].kind = wait_kind::parked;
+      ++parked_;
+    }
   }
   schedule_loop();
   return end_;
@@ -120,7 +126,7 @@ bool scheduler::advance_time(vtime to) {
 void scheduler::schedule_loop() {
   int runnable[kMaxThreads];
   int sleepers[kMaxThreads];
-  while (!failed()) {
+  while (!failed() && !ended_) {
     int n_runnable = 0, n_sleepers = 0;
     bool timers = false;
     for (const thread_state& t : threads_) {
@@ -133,7 +139,7 @@ void scheduler::schedule_loop() {
     if (n_runnable == 0) {
       idle_until_ = -1;
       obs_->at_quiescence();
-      if (failed()) break;
+      if (failed() || ended_) break;
       vtime next = earliest_deadline();
       if (idle_until_ >= 0)
         next = idle_until_ == kNoDeadline ? kNoDeadline : std::max(next, idle_until_);
@@ -161,7 +167,7 @@ void scheduler::schedule_loop() {
     running_ = -1;
     if (fibers_[pick]->finished()) threads_[pick].state = run_state::done;
     ++steps_;
-    if (!failed()) obs_->after_step(steps_);
+    if (!failed() && !ended_) obs_->after_step(steps_);
   }
 }
 
@@ -261,7 +267,7 @@ int scheduler::wake_futex(const void* word, std::size_t width, int count) {
 }
 
 futex_status scheduler::block(wait_kind kind, const void* key, std::size_t width, vtime deadline) {
-  if (failed()) {  // the run is over: stop this thread at once
+  if (failed() || ended_) {  // the run is over: stop this thread at once
     host_.yield_to_host();
     return futex_status::woken;
   }
@@ -282,6 +288,13 @@ void scheduler::pass_time(vtime ns) { advance_time(std::min(now_, kNoDeadline - 
 wait_kind scheduler::waiting_in(int thread) const {
   const thread_state& t = threads_[static_cast<std::size_t>(thread)];
   return t.state == run_state::blocked ? t.kind : wait_kind::none;
+}
+
+int scheduler::threads() const { return static_cast<int>(threads_.size()); }
+
+const void* scheduler::waiting_on(int thread) const {
+  const thread_state& t = threads_[static_cast<std::size_t>(thread)];
+  return t.state == run_state::blocked ? t.key : nullptr;
 }
 
 int scheduler::wake_key(wait_kind kind, const void* key, std::size_t width, int count) {

@@ -225,9 +225,25 @@ class scheduler {
   void park();
   void unpark(int thread);
   bool any_parked() const { return parked_ > 0; }
+  // Threads `first` and above start every run parked, before their first step: their body
+  // begins when unpark() first makes them runnable, and a thread never unparked costs no step,
+  // no choice and no event (the thread model's spare threads, fuzz/instrumented/
+  // pthread_thread.h). kMaxThreads (the default): every thread starts runnable.
+  void set_parked_from(int first) { parked_from_ = first; }
+  int parked_from() const { return parked_from_; }
+  // The number of simulated threads of the current (or last) run.
+  int threads() const;
+  // Ends the run without a verdict (the program under test exited): no thread runs again; the
+  // calling fiber, if any, stops at its next scheduling point.
+  void end_run() { ended_ = true; }
+  bool ended() const { return ended_; }
+  // Whether a sleeping thread has a deadline (time can still move on when nothing is runnable).
+  bool timers_pending() const { return earliest_deadline() != kNoDeadline; }
 
-  // What `thread` is blocked in (wait_kind::none while it runs or is runnable).
+  // What `thread` is blocked in (wait_kind::none while it runs or is runnable), and on what key
+  // (nullptr when it is not blocked or parked).
   wait_kind waiting_in(int thread) const;
+  const void* waiting_on(int thread) const;
   // Only from observer::at_quiescence(): the observer knows that until `t` nothing but timers
   // can run, and that every timer due before `t` belongs to a thread that will only look and
   // block again (a poller in a timer wait). Time then jumps to `t` at once, firing every timer
@@ -293,6 +309,8 @@ class scheduler {
   std::uint64_t wait_seq_ = 0;
   int sleeping_ = 0;  // threads blocked in a futex or condition-variable wait
   int parked_ = 0;
+  int parked_from_ = kMaxThreads;
+  bool ended_ = false;
   vtime idle_until_ = -1;  // set by idle_until() during at_quiescence(); -1: none
   run_trace trace_;
   bool quiet_ = false;

@@ -250,6 +250,34 @@ TEST(Scheduler, ParkedThreadsWaitForUnpark) {
   EXPECT_EQ(h.sched.sleeping_threads(), 0);
 }
 
+// Threads from parked_from() start parked: they take no step until unparked, and one never
+// unparked ends the run parked, having cost no step. end_run() stops the run without a verdict.
+TEST(Scheduler, ThreadsStartParkedFromTheSetThreadAndEndRunStopsTheRun) {
+  harness h;
+  scheduler::scope scope(h.sched);
+  h.sched.set_parked_from(1);
+  word w(0);
+  std::vector<int> order;
+  h.bodies.push_back([&](int self) {
+    w.load();
+    order.push_back(self);
+    h.sched.unpark(2);
+    w.load();
+  });
+  h.bodies.push_back([&](int self) { order.push_back(self); });  // never unparked
+  h.bodies.push_back([&](int self) {
+    order.push_back(self);
+    h.sched.end_run();
+    w.load();  // the thread stops at this scheduling point
+    order.push_back(-1);
+  });
+  EXPECT_FALSE(h.run({}).failed());
+  EXPECT_EQ(order, (std::vector<int>{0, 2}));
+  EXPECT_EQ(h.sched.waiting_in(1), wait_kind::parked);
+  EXPECT_TRUE(h.sched.ended());
+  EXPECT_EQ(h.sched.threads(), 3);
+}
+
 TEST(Scheduler, ObserverJudgesMisuseAndRunaway) {
   {
     harness h;

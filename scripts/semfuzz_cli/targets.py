@@ -61,6 +61,12 @@ TARGETS = {
                     "about": "a mutex + condition-variable semaphore "
                              "(fuzz/instrumented/tests/condvar_semaphore.h) on the pthread "
                              "models, brought as your own semaphore (clang, libstdc++)"},
+    "program_lost_update_fixed": {
+        "binary": "fuzz/program_lost_update_fixed_fuzzer", "preset": "asan-fuzz",
+        "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",
+        "about": "a whole program (fuzz/instrumented/tests/programs/lost_update.cc, fixed: "
+                 "std::thread, std::mutex, assert) run from its main(), the whole input its "
+                 "schedule (clang, libstdc++)"},
     "threads": {"binary": "fuzz/threads_fuzzer", "preset": "tsan-fuzz", "smoke": False,
                 "merge_by": "schedule",
                 "about": "semfuzz's algorithms on real threads under TSan, perturbed, watchdog"},
