@@ -6,7 +6,8 @@
 // -random_schedules=N [-random_seed=S] [-chooser=random|pct[:D]] [-stop_at_failure=1]
 // [-artifact_prefix=P]: instead, runs each file's program under N seeded schedules of the chooser
 // (default random; fuzz/random_schedules.h, fuzz/schedule_driver.h), stopping at a file's first
-// failing one with -stop_at_failure=1; the schedule target only, the others exit 2.
+// failing one with -stop_at_failure=1; the schedule target and whole programs
+// (fuzz/instrumented/program_target.cc) only, the others exit 2.
 // -chooser without -random_schedules is an error (exit 2).
 #include <algorithm>
 #include <chrono>
@@ -112,7 +113,8 @@ int random_schedules(const command_line& c, const char* argv0) {
   if (&semfuzz::random_schedules_main == nullptr) {
     std::fprintf(stderr,
                  "semfuzz: -random_schedules needs the schedule target's replay binary "
-                 "(schedule_replay); %s runs its inputs on real threads or one thread\n",
+                 "(schedule_replay) or a whole program's; %s runs its inputs on real threads, one "
+                 "thread or through an adapter\n",
                  argv0);
     return 2;
   }

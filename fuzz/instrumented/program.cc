@@ -3,6 +3,7 @@
 #include <cxxabi.h>
 #include <sanitizer/common_interface_defs.h>
 
+#include <concepts>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -173,9 +174,9 @@ class program_run final : public sim::observer {
   program_entry entry_;
 };
 
-}  // namespace
-
-run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bool trace) {
+// C's static type picks the scheduler's path (sim::scheduler::run).
+template <std::derived_from<sim::chooser> C>
+run_result run_with(program_entry entry, C& choose, bool trace) {
   scheduler& s = shared_scheduler();
   restore_globals();
   run_result r;
@@ -192,6 +193,16 @@ run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bo
     forget_destroyed();
   }
   return r;
+}
+
+}  // namespace
+
+run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bool trace) {
+  return run_with(entry, choose, trace);
+}
+
+run_result run_program(program_entry entry, sim::chooser& choose, bool trace) {
+  return run_with(entry, choose, trace);
 }
 
 int fuzz_program(const std::uint8_t* data, std::size_t size, program_entry entry) {

@@ -2,7 +2,9 @@
 // semfuzz_functions.cmake): a program's own main() (or a named entry function), compiled with the
 // instrumentation and renamed by interpose.py to semfuzz_program_entry, runs once per input on
 // simulated thread T0; the threads it creates (fuzz/instrumented/pthread_thread.h) run on the
-// spare simulated threads T1..T7. The whole input is choice bytes (sim::byte_stream_chooser).
+// spare simulated threads T1..T7. The whole input is choice bytes (sim::byte_stream_chooser);
+// the replay binary's -random_schedules=N [-chooser=random|pct[:D]] runs the program under N
+// chosen schedules instead (give it one file, e.g. an empty one: its bytes are not read).
 //
 // Globals: the program object's writable data (.data, .data.rel.local and .bss, with their
 // COMDAT variants) are gathered by interpose.py into the sections semfuzz_program_data and
@@ -42,6 +44,8 @@ using program_entry = int (*)(int, char**);
 // One run of the program with `choose` deciding the schedule (the process's scheduler, its order
 // checking as SEMFUZZ_ORDER_CHECKING says); the globals restored first.
 run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bool trace);
+// The same under any chooser (random or PCT schedules: fuzz/schedule_driver.h).
+run_result run_program(program_entry entry, sim::chooser& choose, bool trace);
 
 // The libFuzzer entry point's body for a program target: the whole input is choice bytes; with
 // SEMFUZZ_TRACE=1 the trace, verdict, hash and steps on stderr; a finding aborts from its

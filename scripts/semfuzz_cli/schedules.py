@@ -20,9 +20,15 @@ from typing import Optional
 
 from .common import Failure, UsageError, files_in, new_run_dir, rel, say
 from .reproducers import replay_command
-from .targets import DEFAULT_TARGET, Target, sanitizer_env, target
+from .targets import DEFAULT_TARGET, TARGETS, Target, sanitizer_env, target
 
-RANDOM_SCHEDULES_TARGET = DEFAULT_TARGET  # the only target whose runs a chooser decides
+RANDOM_SCHEDULES_TARGET = DEFAULT_TARGET  # and the whole programs ("program": True, targets.py)
+
+
+def chosen_schedules(name: str) -> bool:
+    """Whether the target's replay binary runs chosen schedules: the schedule target's program,
+    a whole program (its input is all choice bytes: an input file's bytes are not read)."""
+    return name == RANDOM_SCHEDULES_TARGET or bool(TARGETS.get(name, {}).get("program"))
 SUMMARY = re.compile(r"^random schedules: (\d+) run, (\d+) failed"
                      r"(?:, first at schedule (\d+))?\s*$", re.MULTILINE)
 CHOOSER = re.compile(r"^(random|pct)(?::(\d{1,2}))?$")
@@ -109,8 +115,9 @@ def run_random_schedules(replay: Target, path: Path, schedules: int, seed: int,
 
 def cmd_random_schedules(target_name: str, inputs: list, schedules: int, seed: int,
                          chooser: str = DEFAULT_CHOOSER) -> int:
-    if target_name != RANDOM_SCHEDULES_TARGET:
-        raise UsageError(f"--random-schedules runs the {RANDOM_SCHEDULES_TARGET} target only "
+    if not chosen_schedules(target_name):
+        raise UsageError(f"--random-schedules runs the {RANDOM_SCHEDULES_TARGET} target and whole "
+                         "programs only "
                          f"(a chooser decides its schedule); {target_name} has none")
     if not inputs:
         raise UsageError("no input to replay")

@@ -109,7 +109,8 @@ def register(verbs) -> None:
 
     replay.add_argument("--random-schedules", type=positive, metavar="N",
                         help="instead, run each input's program under N random schedules (the "
-                             f"{DEFAULT_TARGET} target's replay binary, -random_schedules=N); "
+                             f"{DEFAULT_TARGET} target's replay binary, -random_schedules=N, or a "
+                             "whole program's, whose input files' bytes are not read); "
                              "each failing schedule is written as an input of its own, "
                              "runs/<UTC time>-schedule-random-schedules/artifacts/crash-<sha1>, "
                              "with its replay command")

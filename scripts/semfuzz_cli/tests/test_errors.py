@@ -71,8 +71,9 @@ class BadInputTest(unittest.TestCase):
         self.assert_one_line("--seed picks the random schedules", "replay", folder, "--seed", "3")
         self.assert_one_line("--chooser picks the random schedules", "replay", folder,
                              "--chooser", "pct:2")
-        self.assert_one_line("runs the schedule target only", "replay", "--target", "api",
-                             "--random-schedules", "3", str(self.tmp / "input"))
+        self.assert_one_line("runs the schedule target and whole programs only", "replay",
+                             "--target", "api", "--random-schedules", "3",
+                             str(self.tmp / "input"))
         self.assert_one_line("do not go together", "replay", "--as-test", "--random-schedules",
                              "2", str(self.tmp / "input"))
         self.assert_one_line("unknown configuration 'nosuch'", "test", "--config", "nosuch")

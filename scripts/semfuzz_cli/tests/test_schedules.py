@@ -42,6 +42,11 @@ class CommandTest(unittest.TestCase):
                 schedules.chooser_name(bad)
             self.assertIn("random, pct or pct:D", str(raised.exception))
 
+    def test_whole_programs_run_chosen_schedules(self):
+        self.assertTrue(schedules.chosen_schedules("schedule"))
+        self.assertTrue(schedules.chosen_schedules("program_lost_update_fixed"))
+        self.assertFalse(schedules.chosen_schedules("schedule_production"))
+
     def test_other_targets_are_refused_before_any_build(self):
         for name in ("api", "threads", "threads_std"):
             with self.assertRaises(UsageError) as raised:
