@@ -292,12 +292,34 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
                                    SOURCES instrumented/tests/programs/atomicity.cc)
   semfuzz_add_instrumented_program(program_lost_signal
                                    SOURCES instrumented/tests/programs/lost_signal.cc)
+  semfuzz_add_instrumented_program(program_join_holding_lock
+                                   SOURCES instrumented/tests/programs/join_holding_lock.cc)
+  semfuzz_add_instrumented_program(program_join_holding_lock_fixed
+                                   OPTIONS -DSEMFUZZ_PROGRAM_FIXED
+                                   SOURCES instrumented/tests/programs/join_holding_lock.cc)
   semfuzz_add_instrumented_program(program_lost_signal_fixed OPTIONS -DSEMFUZZ_PROGRAM_FIXED
                                    SOURCES instrumented/tests/programs/lost_signal.cc)
-  foreach(fixed program_atomicity_fixed program_lost_signal_fixed)
+  foreach(fixed program_atomicity_fixed program_lost_signal_fixed program_join_holding_lock_fixed)
     add_test(NAME ${fixed}_replay COMMAND ${fixed}_replay -runs=1
                                           ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed)
   endforeach()
+  # Each way a process ends (tests/programs/ways_out.cc, one ENTRY per target, both
+  # signatures): the verdict, or the pass, on the empty schedule.
+  function(program_way_out entry verdict)
+    semfuzz_add_instrumented_program(program_${entry} ENTRY ${entry}
+                                     SOURCES instrumented/tests/programs/ways_out.cc)
+    add_test(NAME program_way_out_${entry}
+             COMMAND sh -c "\"$0\" -runs=1 \"$1\" 2>&1; true" $<TARGET_FILE:program_${entry}_replay>
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
+    set_tests_properties(program_way_out_${entry} PROPERTIES PASS_REGULAR_EXPRESSION "${verdict}")
+  endfunction()
+  program_way_out(exits_from_a_thread "VERDICT program-failure: T1 calls exit with 3")
+  program_way_out(exits_zero "verdict pass|all passed")
+  program_way_out(aborts "VERDICT program-failure: T0 calls abort\\(\\)")
+  program_way_out(throws "VERDICT program-failure: T0 lets an exception leave main")
+  program_way_out(returns_two "VERDICT program-failure: T0 returns from main with 2")
+  program_way_out(main_thread_exits "all passed")
+
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.
   function(program_expect target input ordering verdict)
@@ -311,11 +333,14 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
     set_tests_properties(${input} PROPERTIES
                          PASS_REGULAR_EXPRESSION "(^|[^0-9])100 of 100 replays")
   endfunction()
-  program_expect(program_lost_update program-lost-update-race "" "data-race: T[12] ")
+  program_expect(program_lost_update program-lost-update-race ""
+                 "data-race: T[12] write of 4 bytes at step [0-9]* (lost_update.cc in ")
   program_expect(program_atomicity program-atomicity-assert ""
                  "program-failure: T0 fails the assertion `counter.load() == 4` at [^ ]*atomicity.cc")
   program_expect(program_lost_signal program-lost-signal-deadlock ""
                  "deadlock: every thread of the program is blocked")
+  program_expect(program_join_holding_lock program-join-holding-lock "" "deadlock: [^;]*T0 in \
+std::thread::join ([^)]*) on T1 (its end), holding [^;]*totals_mutex[^;]*; T1 in pthread_mutex_lock")
 
   # The README's walkthrough (tests/byo_walkthrough.py): installs this build's package to a
   # temporary prefix, builds examples/ against it, replays its committed finding, fuzzes it to

@@ -3,13 +3,13 @@
 #include <cxxabi.h>
 #include <sanitizer/common_interface_defs.h>
 
-#include <concepts>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/schedule_entry.h"
@@ -129,6 +129,10 @@ class program_run final : public sim::observer {
                  (c.call != nullptr ? c.call : "a futex wait");
       if (c.pc != nullptr) blocked += " (" + detail::code_location(c.pc) + ")";
       blocked += " on " + waits_on(t);
+      const std::vector<const pthread_mutex_t*> held = mutexes_held_by(t);
+      for (std::size_t i = 0; i < held.size(); ++i) {
+        blocked += (i == 0 ? ", holding " : ", ") + object_name(held[i]);
+      }
     }
     if (blocked.empty()) return;  // every thread has ended
     fail_run(s_, verdict_kind::deadlock,
@@ -140,11 +144,15 @@ class program_run final : public sim::observer {
   // name, else the global's name, else its address).
   std::string waits_on(int t) const {
     const std::string joined = joining(t);
-    if (!joined.empty()) return joined;
-    const void* key = s_.waiting_on(t);
-    if (s_.registered(key)) return s_.name_of(key);
+    return joined.empty() ? object_name(s_.waiting_on(t)) : joined;
+  }
+  // An object of the program: the global's name and its trace name (a registered word's), or
+  // either, else its address.
+  std::string object_name(const void* key) const {
+    const std::string word = s_.registered(key) ? s_.name_of(key) : "";
     const std::string global = global_name(key);
-    if (!global.empty()) return global;
+    if (!global.empty()) return word.empty() ? global : global + " (" + word + ")";
+    if (!word.empty()) return word;
     char text[32];
     std::snprintf(text, sizeof text, "the object at %p", key);
     return text;
@@ -174,8 +182,12 @@ class program_run final : public sim::observer {
   program_entry entry_;
 };
 
-// C's static type picks the scheduler's path (sim::scheduler::run).
-template <std::derived_from<sim::chooser> C>
+}  // namespace
+
+namespace {
+
+// C: the chooser's static type (the byte stream's picks the scheduler's direct path).
+template <class C>
 run_result run_with(program_entry entry, C& choose, bool trace) {
   scheduler& s = shared_scheduler();
   restore_globals();

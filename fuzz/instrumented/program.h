@@ -44,7 +44,7 @@ using program_entry = int (*)(int, char**);
 // One run of the program with `choose` deciding the schedule (the process's scheduler, its order
 // checking as SEMFUZZ_ORDER_CHECKING says); the globals restored first.
 run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bool trace);
-// The same under any chooser (random or PCT schedules: fuzz/schedule_driver.h).
+// The same with any chooser (a seeded random or PCT one), through its virtual functions.
 run_result run_program(program_entry entry, sim::chooser& choose, bool trace);
 
 // The libFuzzer entry point's body for a program target: the whole input is choice bytes; with

@@ -33,6 +33,8 @@
 
 #include <pthread.h>
 
+#include <vector>
+
 namespace semfuzz::instr {
 
 // Between runs: forgets every mutex record and unregisters their bytes.
@@ -40,6 +42,10 @@ void forget_mutexes();
 
 // Whether the running simulated thread holds m (the condition variable model's check).
 bool holds(pthread_mutex_t* m);
+
+// The mutexes simulated thread `thread` holds, in the order the model first saw them (the
+// deadlock message of a whole program, fuzz/instrumented/program.h).
+std::vector<const pthread_mutex_t*> mutexes_held_by(int thread);
 
 }  // namespace semfuzz::instr
 

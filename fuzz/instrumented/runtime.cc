@@ -153,7 +153,8 @@ bool system_header(std::string_view file) {
 
 // The first two frames at pc outside the system headers, innermost first, "file:line < file:line"
 // (base names); when every frame is a system header's (code inlined from, say, libstdc++'s
-// atomic wait), the innermost one; "" when no frame has source information.
+// atomic wait), the innermost one; when no frame has a line, "file in function" of the innermost;
+// "" when no frame has source information.
 std::string symbolized(const void* pc) {
   if (reinterpret_cast<std::uintptr_t>(&__sanitizer_symbolize_pc) == 0) return "";
   char frames[4096] = {};  // one "file:line" per inlined frame, innermost first, '\0'-separated
@@ -173,7 +174,17 @@ std::string symbolized(const void* pc) {
     }
     where += (found++ ? " < " : "") + name;
   }
-  return found ? where : innermost;
+  if (found) return where;
+  if (!innermost.empty()) return innermost;
+  // Every frame without a line (code the optimiser merged, e.g. a loop of increments folded into
+  // one add): the innermost frame's file and function.
+  __sanitizer_symbolize_pc(const_cast<void*>(pc), "%s|%f", frames, sizeof frames);
+  const std::string_view frame(frames);
+  const std::size_t bar = frame.find('|');
+  if (frame.empty() || frame[0] != '/' || bar == std::string_view::npos) return "";
+  const std::string_view file = frame.substr(0, bar);
+  return std::string(file.substr(file.rfind('/') + 1)) + " in " +
+         std::string(frame.substr(bar + 1));
 }
 
 std::string module_offset(const void* pc) {

@@ -11,7 +11,10 @@
    trace that explains it, and the same trace hash on every replay;
 4. fuzzes from an empty corpus for at most S seconds (--fuzz-seconds, 0: skip) and must find a
    lost wakeup;
-5. rebuilds the example with its bug fixed (-DEXAMPLE_FIXED=ON): the finding now passes.
+5. the whole program examples/bounded_queue.cc: its committed finding
+   (examples/program-findings/*) replays with the failed assertion, and fuzzing from an empty
+   corpus (when --fuzz-seconds) finds it;
+6. rebuilds the example with its bugs fixed (-DEXAMPLE_FIXED=ON): the findings now pass.
 Everything is written under a temporary directory, removed at the end.
 """
 
@@ -44,6 +47,17 @@ def replay(binary: Path, finding: Path) -> tuple[int, str]:
     env = dict(os.environ, SEMFUZZ_TRACE="1")
     r = run([binary, "-runs=1", finding], env=env)
     return r.returncode, r.stderr
+
+
+def fuzz_until(fuzzer: Path, corpus: Path, seconds: int, verdict: str, what: str) -> None:
+    """Fuzzes from an empty corpus with -seed=1 for at most `seconds`: it must find `verdict`."""
+    corpus.mkdir()
+    started = time.monotonic()
+    r = run([fuzzer, "-seed=1", f"-max_total_time={seconds}",
+             f"-artifact_prefix={corpus.parent}/", corpus])
+    if f"semfuzz: VERDICT {verdict}" not in r.stderr:
+        sys.exit(f"no {verdict} in {seconds} s of fuzzing {fuzzer.name}:\n{r.stderr[-3000:]}")
+    print(f"fuzzing found {what} in {time.monotonic() - started:.1f} s")
 
 
 def main() -> int:
@@ -92,14 +106,18 @@ def main() -> int:
         print(f"{len(findings)} finding(s) replay with lost-wakeup, deterministically")
 
         if a.fuzz_seconds > 0:
-            corpus = tmp / "corpus"
-            corpus.mkdir()
-            started = time.monotonic()
-            r = run([example / "futex_semaphore_fuzzer", "-seed=1",
-                     f"-max_total_time={a.fuzz_seconds}", f"-artifact_prefix={tmp}/", corpus])
-            if "semfuzz: VERDICT lost-wakeup" not in r.stderr:
-                sys.exit(f"no lost wakeup in {a.fuzz_seconds} s of fuzzing:\n{r.stderr[-3000:]}")
-            print(f"fuzzing found the lost wakeup in {time.monotonic() - started:.1f} s")
+            fuzz_until(example / "futex_semaphore_fuzzer", tmp / "corpus", a.fuzz_seconds,
+                       "lost-wakeup", "the lost wakeup")
+
+        program_findings = sorted((a.source / "examples" / "program-findings").iterdir())
+        for finding in program_findings:
+            code, trace = replay(example / "bounded_queue_replay", finding)
+            if code == 0 or "VERDICT program-failure: T" not in trace or "items > 0" not in trace:
+                sys.exit(f"{finding.name} should fail the assertion items > 0:\n{trace}")
+        print(f"{len(program_findings)} finding(s) of the whole program fail its assertion")
+        if a.fuzz_seconds > 0:
+            fuzz_until(example / "bounded_queue_fuzzer", tmp / "program-corpus", a.fuzz_seconds,
+                       "program-failure", "the program's failed assertion")
 
         check(configure + ["-DEXAMPLE_FIXED=ON"])
         check(["cmake", "--build", example])
@@ -108,6 +126,11 @@ def main() -> int:
             if code != 0 or "semfuzz: verdict pass" not in trace:
                 sys.exit(f"{finding.name} should pass on the fixed semaphore:\n{trace}")
         print("the fixed semaphore passes every finding")
+        for finding in program_findings:
+            code, trace = replay(example / "bounded_queue_replay", finding)
+            if code != 0 or "semfuzz: verdict pass" not in trace:
+                sys.exit(f"{finding.name} should pass on the fixed program:\n{trace}")
+        print("the fixed program passes every finding")
     return 0
 
 

@@ -1,0 +1,68 @@
+// Whole programs (semfuzz_add_instrumented_program) that end in each way a process can: each
+// function below is the ENTRY of a target of its own (fuzz/instrumented/instrumented.cmake), so
+// this file also tests ENTRY with both signatures. The threads exist so that each way out
+// happens with another thread still there.
+#include <pthread.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace {
+
+std::atomic<int> steps{0};
+std::mutex m;
+std::condition_variable never;
+
+void count() { steps.fetch_add(1); }
+
+void* exit_from_thread(void*) { std::exit(3); }
+
+}  // namespace
+
+// exit(3) from a thread while main waits for it: program-failure naming the thread.
+extern "C" int exits_from_a_thread() {
+  pthread_t t;
+  pthread_create(&t, nullptr, exit_from_thread, nullptr);
+  pthread_join(t, nullptr);
+  return 0;
+}
+
+// exit(0) from a thread while main waits for ever: the program ends, and the run passes (were
+// the run to go on, main's wait would be a deadlock).
+int exits_zero() {
+  std::thread([] { std::exit(0); }).detach();
+  std::unique_lock<std::mutex> lock(m);
+  for (;;) never.wait(lock);
+}
+
+// abort() on the main thread: program-failure.
+int aborts() {
+  std::thread t(count);
+  t.join();
+  std::abort();
+}
+
+// An exception leaves the entry: program-failure (std::terminate).
+int throws() {
+  std::thread t(count);
+  t.join();
+  throw std::runtime_error("out of main");
+}
+
+// The entry returns argc + 1 (2): program-failure naming the status.
+int returns_two(int argc, char** argv) {
+  std::thread t(count);
+  t.join();
+  return argv[0] != nullptr ? argc + 1 : 0;
+}
+
+// main ends by pthread_exit while a thread still runs: the program goes on until it ends, and
+// the run passes.
+int main_thread_exits() {
+  std::thread(count).detach();
+  pthread_exit(nullptr);
+}
