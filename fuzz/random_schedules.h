@@ -1,14 +1,12 @@
-// One program under many seeded-random schedules: `-random_schedules=N` of the schedule target's
-// standalone replay binary (`scripts/semfuzz replay --random-schedules N FILE`).
+// One program under many chosen schedules: `-random_schedules=N [-chooser=random|pct[:D]]` of the
+// schedule target's standalone replay binary (`scripts/semfuzz replay --random-schedules N
+// [--chooser C] FILE`).
 //
-// For each file, the program part of the input runs under N random_chooser schedules (seeds
-// seed .. seed + N - 1) instead of the input's own choice bytes. Each failing schedule prints one
-// line, "<file>: seed <s>: VERDICT <kind>: <message> -> <artifact>", and is written as a normal
-// input, <artifact_prefix>crash-<sha1>: the program's bytes followed by the byte-stream encoding
-// of every decision the random chooser made (fuzz/FORMAT.md), so the finding replays with the
-// ordinary byte-stream chooser to the same verdict and trace hash. A sanitizer report (use after
-// destroy) writes its artifact from the sanitizer's death callback before the process dies.
-// Then one summary line: "random schedules: <runs> run, <failed> failed".
+// For each file, the program part of the input runs under N schedules of the chooser
+// (fuzz/schedule_driver.h: seeds seed .. seed + N - 1, what is printed, the artifacts) instead of
+// the input's own choice bytes. A failing schedule's artifact is the program's bytes followed by
+// the byte-stream encoding of every decision the chooser made (fuzz/FORMAT.md), so the finding
+// replays with the ordinary byte-stream chooser to the same verdict and trace hash.
 #ifndef SEMFUZZ_FUZZ_RANDOM_SCHEDULES_H_
 #define SEMFUZZ_FUZZ_RANDOM_SCHEDULES_H_
 
@@ -19,6 +17,7 @@
 
 #include "fuzz/program.h"
 #include "fuzz/runner.h"
+#include "fuzz/schedule_driver.h"
 
 namespace semfuzz {
 
@@ -26,11 +25,14 @@ namespace semfuzz {
 // (program bytes + the recorded decisions as choice bytes).
 run_result run_random_schedule(const program& prog, std::uint64_t seed,
                                std::vector<std::uint8_t>* input);
+// The same under any chooser.
+run_result run_chosen_schedule(const program& prog, sim::chooser& choose,
+                               std::vector<std::uint8_t>* input);
 
-// The driver: returns the exit status (0 all passed, 1 some failed, 2 a file could not be read
-// or an artifact not written).
-int random_schedules_main(const std::vector<std::filesystem::path>& files, int schedules,
-                          std::uint64_t seed, const std::string& artifact_prefix);
+// The driver (fuzz/standalone_main.cc's hook): schedules_main with the schedule target's
+// subject; its exit status.
+int random_schedules_main(const std::vector<std::filesystem::path>& files,
+                          const schedules_request& request);
 
 }  // namespace semfuzz
 

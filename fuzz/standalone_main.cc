@@ -3,9 +3,12 @@
 // the throughput. Other libFuzzer-style flags are accepted and ignored. Exit status 0 when all
 // pass; a failing input aborts with its verdict, like under libFuzzer.
 //
-// -random_schedules=N [-random_seed=S] [-artifact_prefix=P]: instead, runs each file's program
-// under N seeded-random schedules (fuzz/random_schedules.h); the schedule target only, the
-// others exit 2.
+// -random_schedules=N [-random_seed=S] [-chooser=random|pct[:D]] [-stop_at_failure=1]
+// [-artifact_prefix=P]: instead, runs each file's program under N seeded schedules of the chooser
+// (default random; fuzz/random_schedules.h, fuzz/schedule_driver.h), stopping at a file's first
+// failing one with -stop_at_failure=1; the schedule target and whole programs
+// (fuzz/instrumented/program_target.cc) only, the others exit 2.
+// -chooser without -random_schedules is an error (exit 2).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -17,14 +20,15 @@
 #include <system_error>
 #include <vector>
 
+#include "fuzz/schedule_driver.h"
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 namespace semfuzz {
 // Defined by the schedule target (fuzz/random_schedules.cc); weak, so that the other targets
 // link without it.
 [[gnu::weak]] int random_schedules_main(const std::vector<std::filesystem::path>& files,
-                                        int schedules, std::uint64_t seed,
-                                        const std::string& artifact_prefix);
+                                        const schedules_request& request);
 }  // namespace semfuzz
 
 namespace {
@@ -69,6 +73,54 @@ void add_inputs(const std::filesystem::path& arg, std::vector<std::filesystem::p
   paths.insert(paths.end(), entries.begin(), entries.end());
 }
 
+// The command line: libFuzzer-style flags (these count, the rest are ignored) and inputs.
+struct command_line {
+  semfuzz::schedules_request schedules;  // schedules.schedules > 0: -random_schedules=N
+  bool chooser = false;                  // -chooser= given
+  std::vector<std::filesystem::path> paths;
+};
+
+command_line parse(int argc, char** argv) {
+  command_line c;
+  for (int i = 1; i < argc; ++i) {
+    const std::filesystem::path arg(argv[i]);
+    if (arg.c_str()[0] != '-') {
+      add_inputs(arg, c.paths);
+    } else if (std::strncmp(argv[i], "-runs=", 6) == 0) {
+      g_repetitions = std::max(1, std::atoi(argv[i] + 6));
+    } else if (std::strncmp(argv[i], "-random_schedules=", 18) == 0) {
+      c.schedules.schedules = std::atoi(argv[i] + 18);
+    } else if (std::strncmp(argv[i], "-random_seed=", 13) == 0) {
+      c.schedules.seed = std::strtoull(argv[i] + 13, nullptr, 10);
+    } else if (std::strncmp(argv[i], "-chooser=", 9) == 0) {
+      c.schedules.chooser = argv[i] + 9;
+      c.chooser = true;
+    } else if (std::strncmp(argv[i], "-stop_at_failure=", 17) == 0) {
+      c.schedules.stop_at_failure = std::atoi(argv[i] + 17) != 0;
+    } else if (std::strncmp(argv[i], "-artifact_prefix=", 17) == 0) {
+      c.schedules.artifact_prefix = argv[i] + 17;
+    }
+  }
+  return c;
+}
+
+// -random_schedules=N (and -chooser): the exit status.
+int random_schedules(const command_line& c, const char* argv0) {
+  if (c.schedules.schedules <= 0) {
+    std::fprintf(stderr, "semfuzz: -chooser picks the schedules of -random_schedules=N\n");
+    return 2;
+  }
+  if (&semfuzz::random_schedules_main == nullptr) {
+    std::fprintf(stderr,
+                 "semfuzz: -random_schedules needs the schedule target's replay binary "
+                 "(schedule_replay) or a whole program's; %s runs its inputs on real threads, one "
+                 "thread or through an adapter\n",
+                 argv0);
+    return 2;
+  }
+  return semfuzz::random_schedules_main(c.paths, c.schedules);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,41 +128,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: %s [-runs=N] FILE|DIR...\n  replays each input N times (default 3); this "
                  "build has no fuzzing engine\n"
-                 "       %s -random_schedules=N [-random_seed=S] [-artifact_prefix=P] FILE...\n"
-                 "  runs each input's program under N seeded-random schedules (schedule target)\n",
+                 "       %s -random_schedules=N [-random_seed=S] [-chooser=random|pct[:D]]\n"
+                 "          [-stop_at_failure=1] [-artifact_prefix=P] FILE...\n"
+                 "  runs each input's program under N seeded schedules of the chooser (default\n"
+                 "  random; pct: probabilistic concurrency testing, depth D, default 3) (schedule "
+                 "target)\n",
                  argv[0], argv[0]);
     return 2;
   }
-  int random_schedules = 0;
-  std::uint64_t random_seed = 1;
-  std::string artifact_prefix;
-  std::vector<std::filesystem::path> paths;
-  for (int i = 1; i < argc; ++i) {
-    const std::filesystem::path arg(argv[i]);
-    if (arg.c_str()[0] == '-') {  // libFuzzer-style flags: these count, the rest are ignored
-      if (std::strncmp(argv[i], "-runs=", 6) == 0) {
-        g_repetitions = std::max(1, std::atoi(argv[i] + 6));
-      } else if (std::strncmp(argv[i], "-random_schedules=", 18) == 0) {
-        random_schedules = std::atoi(argv[i] + 18);
-      } else if (std::strncmp(argv[i], "-random_seed=", 13) == 0) {
-        random_seed = std::strtoull(argv[i] + 13, nullptr, 10);
-      } else if (std::strncmp(argv[i], "-artifact_prefix=", 17) == 0) {
-        artifact_prefix = argv[i] + 17;
-      }
-      continue;
-    }
-    add_inputs(arg, paths);
-  }
-  if (random_schedules > 0) {
-    if (&semfuzz::random_schedules_main == nullptr) {
-      std::fprintf(stderr,
-                   "semfuzz: -random_schedules needs the schedule target's replay binary "
-                   "(schedule_replay); %s runs its inputs on real threads or one thread\n",
-                   argv[0]);
-      return 2;
-    }
-    return semfuzz::random_schedules_main(paths, random_schedules, random_seed, artifact_prefix);
-  }
+  const command_line c = parse(argc, argv);
+  if (c.schedules.schedules > 0 || c.chooser) return random_schedules(c, argv[0]);
+  const std::vector<std::filesystem::path>& paths = c.paths;
   const auto started = std::chrono::steady_clock::now();
   bool ok = true;
   for (const auto& p : paths) ok &= replay_file(p);

@@ -2,7 +2,9 @@
 // semfuzz_functions.cmake): a program's own main() (or a named entry function), compiled with the
 // instrumentation and renamed by interpose.py to semfuzz_program_entry, runs once per input on
 // simulated thread T0; the threads it creates (fuzz/instrumented/pthread_thread.h) run on the
-// spare simulated threads T1..T7. The whole input is choice bytes (sim::byte_stream_chooser).
+// spare simulated threads T1..T7. The whole input is choice bytes (sim::byte_stream_chooser);
+// the replay binary's -random_schedules=N [-chooser=random|pct[:D]] runs the program under N
+// chosen schedules instead (give it one file, e.g. an empty one: its bytes are not read).
 //
 // Globals: the program object's writable data (.data, .data.rel.local and .bss, with their
 // COMDAT variants) are gathered by interpose.py into the sections semfuzz_program_data and

@@ -3,8 +3,12 @@
 // scheduler, the whole input being its choice bytes (fuzz/instrumented/program.h).
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <vector>
 
 #include "fuzz/instrumented/program.h"
+#include "fuzz/schedule_driver.h"
 
 // The program's main (or ENTRY), renamed by interpose.py --entry.
 extern "C" int semfuzz_program_entry(int argc, char** argv);
@@ -12,3 +16,36 @@ extern "C" int semfuzz_program_entry(int argc, char** argv);
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return semfuzz::instr::fuzz_program(data, size, &semfuzz_program_entry);
 }
+
+namespace semfuzz {
+namespace {
+
+// A whole program's input is all choice bytes: its fixed part is empty.
+class program_subject final : public schedule_subject {
+ public:
+  run_result run(sim::chooser& choose) override {
+    return instr::run_program(&semfuzz_program_entry, choose, false);
+  }
+  std::vector<std::uint8_t> input(const std::vector<std::uint8_t>& choices) const override {
+    return choices;
+  }
+  run_result replay(const std::vector<std::uint8_t>& input) override {
+    sim::byte_stream_chooser bytes(input.data(), input.size());
+    return instr::run_program(&semfuzz_program_entry, bytes, false);
+  }
+};
+
+std::unique_ptr<schedule_subject> make_subject(const std::vector<std::uint8_t>&) {
+  return std::make_unique<program_subject>();
+}
+
+}  // namespace
+
+// -random_schedules=N (fuzz/standalone_main.cc): the program under N chosen schedules, each
+// file's contents ignored (give one empty file).
+int random_schedules_main(const std::vector<std::filesystem::path>& files,
+                          const schedules_request& request) {
+  return schedules_main(files, request, &make_subject);
+}
+
+}  // namespace semfuzz

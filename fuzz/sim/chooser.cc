@@ -1,6 +1,8 @@
 #include "fuzz/sim/chooser.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <utility>
 
 namespace semfuzz::sim {
 namespace {
@@ -26,6 +28,13 @@ bool offered(const step_choice& c, const step_options& o) {
              std::end(kClockBumps);
   }
   return false;
+}
+
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
 }
 
 }  // namespace
@@ -55,12 +64,7 @@ int encode_step(const step_choice& c, const step_options& o) {
   return -1;
 }
 
-std::uint64_t random_chooser::next() {  // splitmix64
-  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+std::uint64_t random_chooser::next() { return splitmix64(state_); }
 
 bool random_chooser::choose_step(const step_options& options, step_choice* out) {
   const std::uint64_t r = next();
@@ -74,6 +78,65 @@ bool random_chooser::choose_step(const step_options& options, step_choice* out) 
 }
 
 bool random_chooser::choose_waiter(int queued, int* index) {
+  *index = static_cast<int>(next() % static_cast<std::uint64_t>(queued));
+  return true;
+}
+
+pct_chooser::pct_chooser(std::uint64_t seed, int depth, std::uint64_t steps, int threads)
+    : state_(seed), priorities_(static_cast<std::size_t>(std::max(threads, 0))) {
+  if (depth < 1) throw std::invalid_argument("pct_chooser: depth must be at least 1");
+  // A random permutation of depth .. depth + threads - 1 (Fisher-Yates).
+  for (std::size_t i = 0; i < priorities_.size(); ++i) {
+    priorities_[i] = depth + static_cast<int>(i);
+  }
+  for (std::size_t i = priorities_.size(); i > 1; --i) {
+    std::swap(priorities_[i - 1], priorities_[next() % i]);
+  }
+  // depth - 1 distinct change points among 1 .. steps; k_i is the i-th drawn.
+  const std::uint64_t points =
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(depth - 1), steps);
+  while (change_points_.size() < points) {
+    const std::uint64_t k = 1 + next() % steps;
+    if (std::find(change_points_.begin(), change_points_.end(), k) == change_points_.end()) {
+      change_points_.push_back(k);
+    }
+  }
+}
+
+std::uint64_t pct_chooser::next() { return splitmix64(state_); }
+
+bool pct_chooser::choose_step(const step_options& options, step_choice* out) {
+  ++decisions_;
+  const auto highest = [&] {
+    int best = options.runnable[0];
+    for (int i = 1; i < options.runnable_count; ++i) {
+      const int t = options.runnable[i];
+      if (priorities_.at(static_cast<std::size_t>(t)) >
+          priorities_.at(static_cast<std::size_t>(best))) {
+        best = t;
+      }
+    }
+    return best;
+  };
+  const auto point = std::find(change_points_.begin(), change_points_.end(), decisions_);
+  if (point != change_points_.end()) {
+    priorities_.at(static_cast<std::size_t>(highest())) =
+        static_cast<int>(point - change_points_.begin()) + 1;
+  }
+  int pick = highest();
+  if (options.runnable_count > 1 && pick == last_ && ++streak_ >= kPctStarvation) {
+    priorities_.at(static_cast<std::size_t>(pick)) = floor_--;  // below every other thread
+    pick = highest();
+  }
+  if (pick != last_ || options.runnable_count == 1) streak_ = 0;
+  last_ = pick;
+  out->kind = step_kind::run;
+  out->thread = pick;
+  out->advance = 0;
+  return true;
+}
+
+bool pct_chooser::choose_waiter(int queued, int* index) {
   *index = static_cast<int>(next() % static_cast<std::uint64_t>(queued));
   return true;
 }

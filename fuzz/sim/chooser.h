@@ -17,8 +17,9 @@
 //
 // Implementations: byte_stream_chooser (the fuzzer's input; its byte values are specified in
 // fuzz/FORMAT.md), random_chooser (seeded; every decision it makes is encodable as a choice
-// byte), recorded_chooser (replays a list of decisions) and recording_chooser (wraps another and
-// records its decisions, and their encoding as choice bytes).
+// byte), pct_chooser (probabilistic concurrency testing, seeded, encodable too), fair_chooser
+// (no opinion), recorded_chooser (replays a list of decisions) and recording_chooser (wraps another
+// and records its decisions, and their encoding as choice bytes).
 //
 // Synchronisation: none; a chooser belongs to the scheduler run that uses it.
 #ifndef SEMFUZZ_FUZZ_SIM_CHOOSER_H_
@@ -152,6 +153,8 @@ int encode_step(const step_choice& choice, const step_options& options);
 // Seeded pseudo-random decisions (splitmix64): 7 steps in 8 run a uniformly chosen runnable
 // thread, the 8th is one of the 16 action bytes, drawn uniformly and decoded by decode_step, so
 // that every decision is encodable; waiters uniformly. The same seed gives the same decisions.
+// This is the random walk over interleavings: at every decision where it runs a thread, each
+// runnable thread is equally likely (the sleeper and clock actions come on top, 1 decision in 8).
 class random_chooser final : public chooser {
  public:
   explicit random_chooser(std::uint64_t seed) : state_(seed) {}
@@ -161,6 +164,62 @@ class random_chooser final : public chooser {
  private:
   std::uint64_t next();
   std::uint64_t state_;
+};
+
+// Probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010)
+// with bug depth `depth` >= 1, seeded (splitmix64). Each of the thread ids [0, threads) gets a
+// distinct priority, a random permutation of depth .. depth + threads - 1; depth - 1 distinct
+// change points k_1 .. k_{depth-1} are drawn uniformly among the decisions 1 .. `steps` (k, an
+// estimate of how many decisions a run makes; fewer points when steps < depth - 1). Decisions are
+// counted by choose_step calls (the scheduler asks only where more than one thing can happen).
+// At each decision the highest-priority runnable thread runs; at decision k_i, that thread's
+// priority first drops to i (below every initial priority), and the highest-priority runnable
+// thread is then picked again, so a change point preempts there. So with depth 1 a thread runs
+// until it blocks or ends. A run that has d-1 change points at the right places finds a bug of
+// depth d: probability at least 1 / (n k^(d-1)) for n threads and k >= the run's decisions.
+// PCT assumes that a thread waiting for another blocks; one that spins instead (polls an atomic
+// that a lower-priority thread will set) would keep the CPU until the step bound: so a thread
+// that runs kPctStarvation decisions in a row while another thread is runnable drops below every
+// other priority (0, then -1, ...), as PCT implementations lower a thread that yields.
+// It never acts on sleepers or the clock (no spurious wake, EINTR, timer fire or clock step
+// while a thread is runnable): the scheduler fires the earliest timer when nothing is runnable.
+// Waiters and weak-memory reads: uniformly. Every decision is encodable as a choice byte (a run
+// is the thread's index among the runnable). A thread id outside [0, threads) is a caller error
+// (std::out_of_range).
+inline constexpr std::uint64_t kPctStarvation = 1000;
+class pct_chooser final : public chooser {
+ public:
+  pct_chooser(std::uint64_t seed, int depth, std::uint64_t steps, int threads);
+  bool choose_step(const step_options& options, step_choice* out) override;
+  bool choose_waiter(int queued, int* index) override;
+  // choose_step calls so far: the run's length in PCT's steps (the next run's estimate of k).
+  std::uint64_t decisions() const { return decisions_; }
+  int priority(int thread) const { return priorities_.at(static_cast<std::size_t>(thread)); }
+
+ private:
+  std::uint64_t next();
+  std::uint64_t state_;
+  std::vector<int> priorities_;               // by thread id
+  std::vector<std::uint64_t> change_points_;  // change_points_[i - 1] = k_i
+  std::uint64_t decisions_ = 0;
+  int last_ = -1;             // the thread the previous decision ran
+  std::uint64_t streak_ = 0;  // decisions in a row it ran while another thread was runnable
+  int floor_ = 0;             // the priority the next starved thread drops to
+};
+
+// No opinion on anything (the scheduler's fair policy decides), counting the steps it is asked
+// about: a run under it is the run of an input with no choice bytes left.
+class fair_chooser final : public chooser {
+ public:
+  bool choose_step(const step_options&, step_choice*) override {
+    ++decisions_;
+    return false;
+  }
+  bool choose_waiter(int, int*) override { return false; }
+  std::uint64_t decisions() const { return decisions_; }
+
+ private:
+  std::uint64_t decisions_ = 0;
 };
 
 // One decision, as recorded: a step, or a waiter index (or, when `read`, the store a load

@@ -42,6 +42,46 @@ TEST(RandomSchedules, ReencodedInputsReplayToTheSameRun) {
   EXPECT_EQ(schedules, 800);
 }
 
+TEST(RandomSchedules, PctSchedulesReplayToTheSameRun) {
+  // The first corpus files, each under 10 PCT seeds of depth 3 (k: a fair-policy run's
+  // decisions), written back as inputs: the same run with the byte-stream chooser.
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(SEMFUZZ_SOURCE_DIR "/corpus/schedule"))
+    files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  files.resize(std::min<std::size_t>(files.size(), 40));
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
+    const program prog = decode(bytes.data(), bytes.size()).prog;
+    std::vector<std::uint8_t> input;
+    sim::fair_chooser fair;
+    run_chosen_schedule(prog, fair, &input);
+    EXPECT_EQ(input, encode(prog, {})) << path;  // the fair policy: no choice bytes
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+      sim::pct_chooser pct(seed, 3, std::max<std::uint64_t>(1, fair.decisions()),
+                           sim::scheduler::kMaxThreads);
+      const run_result chosen = run_chosen_schedule(prog, pct, &input);
+      const run_result replay = run_schedule_input(input.data(), input.size(), false);
+      EXPECT_EQ(replay.trace_hash, chosen.trace_hash) << path << " seed " << seed;
+      EXPECT_EQ(replay.outcome.kind, chosen.outcome.kind) << path << " seed " << seed;
+      EXPECT_FALSE(chosen.outcome.failed()) << path << " seed " << seed;
+    }
+  }
+}
+
+TEST(RandomSchedules, UnknownChooserIsAnError) {
+  schedules_request request;
+  request.schedules = 1;
+  request.chooser = "walk";
+  EXPECT_EQ(random_schedules_main({}, request), 2);
+  request.chooser = "pct:99";
+  EXPECT_EQ(random_schedules_main({}, request), 2);
+  request.chooser = "pct:2";
+  EXPECT_EQ(random_schedules_main({}, request), 0);  // no file: nothing fails
+}
+
 TEST(RandomSchedules, SeedsGiveDifferentSchedules) {
   // Two threads contending: acquire(1) / release(1) twice each, split64, 1 token.
   const std::uint8_t bytes[] = {0x04, 0x01, 0x02, 0x00, 0x01, 0x01,

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from . import classic_bench
 from .builds import Config, build, config, ensure_packages, no_aslr_prefix
 from .cliargs import add_verb, natural, positive
 from .common import (Failure, ROOT, check_output_file, data_dir, files_in, markdown_table,
@@ -440,6 +441,8 @@ def scaling_table(scaling: list[dict]) -> list[list[str]]:
 
 
 def cmd_bench(args) -> int:
+    if getattr(args, "classic", False):
+        return classic_bench.cmd_classic(args)
     if args.json:
         check_output_file(args.json, "--json")
     started, date = time.monotonic(), datetime.datetime.now().astimezone()
@@ -547,6 +550,25 @@ def register(verbs) -> None:
                        help="keep N extra threads busy spinning during every run (started and "
                             "stopped by the benchmark binary, --semfuzz_load), a fixed "
                             f"background load (0..{BENCH_MAX_LOAD})")
+    bench.add_argument("--classic", action="store_true",
+                       help="instead, the classic concurrency-bug benchmark (bench/classic/, "
+                            "docs/whole-programs.md): for each program and chooser (libFuzzer "
+                            "bytes from an empty corpus, PCT depth 2 and 3, the random walk), "
+                            "schedules to the first bug, median and max over --seeds seeds "
+                            "(capped at --cap), and each fixed twin's findings in --fixed "
+                            "schedules, which must be 0; exits 1 if a bug was not found or a "
+                            "fixed twin failed")
+    bench.add_argument("--seeds", type=positive, default=classic_bench.SEEDS, metavar="N",
+                       help=f"with --classic: seeds per program and chooser (default "
+                            f"{classic_bench.SEEDS})")
+    bench.add_argument("--cap", type=positive, default=classic_bench.CAP, metavar="N",
+                       help=f"with --classic: the most schedules a seed may take to find a bug "
+                            f"(default {classic_bench.CAP:,})")
+    bench.add_argument("--fixed", type=positive, default=classic_bench.FIXED, metavar="N",
+                       help=f"with --classic: schedules per chooser for each fixed twin (default "
+                            f"{classic_bench.FIXED:,}; fewer for a quick run)")
+    bench.add_argument("--only", nargs="+", metavar="PROGRAM",
+                       help="with --classic: only these programs (bench/classic/PROGRAM.cc)")
     bench.add_argument("--json", metavar="FILE",
                        help="also write {date, command, machine, runs, load, rows: [{case, impl, "
                             "metric, median, range, unit, ratio_to_sem_t, ratio_range, syscalls, "

@@ -63,7 +63,7 @@ TARGETS = {
                              "models, brought as your own semaphore (clang, libstdc++)"},
     "program_lost_update_fixed": {
         "binary": "fuzz/program_lost_update_fixed_fuzzer", "preset": "asan-fuzz",
-        "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",
+        "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++", "program": True,
         "about": "a whole program (fuzz/instrumented/tests/programs/lost_update.cc, fixed: "
                  "std::thread, std::mutex, assert) run from its main(), the whole input its "
                  "schedule (clang, libstdc++)"},

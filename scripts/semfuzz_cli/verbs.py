@@ -11,7 +11,7 @@ from .cliargs import add_target, add_verb, natural, positive
 from .common import UsageError, rel, say
 from .reproducers import (MINIMIZE_SECONDS, minimize, print_as_tests, replay_command,
                           reproducer_index)
-from .schedules import cmd_random_schedules
+from .schedules import DEFAULT_CHOOSER, chooser_name, cmd_random_schedules
 from .targets import DEFAULT_TARGET, TARGETS, input_files, run_input, sanitizer_env, target
 
 
@@ -22,9 +22,12 @@ def cmd_replay(args) -> int:
         if args.as_test:
             raise UsageError("--as-test and --random-schedules do not go together")
         return cmd_random_schedules(t.name, files, args.random_schedules,
-                                    1 if args.seed is None else args.seed)
+                                    1 if args.seed is None else args.seed,
+                                    args.chooser or DEFAULT_CHOOSER)
     if args.seed is not None:
         raise UsageError("--seed picks the random schedules; it needs --random-schedules N")
+    if args.chooser is not None:
+        raise UsageError("--chooser picks the random schedules; it needs --random-schedules N")
     if args.as_test:
         return print_as_tests(t, files)
     t.build()
@@ -106,13 +109,21 @@ def register(verbs) -> None:
 
     replay.add_argument("--random-schedules", type=positive, metavar="N",
                         help="instead, run each input's program under N random schedules (the "
-                             f"{DEFAULT_TARGET} target's replay binary, -random_schedules=N); "
+                             f"{DEFAULT_TARGET} target's replay binary, -random_schedules=N, or a "
+                             "whole program's, whose input files' bytes are not read); "
                              "each failing schedule is written as an input of its own, "
                              "runs/<UTC time>-schedule-random-schedules/artifacts/crash-<sha1>, "
                              "with its replay command")
     replay.add_argument("--seed", type=natural, metavar="S",
                         help="with --random-schedules: the random chooser's seed (default 1; the "
                              "same seed gives the same schedules)")
+    replay.add_argument("--chooser", type=chooser_name, metavar="random|pct[:D]",
+                        help="with --random-schedules: who picks each schedule (default random: "
+                             "the random walk, each runnable thread equally likely at each step; "
+                             "pct[:D]: probabilistic concurrency testing with bug depth D, default "
+                             "3, which finds a depth-D bug with probability at least 1/(n k^(D-1)) "
+                             "per schedule for n threads and k steps); the summary names the first "
+                             "failing schedule")
 
     minimize_verb = add_verb(
         verbs, "minimize", cmd_minimize, "shrink a crashing input into reproducers/TARGET/",

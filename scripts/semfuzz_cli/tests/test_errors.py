@@ -55,6 +55,8 @@ class BadInputTest(unittest.TestCase):
         self.assert_usage_error("--time: must be at least 1", "fuzz", "--time", "0")
         self.assert_usage_error("--jobs: 'x' is not a whole number", "fuzz", "--jobs", "x")
         self.assert_usage_error("--seed: must be at least 0", "replay", "x", "--seed", "-1")
+        self.assert_usage_error("--chooser: 'walk' is not a chooser", "replay", "x", "--chooser",
+                                "walk")
         self.assert_usage_error("the following arguments are required", "replay")
         self.assert_usage_error("invalid choice: 'nosuch'", "replay", "--target", "nosuch", "x")
         self.assert_usage_error("invalid choice", "oss-fuzz-check", "--sanitizer", "memory")
@@ -67,8 +69,11 @@ class BadInputTest(unittest.TestCase):
         self.assert_one_line("no such file or directory", "minimize", missing)
         self.assert_one_line("is a folder", "minimize", folder)
         self.assert_one_line("--seed picks the random schedules", "replay", folder, "--seed", "3")
-        self.assert_one_line("runs the schedule target only", "replay", "--target", "api",
-                             "--random-schedules", "3", str(self.tmp / "input"))
+        self.assert_one_line("--chooser picks the random schedules", "replay", folder,
+                             "--chooser", "pct:2")
+        self.assert_one_line("runs the schedule target and whole programs only", "replay",
+                             "--target", "api", "--random-schedules", "3",
+                             str(self.tmp / "input"))
         self.assert_one_line("do not go together", "replay", "--as-test", "--random-schedules",
                              "2", str(self.tmp / "input"))
         self.assert_one_line("unknown configuration 'nosuch'", "test", "--config", "nosuch")

@@ -1,6 +1,7 @@
 """`replay --random-schedules`: the replay binary's command line and what is read from its
 output."""
 
+import argparse
 import unittest
 from pathlib import Path
 
@@ -15,7 +16,7 @@ OUTPUT = """\
 Running: corpus/schedule/abc
 schedule 3 (seed 7): semfuzz: VERDICT lost-wakeup: T1 sleeps in acquire(1) while 1 token is available
 schedule 11 (seed 7): semfuzz: VERDICT conservation: available() 3 > 2
-random schedules: 20 run, 2 failed
+random schedules: 20 run, 2 failed, first at schedule 3
 """
 
 
@@ -25,9 +26,26 @@ class CommandTest(unittest.TestCase):
         self.assertEqual(replay.binary.name, "schedule_replay")
         command = schedules.random_schedules_command(replay, 20, 7, Path("/r/artifacts"),
                                                      Path("/in/x"))
-        self.assertEqual(command[-4:], ["-random_schedules=20", "-random_seed=7",
-                                        "-artifact_prefix=/r/artifacts/", "/in/x"])
-        self.assertTrue(command[-5].endswith("fuzz/schedule_replay"))
+        self.assertEqual(command[-5:], ["-random_schedules=20", "-random_seed=7",
+                                        "-chooser=random", "-artifact_prefix=/r/artifacts/",
+                                        "/in/x"])
+        self.assertTrue(command[-6].endswith("fuzz/schedule_replay"))
+        command = schedules.random_schedules_command(replay, 20, 7, Path("/r/artifacts"),
+                                                     Path("/in/x"), "pct:2")
+        self.assertEqual(command[-3], "-chooser=pct:2")
+
+    def test_chooser_names(self):
+        for good in ("random", "pct", "pct:1", "pct:3", "pct:16"):
+            self.assertEqual(schedules.chooser_name(good), good)
+        for bad in ("walk", "random:2", "pct:0", "pct:17", "pct:", "pct:x", "pct:2:3", ""):
+            with self.assertRaises(argparse.ArgumentTypeError) as raised:
+                schedules.chooser_name(bad)
+            self.assertIn("random, pct or pct:D", str(raised.exception))
+
+    def test_whole_programs_run_chosen_schedules(self):
+        self.assertTrue(schedules.chosen_schedules("schedule"))
+        self.assertTrue(schedules.chosen_schedules("program_lost_update_fixed"))
+        self.assertFalse(schedules.chosen_schedules("schedule_production"))
 
     def test_other_targets_are_refused_before_any_build(self):
         for name in ("api", "threads", "threads_std"):
@@ -44,6 +62,8 @@ class OutputTest(unittest.TestCase):
         self.assertEqual(len(lines), 2)
         self.assertTrue(lines[0].startswith("schedule 3"))
         self.assertEqual(schedules.parse_summary("random schedules: 5 run, 0 failed\n"), (5, 0))
+        self.assertIsNone(schedules.first_failure("random schedules: 5 run, 0 failed\n"))
+        self.assertEqual(schedules.first_failure(OUTPUT), 3)
 
     def test_no_summary_is_an_error_not_a_pass(self):
         with self.assertRaises(Failure):
