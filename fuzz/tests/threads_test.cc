@@ -51,10 +51,13 @@ TEST(Threads, CorrectAlgorithmsSurviveSelfDeadlockingPrograms) {
 constexpr broken::defects kNoWake{.release_never_wakes = true};
 TEST(ThreadsDeathTest, WatchdogReportsALostWakeup) {
   // Four sleepers and a late releaser: some acquirer sleeps before the release and is never woken.
+  // The releaser's two tries wait 2 ms each, so that on a loaded machine, where the acquirers'
+  // threads may start late, they still sleep before the release in some of the runs (with tries
+  // of 0 ms, a loaded machine once ran all 50 runs without a lost wakeup).
   const program p = make(0, {{op(op_kind::acquire, 1)},
                              {op(op_kind::acquire, 1)},
                              {op(op_kind::acquire, 1)},
-                             {op(op_kind::try_acquire_ms, 1), op(op_kind::try_acquire_ms, 1),
+                             {op(op_kind::try_acquire_ms, 1, 2), op(op_kind::try_acquire_ms, 1, 2),
                               op(op_kind::release, 3)}});
   thread_options quick;
   quick.confirm = std::chrono::milliseconds(300);

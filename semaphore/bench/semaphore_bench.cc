@@ -42,6 +42,8 @@
 // so that a run on a quiet machine can also be measured as a busy one; they make no system call
 // and are not counted in any case's sleeps or futex calls). Single-thread cases are best read by
 // CPU time, which other load barely changes; threaded ones by wall (manual) time.
+// --semfuzz_padded adds the implementation word32_padded (common.h, `padded`): an experiment
+// that tells a difference of the algorithm from one of a system call per release.
 #include <benchmark/benchmark.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -238,6 +240,7 @@ void for_each_impl(F&& f) {
   f.template operator()<ours<semfuzz::word32_semaphore>>("word32");
   f.template operator()<ours<semfuzz::condvar_semaphore>>("condvar");
   f.template operator()<glibc_sem>("sem_t");
+  if (g_padded) f.template operator()<padded<semfuzz::word32_semaphore>>("word32_padded");
   f.template operator()<std_counting>("std_counting");
   f.template operator()<mutex_cv>("mutex_cv");
 }
@@ -347,6 +350,8 @@ int main(int argc, char** argv) {
       g_quick = true;
     } else if (std::strcmp(argv[i], "--semfuzz_pin") == 0) {
       g_pin = true;
+    } else if (std::strcmp(argv[i], "--semfuzz_padded") == 0) {
+      g_padded = true;
     } else if (std::strncmp(argv[i], "--semfuzz_threads=", 18) == 0) {
       contended_threads = std::atoi(argv[i] + 18);
     } else if (std::strncmp(argv[i], "--semfuzz_load=", 15) == 0) {
