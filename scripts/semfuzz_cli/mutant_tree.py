@@ -52,6 +52,14 @@ class Mutant:
         word = self.fields["algorithm"].split()[0]
         return word if word in ("split64", "word32", "condvar") else "all"
 
+    @property
+    def changes_semaphore(self) -> bool:
+        """Whether the patch changes the library (semaphore/), the only code the real-thread
+        stress baseline (fuzz/mutants/stress.cc) runs; a mutant of a test semaphore or a
+        third-party port (PROXY-*, QT64-*) leaves it unchanged."""
+        changed = re.findall(r"^\+\+\+ b/(\S+)", self.patch.read_text(), re.MULTILINE)
+        return any(path.startswith("semaphore/") for path in changed)
+
     def applies_to(self, target_name: str) -> Optional[str]:
         """Why the mutant cannot show on target_name, or None when it can: a target that runs
         only some algorithms (TARGETS' `algorithms`) never runs another one's code."""

@@ -100,6 +100,10 @@ def mutant_row(result: dict, budget: int) -> list[str]:
     fired = semfuzz["verdict"] or "-"
     if semfuzz["verdict"] and semfuzz["verdict"] != result["expected"]:
         fired += f" (expected {result['expected']})"
+    if not baseline["runs"]:  # the patch leaves semaphore/, all the baseline runs, unchanged
+        return [result["id"], result["origin"], result["algorithm"], result["target"], fired,
+                f"{_seconds(semfuzz, budget)} ({semfuzz['found']}/{semfuzz['runs']})",
+                "- (semaphore/ unchanged)", "-", "-"]
     return [result["id"], result["origin"], result["algorithm"], result["target"], fired,
             f"{_seconds(semfuzz, budget)} ({semfuzz['found']}/{semfuzz['runs']})",
             f"{_seconds(baseline, budget)} ({baseline['found']}/{baseline['runs']})",
@@ -137,12 +141,17 @@ def _found(attempt: Attempt) -> str:
     return f"{attempt.verdict} in {attempt.seconds:.1f} s" if attempt.found else "nothing"
 
 
-def measure_mutant(m: Mutant, fuzzer: Path, stress: Path, cfg: Config, args, env: dict,
-                   work: Path) -> tuple[list, list]:
+def measure_mutant(m: Mutant, fuzzer: Path, stress: Optional[Path], cfg: Config, args,
+                   env: dict, work: Path) -> tuple[list, list]:
+    """Each seed's fuzzing attempt and stress attempt (none without a stress binary: a mutant
+    that leaves semaphore/ unchanged, Mutant.changes_semaphore, has no baseline to measure)."""
     fuzzing, baseline = [], []
     for seed in range(1, args.seeds + 1):
         run = work / f"seed-{seed}"
         fuzzing.append(fuzz_attempt(fuzzer, m.target, cfg, seed, args, env, run))
+        if stress is None:
+            say(f"  seed {seed}: semfuzz {_found(fuzzing[-1])}; no baseline")
+            continue
         command = [*no_aslr_prefix(cfg), str(stress), "--algorithm", m.algorithm, "--seconds",
                    str(args.budget), "--seed", str(seed)]
         attempt = timed_run(command, env, run, args.budget + MUTANT_KILL_AFTER_S,
@@ -214,7 +223,7 @@ def cmd_mutants(args) -> int:
                 try:
                     tree.apply(m)
                     fuzzer = tree.build(m.id, target_name)
-                    stress = tree.build_stress(m.id)
+                    stress = tree.build_stress(m.id) if m.changes_semaphore else None
                 except Failure as error:
                     say(f"  {error}")
                     broken += 1
@@ -346,7 +355,8 @@ def _mutant_result(m: Mutant, semfuzz: Optional[dict] = None, baseline: Optional
     return {"id": m.id, "origin": m.origin, "algorithm": m.fields["algorithm"],
             "target": m.target, "expected": m.oracle, "mistake": m.fields["mistake"],
             "killed": semfuzz["found"] > 0, "semfuzz": semfuzz, "baseline": baseline,
-            "ratio": _ratio(semfuzz, baseline, budget) if budget else None, "error": error,
+            "ratio": _ratio(semfuzz, baseline, budget) if budget and baseline["runs"] else None,
+            "error": error,
             "reproducer": rel(m.reproducer) if m.reproducer.exists() else None}
 
 

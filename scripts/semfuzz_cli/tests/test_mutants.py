@@ -52,3 +52,21 @@ class OnTargetsTest(unittest.TestCase):
                                         ["schedule_production"], 60)
         self.assertEqual(skipped[3:], ["n/a: why", "-"])
         self.assertEqual(len(mutants.on_target_header(["a", "b"])), 3 + 2 * 2)
+
+
+class BaselineTest(unittest.TestCase):
+    """The stress baseline runs the library only: a mutant that leaves semaphore/ unchanged has
+    none (it would measure the correct semaphore for the whole budget)."""
+
+    def test_which_patches_change_the_library(self):
+        by_id = {m.id: m for m in mutant_tree.all_mutants()}
+        self.assertTrue(by_id["B6"].changes_semaphore)  # word32.h
+        self.assertFalse(by_id["PROXY-ANNOUNCE-RELAXED"].changes_semaphore)  # a test semaphore
+
+    def test_row_without_a_baseline(self):
+        m = next(m for m in mutant_tree.all_mutants() if m.id == "PROXY-ANNOUNCE-RELAXED")
+        result = mutants._mutant_result(m, mutants.kill_stats([attempt(2.2)], 60),
+                                        mutants.kill_stats([], 60), 60)
+        self.assertIsNone(result["ratio"])
+        row = mutants.mutant_row(result, 60)
+        self.assertEqual(row[5:], ["2.2 s (1/1)", "- (semaphore/ unchanged)", "-", "-"])
