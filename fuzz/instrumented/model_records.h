@@ -93,14 +93,26 @@ class record_table {
   std::vector<Record> records_;
 };
 
-// The scheduling point of `call` on the object [p, p + bytes) by s's running simulated thread
-// (the caller's code location traced: `pc` is its return address); false when the object lies
-// in a destroyed one (use-after-destroy: the run is over, the caller returns stop(s)).
-inline bool enter(sim::scheduler& s, const void* p, std::size_t bytes, const char* call,
-                  const void* pc) {
+// The scheduling point of `call` by s's running simulated thread (the caller's code location
+// traced and noted for deadlock messages: `pc` is its return address).
+inline void call_point(sim::scheduler& s, const char* call, const void* pc) {
   if (s.tracing()) s.trace_location(detail::code_location(pc));
   note_call(s.running_thread(), call, pc);
   s.point();
+}
+// call_point() on the running simulated thread's scheduler, which it returns; outside a simulated
+// thread (a constructor, the harness), unsupported-call naming the call.
+inline sim::scheduler& simulated_call(const char* call, const void* pc) {
+  sim::scheduler* s = simulation();
+  if (s == nullptr) unsupported("%s (outside a simulated thread)", call);
+  call_point(*s, call, pc);
+  return *s;
+}
+// call_point() of `call` on the object [p, p + bytes); false when the object lies in a destroyed
+// one (use-after-destroy: the run is over, the caller returns stop(s)).
+inline bool enter(sim::scheduler& s, const void* p, std::size_t bytes, const char* call,
+                  const void* pc) {
+  call_point(s, call, pc);
   return detail::g_destroyed_count == 0 || !detail::touches_destroyed(p, bytes, call);
 }
 

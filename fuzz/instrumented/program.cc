@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
@@ -58,7 +59,7 @@ void restore_globals() {
   globals_snapshot::put_back(snapshot->bss);
 }
 
-std::string thread_name(int t) { return "T" + std::to_string(t); }
+using model::thread_name;
 
 // LeakSanitizer ignores what is allocated in its lifetime (on this OS thread, so every fiber's).
 struct leak_checks_off {
@@ -196,10 +197,6 @@ class program_run final : public sim::observer {
   scheduler& s_;
   program_entry entry_;
 };
-
-}  // namespace
-
-namespace {
 
 // C: the chooser's static type (the byte stream's picks the scheduler's direct path).
 template <class C>

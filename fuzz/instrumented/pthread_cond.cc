@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
@@ -49,17 +50,8 @@ void drop(const pthread_cond_t* c) {
   }
 }
 
-scheduler& sched(const char* call, const void* pc) {
-  scheduler* s = scheduler::current();
-  if (s == nullptr || !s->simulating()) unsupported("%s (outside a simulated thread)", call);
-  if (s->tracing()) s->trace_location(detail::code_location(pc));
-  return *s;
-}
-
 int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call, const void* pc) {
-  scheduler& s = sched(call, pc);
-  note_call(s.running_thread(), call, pc);
-  s.point();
+  scheduler& s = model::simulated_call(call, pc);
   if (detail::g_destroyed_count != 0 && detail::touches_destroyed(c, sizeof *c, call)) {
     s.point();  // the run is over: the thread stops here
     return EINVAL;
@@ -84,9 +76,7 @@ int wait(pthread_cond_t* c, pthread_mutex_t* m, vtime deadline, const char* call
 }
 
 int notify(pthread_cond_t* c, int count, const char* call, const void* pc) {
-  scheduler& s = sched(call, pc);
-  note_call(s.running_thread(), call, pc);
-  s.point();
+  scheduler& s = model::simulated_call(call, pc);
   if (detail::g_destroyed_count != 0 && detail::touches_destroyed(c, sizeof *c, call)) {
     s.point();  // the run is over: the thread stops here
     return EINVAL;

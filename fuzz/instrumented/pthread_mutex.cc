@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim_oracles.h"
@@ -146,12 +147,7 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
     if (try_only) return EBUSY;
     unsupported("%s of a held mutex (outside a simulated thread)", call);
   }
-  if (s->tracing()) s->trace_location(detail::code_location(pc));
-  note_call(s->running_thread(), call, pc);
-  s->point();
-  if (detail::g_destroyed_count != 0 && detail::touches_destroyed(m, sizeof *m, call)) {
-    return stop(*s);
-  }
+  if (!model::enter(*s, m, sizeof *m, call, pc)) return stop(*s);
   const int me = s->running_thread();
   mutex_record* r = &record(m);
   if (r->owner == me) {

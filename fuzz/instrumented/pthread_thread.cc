@@ -75,16 +75,6 @@ std::string describe(const thread_record& r) {
   return "thread " + std::to_string(r.id) + " (T" + std::to_string(r.sim) + ")";
 }
 
-// The scheduling point of `call`, for a simulated thread; outside one, unsupported-call.
-scheduler& enter(const char* call, const void* pc) {
-  scheduler* s = model::simulation();
-  if (s == nullptr) unsupported("%s (outside a simulated thread)", call);
-  if (s->tracing()) s->trace_location(detail::code_location(pc));
-  note_call(s->running_thread(), call, pc);
-  s->point();
-  return *s;
-}
-
 // The end of the running thread's current thread, with its result.
 void finish(scheduler& s, int me, void* result) {
   s.point();
@@ -111,7 +101,7 @@ bool misused_join(scheduler& s, const thread_record& r, int me) {
 }
 
 int join(pthread_t id, void** result, bool try_only, const char* call, const void* pc) {
-  scheduler& s = enter(call, pc);
+  scheduler& s = model::simulated_call(call, pc);
   const int me = s.running_thread();
   if (id == current_thread_id()) return EDEADLK;
   thread_record* r = find(id);
@@ -222,7 +212,7 @@ namespace {
 // pthread_create, called from the code under test's `pc`.
 int create(pthread_t* id, const pthread_attr_t* attr, void* (*routine)(void*), void* arg,
            const char* call, const void* pc) {
-  sim::scheduler& s = enter(call, pc);
+  sim::scheduler& s = model::simulated_call(call, pc);
   const int me = s.running_thread();
   int detach_state = PTHREAD_CREATE_JOINABLE;
   if (attr != nullptr) pthread_attr_getdetachstate(attr, &detach_state);
@@ -281,7 +271,7 @@ int semfuzz_instr_pthread_tryjoin_np(pthread_t id, void** result) {
 }
 
 int semfuzz_instr_pthread_detach(pthread_t id) {
-  sim::scheduler& s = enter("pthread_detach", __builtin_return_address(0));
+  sim::scheduler& s = model::simulated_call("pthread_detach", __builtin_return_address(0));
   thread_record* r = find(id);
   if (r == nullptr || r->joined) return ESRCH;
   if (r->detached) return EINVAL;

@@ -105,11 +105,11 @@ LIBFUZZER_LIMITS = ("-timeout=25", "-rss_limit_mb=2560")
 MAX_INPUT_BYTES = 16 * 2**20  # replay / minimize refuse larger files: not an input of ours
 
 # Prepended to whatever the caller already set, so the caller's own settings win.
-# quarantine_size_mb=8 (ASan's default is 256): a run of a schedule target allocates about 5 KB,
+# quarantine_size_mb=8 (ASan's default is 256): a run of a schedule target frees about 5 KB,
 # and a use after destroy is caught within its own run (the owner deletes the semaphore a few
 # steps before the peer's late access), so 8 MB of quarantine keeps every freed block of the last
-# ~1,500 runs poisoned; the default's 256 MB made every allocation fresh memory (a page fault and
-# a 0xbe fill) for the first ~50,000 executions: schedule_fuzzer -runs=30000 went from 3,750 to
+# ~1,700 runs poisoned; the default's 256 MB made every allocation fresh memory (a page fault and
+# a 0xbe fill) for the first ~55,000 executions: schedule_fuzzer -runs=30000 went from 3,750 to
 # 5,000 exec/s and from 526 MB to 98 MB of RSS (docs/performance.md, "The sanitizer's quarantine").
 SANITIZER_OPTIONS = {
     "ASAN_OPTIONS": "abort_on_error=1:detect_leaks=1:quarantine_size_mb=8",
