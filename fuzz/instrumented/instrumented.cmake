@@ -320,7 +320,8 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   program_way_out(returns_two "VERDICT program-failure: T0 returns from main with 2")
   program_way_out(main_thread_exits "all passed")
   program_way_out(sem_never_posted "VERDICT deadlock: [^;]*T0 in std::thread::join \\([^)]*\\) \
-on T1 \\(its end\\); T1 in sem_wait \\(ways_out.cc:[0-9]+\\) on")
+on T1 \\(its end\\), holding table_lock[^,]* for writing, stats_spin[^;]*; T1 in sem_wait \
+\\(ways_out.cc:[0-9]+\\) on [^,]*, holding config_lock[^,]* for reading")
 
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.

@@ -36,6 +36,14 @@ inline sim::scheduler* simulation() {
   return s != nullptr && s->simulating() ? s : nullptr;
 }
 
+// A lock a simulated thread holds, as the deadlock message of a whole program names it
+// (program.cc): its address, and how it is held ("" for a mutex or a spin lock, "for reading" or
+// "for writing" for a read-write lock).
+struct held_lock {
+  const void* address = nullptr;
+  const char* how = "";
+};
+
 // The fields every record has; a model's record type derives from it.
 struct record_base {
   const void* address = nullptr;
@@ -81,6 +89,8 @@ class record_table {
       return;
     }
   }
+  // The records, in the order they were added.
+  const std::vector<Record>& all() const { return records_; }
   // Between runs: forgets every record and unregisters their bytes.
   void clear() {
     for (const Record& r : records_) {

@@ -11,6 +11,8 @@
 
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/pthread_mutex.h"
+#include "fuzz/instrumented/pthread_rwlock.h"
+#include "fuzz/instrumented/pthread_spin.h"
 #include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/schedule_entry.h"
@@ -145,9 +147,13 @@ class program_run final : public sim::observer {
                  (c.call != nullptr ? c.call : "a futex wait");
       if (c.pc != nullptr) blocked += " (" + detail::code_location(c.pc) + ")";
       blocked += " on " + waits_on(t);
-      const std::vector<const pthread_mutex_t*> held = mutexes_held_by(t);
+      std::vector<model::held_lock> held;
+      mutexes_held_by(t, &held);
+      rwlocks_held_by(t, &held);
+      spin_locks_held_by(t, &held);
       for (std::size_t i = 0; i < held.size(); ++i) {
-        blocked += (i == 0 ? ", holding " : ", ") + object_name(held[i]);
+        blocked += (i == 0 ? ", holding " : ", ") + object_name(held[i].address);
+        if (*held[i].how != '\0') blocked += std::string(" ") + held[i].how;
       }
     }
     if (blocked.empty()) return;  // every thread has ended

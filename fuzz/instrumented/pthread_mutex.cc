@@ -189,12 +189,10 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
 
 }  // namespace
 
-std::vector<const pthread_mutex_t*> mutexes_held_by(int thread) {
-  std::vector<const pthread_mutex_t*> held;
+void mutexes_held_by(int thread, std::vector<model::held_lock>* held) {
   for (const mutex_record& r : records()) {
-    if (r.owner == thread) held.push_back(r.address);
+    if (r.owner == thread) held->push_back({r.address, ""});
   }
-  return held;
 }
 
 bool holds(pthread_mutex_t* m) {

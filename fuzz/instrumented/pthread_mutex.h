@@ -35,6 +35,8 @@
 
 #include <vector>
 
+#include "fuzz/instrumented/model_records.h"
+
 namespace semfuzz::instr {
 
 // Between runs: forgets every mutex record and unregisters their bytes.
@@ -43,9 +45,9 @@ void forget_mutexes();
 // Whether the running simulated thread holds m (the condition variable model's check).
 bool holds(pthread_mutex_t* m);
 
-// The mutexes simulated thread `thread` holds, in the order the model first saw them (the
-// deadlock message of a whole program, fuzz/instrumented/program.h).
-std::vector<const pthread_mutex_t*> mutexes_held_by(int thread);
+// Appends the mutexes simulated thread `thread` holds to *held, in the order the model first saw
+// them (the deadlock message of a whole program, fuzz/instrumented/program.h).
+void mutexes_held_by(int thread, std::vector<model::held_lock>* held);
 
 }  // namespace semfuzz::instr
 

@@ -144,6 +144,16 @@ int lock(pthread_rwlock_t* rw, bool write, bool try_only, vtime deadline, const 
 
 void forget_rwlocks() { records().clear(); }
 
+void rwlocks_held_by(int thread, std::vector<model::held_lock>* held) {
+  for (const rwlock_record& r : records().all()) {
+    if (r.writer == thread) {
+      held->push_back({r.address, "for writing"});
+    } else if (r.reads[slot(thread)] > 0) {
+      held->push_back({r.address, "for reading"});
+    }
+  }
+}
+
 }  // namespace semfuzz::instr
 
 using namespace semfuzz::instr;  // NOLINT: the definitions below are extern "C"

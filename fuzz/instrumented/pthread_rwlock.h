@@ -40,10 +40,19 @@
 #include <pthread.h>
 #include <time.h>
 
+#include <vector>
+
+#include "fuzz/instrumented/model_records.h"
+
 namespace semfuzz::instr {
 
 // Between runs: forgets every read-write lock record and unregisters their bytes.
 void forget_rwlocks();
+
+// Appends the read-write locks simulated thread `thread` holds to *held (each once: "for
+// writing", or "for reading" however many read locks it holds), in the order the model first saw
+// them (the deadlock message of a whole program, fuzz/instrumented/program.h).
+void rwlocks_held_by(int thread, std::vector<model::held_lock>* held);
 
 }  // namespace semfuzz::instr
 

@@ -73,6 +73,12 @@ int lock(pthread_spinlock_t* l, bool try_only, const char* call, const void* pc)
 
 void forget_spinlocks() { records().clear(); }
 
+void spin_locks_held_by(int thread, std::vector<model::held_lock>* held) {
+  for (const spin_record& r : records().all()) {
+    if (r.owner == thread) held->push_back({r.address, ""});
+  }
+}
+
 }  // namespace semfuzz::instr
 
 using namespace semfuzz::instr;  // NOLINT: the definitions below are extern "C"

@@ -28,10 +28,18 @@
 
 #include <pthread.h>
 
+#include <vector>
+
+#include "fuzz/instrumented/model_records.h"
+
 namespace semfuzz::instr {
 
 // Between runs: forgets every spin lock record and unregisters their bytes.
 void forget_spinlocks();
+
+// Appends the spin locks simulated thread `thread` holds to *held, in the order the model first
+// saw them (the deadlock message of a whole program, fuzz/instrumented/program.h).
+void spin_locks_held_by(int thread, std::vector<model::held_lock>* held);
 
 }  // namespace semfuzz::instr
 

@@ -68,12 +68,23 @@ int main_thread_exits() {
   pthread_exit(nullptr);
 }
 
-// A thread waits on a POSIX semaphore nobody posts, main joins it: deadlock, naming the
-// thread's sem_wait and main's join.
+// A thread waits on a POSIX semaphore nobody posts, holding a read-write lock for reading; main
+// joins it, holding another for writing and a spin lock: deadlock, naming the thread's sem_wait,
+// main's join and the locks each holds.
+pthread_rwlock_t config_lock = PTHREAD_RWLOCK_INITIALIZER;
+pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
+pthread_spinlock_t stats_spin;
+
 int sem_never_posted() {
   static sem_t s;
   sem_init(&s, 0, 0);
-  std::thread t([] { sem_wait(&s); });
+  pthread_spin_init(&stats_spin, PTHREAD_PROCESS_PRIVATE);
+  std::thread t([] {
+    pthread_rwlock_rdlock(&config_lock);
+    sem_wait(&s);
+  });
+  pthread_rwlock_wrlock(&table_lock);
+  pthread_spin_lock(&stats_spin);
   t.join();
   return 0;
 }
