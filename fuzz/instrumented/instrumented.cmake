@@ -16,6 +16,7 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
                                          instrumented/runtime.cc instrumented/annotations.cc
                                          instrumented/futex_memory.cc
+                                         instrumented/lock_graph.cc
                                          instrumented/pthread_mutex.cc instrumented/pthread_cond.cc
                                          instrumented/posix_sem.cc
                                          instrumented/pthread_rwlock.cc

@@ -1,6 +1,6 @@
-// What the models of synchronisation objects share (pthread_rwlock.cc, pthread_once.cc,
-// pthread_spin.cc, pthread_barrier.cc): a table of per-object records keyed by the object's
-// address, whose bytes are registered with the scheduler (so traces name the object
+// What the models of synchronisation objects share (pthread_mutex.cc, pthread_rwlock.cc,
+// pthread_once.cc, pthread_spin.cc, pthread_barrier.cc): a table of per-object records keyed by the
+// object's address, whose bytes are registered with the scheduler (so traces name the object
 // "word<i>+<offset>" and the trace hash covers it by order of first use, never by address); the
 // scheduling point of a call with its use-after-destroy check; the verdict sync-misuse.
 //

@@ -20,7 +20,8 @@
 //                    non-zero return from the entry;
 //   deadlock         nothing can run and no timer is pending while a thread of the program is
 //                    still blocked: each blocked thread, its call (with its code location) and
-//                    the object it waits on (besides the mutex models' lock-order cycle);
+//                    the object it waits on, and the locks it holds (besides the lock
+//                    models' lock-order cycle, lock_graph.h);
 //   data-race, runaway, sync-misuse, unsupported-call, futex-misuse: as for every
 //                    instrumented target.
 // Leaks are no finding (LeakSanitizer ignores what a run allocates: threads abandoned at exit(0)

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/lock_graph.h"
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
@@ -20,20 +21,22 @@ namespace {
 using sim::scheduler;
 using sim::vtime;
 
-constexpr int kFree = -1;
-constexpr int kHarness = -2;  // locked outside a simulated thread
+using model::kFree;
+using model::kHarness;  // locked outside a simulated thread
+using model::misuse;
+using model::simulation;
+using model::stop;
+using model::thread_name;
 
-struct mutex_record {
-  const pthread_mutex_t* address;
-  int type;  // PTHREAD_MUTEX_NORMAL, _RECURSIVE or _ERRORCHECK
+struct mutex_record : model::record_base {
+  int type = PTHREAD_MUTEX_NORMAL;  // PTHREAD_MUTEX_NORMAL, _RECURSIVE or _ERRORCHECK
   int owner = kFree;
   int count = 0;
   int waiters = 0;
-  scheduler* registered = nullptr;  // where its bytes are registered
 };
 
-std::vector<mutex_record>& records() {
-  static auto* r = new std::vector<mutex_record>;
+model::record_table<mutex_record>& records() {
+  static auto* r = new model::record_table<mutex_record>;
   return *r;
 }
 
@@ -48,89 +51,21 @@ int type_of_kind(int kind) {
   }
 }
 
-// The running simulated thread's scheduler, or nullptr outside one.
-scheduler* simulation() {
-  scheduler* s = scheduler::current();
-  return s != nullptr && s->simulating() ? s : nullptr;
-}
-
 mutex_record& record(pthread_mutex_t* m, int type) {
-  for (mutex_record& r : records()) {
-    if (r.address == m) return r;
-  }
-  records().push_back(mutex_record{m, type});
-  mutex_record& r = records().back();
-  if (scheduler* s = scheduler::current()) {
-    s->register_word(m, sizeof *m);
-    r.registered = s;
-  }
+  bool added = false;
+  mutex_record& r = records().get(m, sizeof *m, &added);
+  if (added) r.type = type;
   return r;
 }
 // A mutex the model has not seen: statically initialised (its type from glibc's __kind).
 mutex_record& record(pthread_mutex_t* m) { return record(m, type_of_kind(m->__data.__kind)); }
 
-void drop(const pthread_mutex_t* m) {
-  std::vector<mutex_record>& all = records();
-  for (auto it = all.begin(); it != all.end(); ++it) {
-    if (it->address != m) continue;
-    if (it->registered != nullptr) it->registered->unregister_word(m);
-    all.erase(it);
-    return;
-  }
-}
+void drop(const pthread_mutex_t* m) { records().drop(m); }
 
-std::string thread_name(int t) { return t == kHarness ? "the harness" : "T" + std::to_string(t); }
-
-// Per simulated thread, the mutex it waits for without a deadline (nullptr: none), for the
-// lock-order cycle check.
-std::vector<const pthread_mutex_t*>& untimed_waits() {
-  static auto* w = new std::vector<const pthread_mutex_t*>;
-  return *w;
-}
-const pthread_mutex_t* untimed_wait_of(int t) {
-  const std::vector<const pthread_mutex_t*>& w = untimed_waits();
-  return t >= 0 && static_cast<std::size_t>(t) < w.size() ? w[static_cast<std::size_t>(t)]
-                                                          : nullptr;
-}
-void set_untimed_wait(int t, const pthread_mutex_t* m) {
-  std::vector<const pthread_mutex_t*>& w = untimed_waits();
-  if (w.size() <= static_cast<std::size_t>(t)) w.resize(static_cast<std::size_t>(t) + 1, nullptr);
-  w[static_cast<std::size_t>(t)] = m;
-}
-
-// Whether thread `me`, about to wait without a deadline for m, closes a cycle of such waits: m
-// is held by a thread that waits for a mutex held by ... `me`. Nobody in it can ever go on (a
-// spurious wakeup only looks again), so the run ends at once with the verdict deadlock, naming
-// each thread, the mutex it waits for and who holds it.
-bool closes_lock_cycle(scheduler& s, const pthread_mutex_t* m, const char* call) {
-  const int me = s.running_thread();
-  std::string cycle = "T" + std::to_string(me) + " " + call + " of " + s.name_of(m);
-  const pthread_mutex_t* want = m;
-  for (std::size_t hops = 0; hops <= untimed_waits().size(); ++hops) {
-    const int holder = record(const_cast<pthread_mutex_t*>(want)).owner;
-    if (holder < 0) return false;  // free, or held by the harness
-    cycle += ", held by " + thread_name(holder);
-    if (holder == me) {
-      fail_run(s, verdict_kind::deadlock, "lock-order cycle: " + cycle);
-      return true;
-    }
-    want = untimed_wait_of(holder);
-    if (want == nullptr) return false;  // the holder can still run, or waits with a deadline
-    cycle += ", which waits for " + s.name_of(want);
-  }
-  return false;
-}
-
-// Fails the run: the code under test did what POSIX leaves undefined. The caller then stops the
-// thread with stop(), once the message's temporaries are gone (an abandoned fiber runs no
-// destructor).
-void misuse(scheduler& s, const std::string& what) {
-  semfuzz::fail_run(s, semfuzz::verdict_kind::sync_misuse,
-                    "T" + std::to_string(s.running_thread()) + " " + what);
-}
-int stop(scheduler& s) {
-  s.point();  // the run is over: the thread stops here
-  return EINVAL;
+// The mutex's holder, for the lock-order cycle check (lock_graph.h).
+void holders(const void* lock, std::vector<int>* out) {
+  const int owner = record(static_cast<pthread_mutex_t*>(const_cast<void*>(lock))).owner;
+  if (owner >= 0) out->push_back(owner);
 }
 
 // Locks m for the running thread: try_only gives EBUSY instead of waiting; deadline (virtual
@@ -170,12 +105,12 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
     if (try_only) return EBUSY;
     if (deadline <= s->now()) return ETIMEDOUT;
     if (deadline == sim::kNoDeadline) {
-      if (closes_lock_cycle(*s, m, call)) return stop(*s);
-      set_untimed_wait(me, m);
+      if (model::closes_lock_cycle(*s, m, &holders, call)) return stop(*s);
+      model::set_untimed_wait(me, m, &holders);
     }
     ++r->waiters;
     const futex_status st = s->block(sim::wait_kind::futex, m, 0, deadline);
-    set_untimed_wait(me, nullptr);
+    model::set_untimed_wait(me, nullptr, nullptr);
     r = &record(m);  // the records may have moved meanwhile
     --r->waiters;
     if (st == futex_status::timed_out && r->owner != kFree) return ETIMEDOUT;
@@ -190,7 +125,7 @@ int lock(pthread_mutex_t* m, bool try_only, vtime deadline, const char* call, co
 }  // namespace
 
 void mutexes_held_by(int thread, std::vector<model::held_lock>* held) {
-  for (const mutex_record& r : records()) {
+  for (const mutex_record& r : records().all()) {
     if (r.owner == thread) held->push_back({r.address, ""});
   }
 }
@@ -200,13 +135,7 @@ bool holds(pthread_mutex_t* m) {
   return s != nullptr && record(m).owner == s->running_thread();
 }
 
-void forget_mutexes() {
-  for (const mutex_record& r : records()) {
-    if (r.registered != nullptr) r.registered->unregister_word(r.address);
-  }
-  records().clear();
-  untimed_waits().clear();
-}
+void forget_mutexes() { records().clear(); }
 
 }  // namespace semfuzz::instr
 
@@ -233,21 +162,18 @@ int semfuzz_instr_pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr
 }
 
 int semfuzz_instr_pthread_mutex_destroy(pthread_mutex_t* m) {
-  for (const mutex_record& r : records()) {
-    if (r.address != m) continue;
-    if (r.owner != kFree || r.waiters != 0) {
-      if (scheduler* s = simulation()) {
-        {  // gone before stop()
-          const std::string holder = r.owner != kFree
-                                         ? thread_name(r.owner) + " holds"
-                                         : std::to_string(r.waiters) + " thread(s) wait for";
-          misuse(*s, "destroys a mutex that " + holder);
-        }
-        return stop(*s);
+  const mutex_record* r = records().find(m);
+  if (r != nullptr && (r->owner != kFree || r->waiters != 0)) {
+    if (scheduler* s = simulation()) {
+      {  // gone before stop()
+        const std::string holder = r->owner != kFree
+                                       ? thread_name(r->owner) + " holds"
+                                       : std::to_string(r->waiters) + " thread(s) wait for";
+        misuse(*s, "destroys a mutex that " + holder);
       }
-      return EBUSY;
+      return stop(*s);
     }
-    break;
+    return EBUSY;
   }
   drop(m);
   return 0;
@@ -287,8 +213,7 @@ int semfuzz_instr_pthread_mutex_unlock(pthread_mutex_t* m) {
   mutex_record& r = record(m);
   if (r.owner != me) {
     if (r.type != PTHREAD_MUTEX_NORMAL || s == nullptr) return EPERM;
-    misuse(*s, "unlocks a normal mutex that " +
-                   (r.owner == kFree ? std::string("nobody") : thread_name(r.owner)) + " holds");
+    misuse(*s, "unlocks a normal mutex that " + thread_name(r.owner) + " holds");
     return stop(*s);
   }
   if (--r.count > 0) {

@@ -22,7 +22,8 @@
 // run with the verdict sync-misuse, naming it: unlock of a normal mutex the thread does not hold,
 // destroy of a locked mutex or of one a thread waits for, a relock of a normal mutex by its owner
 // without a deadline (a thread that deadlocks itself). Robust and priority-protocol attributes are
-// unsupported-call.
+// unsupported-call. A wait without a deadline takes part in the lock-order cycle check
+// (lock_graph.h).
 //
 // Outside a simulated thread (a constructor the harness runs), init, destroy and uncontended
 // lock / unlock work without scheduling points; one that would block is unsupported-call. A lock

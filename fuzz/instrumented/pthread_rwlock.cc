@@ -8,7 +8,9 @@
 #include <cerrno>
 #include <climits>
 #include <string>
+#include <vector>
 
+#include "fuzz/instrumented/lock_graph.h"
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
@@ -67,6 +69,20 @@ std::string holders(const rwlock_record& r) {
   return "that nobody holds";
 }
 
+// The holders a writer waits for (the writer and every reader), and those a reader waits for
+// (the writer), for the lock-order cycle check (lock_graph.h).
+void write_holders(const void* lock, std::vector<int>* out) {
+  const rwlock_record& r = record(static_cast<pthread_rwlock_t*>(const_cast<void*>(lock)));
+  if (r.writer >= 0) out->push_back(r.writer);
+  for (int t = 0; t < scheduler::kMaxThreads; ++t) {
+    if (r.reads[slot(t)] > 0) out->push_back(t);
+  }
+}
+void read_holders(const void* lock, std::vector<int>* out) {
+  const int writer = record(static_cast<pthread_rwlock_t*>(const_cast<void*>(lock))).writer;
+  if (writer >= 0) out->push_back(writer);
+}
+
 bool can_enter(const rwlock_record& r, bool write) {
   if (r.writer != kFree) return false;
   if (write) return r.readers == 0;
@@ -117,10 +133,16 @@ int lock(pthread_rwlock_t* rw, bool write, bool try_only, vtime deadline, const 
              static_cast<std::uint64_t>(r->writer != kFree ? r->writer + 8 : r->readers));
     if (try_only) return EBUSY;
     if (deadline > s->now()) {
+      const model::holders_fn holders = write ? &write_holders : &read_holders;
+      if (deadline == sim::kNoDeadline) {
+        if (model::closes_lock_cycle(*s, rw, holders, call)) return stop(*s);
+        model::set_untimed_wait(me, rw, holders);
+      }
       if (write && !counted) ++r->writers_waiting;
       counted = counted || write;
       ++r->waiters;
       const futex_status st = s->block(sim::wait_kind::futex, rw, 0, deadline);
+      model::set_untimed_wait(me, nullptr, nullptr);
       r = &record(rw);  // the records may have moved meanwhile
       --r->waiters;
       if (st != futex_status::timed_out || can_enter(*r, write)) continue;

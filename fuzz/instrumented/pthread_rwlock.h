@@ -29,7 +29,8 @@
 // POSIX leaves undefined ends the run with the verdict sync-misuse, naming it: unlock of a lock
 // the thread does not hold, destroy of a held lock or of one a thread waits for, and a write lock
 // without a deadline by a thread that holds a read lock of it (it waits for itself for ever).
-// Read-write lock waits take no part in the mutex model's lock-order cycle check.
+// A wait without a deadline takes part in the lock-order cycle check (lock_graph.h): a writer waits
+// for the writer and every reader, a reader for the writer.
 //
 // Outside a simulated thread (a constructor the harness runs), init, destroy and uncontended
 // locks and unlocks work without scheduling points; one that would block is unsupported-call. A

@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <climits>
 #include <string>
+#include <vector>
 
+#include "fuzz/instrumented/lock_graph.h"
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
@@ -37,6 +39,12 @@ model::record_table<spin_record>& records() {
 }
 spin_record& record(const pthread_spinlock_t* l) { return records().get(key(l), sizeof *l); }
 
+// The spin lock's holder, for the lock-order cycle check (lock_graph.h).
+void holders(const void* lock, std::vector<int>* out) {
+  const int owner = records().get(lock, sizeof(pthread_spinlock_t)).owner;
+  if (owner >= 0) out->push_back(owner);
+}
+
 int lock(pthread_spinlock_t* l, bool try_only, const char* call, const void* pc) {
   scheduler* s = simulation();
   if (s == nullptr) {  // a constructor or the harness: no scheduling, nobody else runs
@@ -58,8 +66,11 @@ int lock(pthread_spinlock_t* l, bool try_only, const char* call, const void* pc)
   while (r->owner != kFree) {
     s->event(sim::ev::lock_busy, key(l), static_cast<std::uint64_t>(r->owner + 8));
     if (try_only) return EBUSY;
+    if (model::closes_lock_cycle(*s, key(l), &holders, call)) return stop(*s);
+    model::set_untimed_wait(me, key(l), &holders);
     ++r->spinners;
     s->block(sim::wait_kind::futex, key(l), 0, sim::kNoDeadline);
+    model::set_untimed_wait(me, nullptr, nullptr);
     r = &record(l);  // the records may have moved meanwhile
     --r->spinners;
   }

@@ -17,8 +17,8 @@
 // Results are POSIX's: trylock of a held lock EBUSY. What POSIX leaves undefined ends the run with
 // the verdict sync-misuse, naming it: lock of a lock the thread holds (it spins for ever), unlock
 // of a lock the thread does not hold, destroy of a held lock or of one a thread spins on. The
-// process-shared flag is accepted (one process). Spin waits take no part in the mutex model's
-// lock-order cycle check.
+// process-shared flag is accepted (one process). A spin wait takes part in the lock-order cycle
+// check (lock_graph.h).
 //
 // Outside a simulated thread (a constructor the harness runs), every call works without
 // scheduling points; a lock that would spin is unsupported-call. A call on a lock inside a

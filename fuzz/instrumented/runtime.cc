@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fuzz/instrumented/futex_memory.h"
+#include "fuzz/instrumented/lock_graph.h"
 #include "fuzz/instrumented/posix_sem.h"
 #include "fuzz/instrumented/pthread_barrier.h"
 #include "fuzz/instrumented/pthread_cond.h"
@@ -254,6 +255,7 @@ void forget_destroyed() {
   detail::g_destroyed_count = 0;
   forget_futex_memory();
   forget_mutexes();
+  model::forget_lock_waits();
   forget_conds();
   forget_posix_semaphores();
   forget_rwlocks();

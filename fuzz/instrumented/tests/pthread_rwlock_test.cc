@@ -273,5 +273,42 @@ TEST(PthreadRwlock, MisuseIsSyncMisuse) {
   EXPECT_EQ(v.message, "T0 destroys a read-write lock that 1 thread(s) wait for");
 }
 
+// Two threads, each holding one read-write lock and waiting without a deadline for the other's:
+// a lock-order cycle (lock_graph.h), the verdict deadlock at the lock that closes it. A writer
+// waits for every reader, a reader for the writer. T0 takes its lock first, so each holds its own
+// before anyone waits.
+verdict rwlock_ring(bool hold_for_writing, bool wait_for_writing) {
+  harness h;
+  static pthread_rwlock_t rw[2];
+  for (pthread_rwlock_t& each : rw) each = PTHREAD_RWLOCK_INITIALIZER;
+  for (int t = 0; t < 2; ++t) {
+    h.bodies.push_back([&, hold_for_writing, wait_for_writing](int me) {
+      (hold_for_writing ? probe::wrlock : probe::rdlock)(&rw[me]);
+      probe::sleep_for(milliseconds(1 + me));  // both hold theirs before either waits
+      pthread_rwlock_t* next = &rw[(me + 1) % 2];
+      (wait_for_writing ? probe::wrlock : probe::rdlock)(next);
+      probe::unlock(next);
+      probe::unlock(&rw[me]);
+    });
+  }
+  return h.run();
+}
+
+TEST(PthreadRwlock, ALockOrderCycleIsADeadlock) {
+  const verdict readers = rwlock_ring(false, true);
+  EXPECT_EQ(readers.kind, verdict_kind::deadlock);
+  EXPECT_EQ(readers.message,
+            "lock-order cycle: T1 pthread_rwlock_wrlock of word0+0, held by T0, which waits for "
+            "word1+0, held by T1");
+  const verdict writers = rwlock_ring(true, false);
+  EXPECT_EQ(writers.kind, verdict_kind::deadlock);
+  EXPECT_EQ(writers.message,
+            "lock-order cycle: T1 pthread_rwlock_rdlock of word0+0, held by T0, which waits for "
+            "word1+0, held by T1");
+  // Readers that wait only for readers share: no cycle, both finish.
+  const verdict shared = rwlock_ring(false, false);
+  EXPECT_FALSE(shared.failed()) << shared.message;
+}
+
 }  // namespace
 }  // namespace semfuzz::instr

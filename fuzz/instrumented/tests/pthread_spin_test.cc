@@ -108,5 +108,27 @@ TEST(PthreadSpin, MisuseIsSyncMisuse) {
   }
 }
 
+// Two threads, each holding one spin lock and spinning on the other's: a lock-order cycle
+// (lock_graph.h), the verdict deadlock at the lock that closes it.
+TEST(PthreadSpin, ALockOrderCycleIsADeadlock) {
+  harness h;
+  static pthread_spinlock_t l[2];
+  for (pthread_spinlock_t& each : l) probe::init(&each);
+  for (int t = 0; t < 2; ++t) {
+    h.bodies.push_back([&](int me) {
+      probe::lock(&l[me]);
+      probe::sleep_for(milliseconds(1 + me));  // both hold theirs before either spins
+      probe::lock(&l[(me + 1) % 2]);
+      probe::unlock(&l[(me + 1) % 2]);
+      probe::unlock(&l[me]);
+    });
+  }
+  const verdict v = h.run();
+  EXPECT_EQ(v.kind, verdict_kind::deadlock);
+  EXPECT_EQ(v.message,
+            "lock-order cycle: T1 pthread_spin_lock of word0+0, held by T0, which waits for "
+            "word1+0, held by T1");
+}
+
 }  // namespace
 }  // namespace semfuzz::instr
