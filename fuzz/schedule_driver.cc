@@ -138,6 +138,27 @@ std::string describe(const chooser_spec& spec) {
   return spec.pct ? "pct:" + std::to_string(spec.depth) : "random";
 }
 
+bool schedule_tail::parse(const std::string& text, schedule_tail* out, std::string* error) {
+  *out = schedule_tail{};
+  if (text == "fair") {
+    out->fair_ = true;
+    return true;
+  }
+  if (parse_chooser_spec(text, &out->spec_, error)) return true;
+  *error = "unknown schedule tail '" + text + "' (random, pct, pct:D or fair)";
+  return false;
+}
+
+sim::chooser* schedule_tail::for_input(const std::uint8_t* data, std::size_t size) {
+  if (fair_) return nullptr;
+  std::uint64_t seed = 0xcbf29ce484222325u;  // FNV-1a
+  for (std::size_t i = 0; i < size; ++i) seed = (seed ^ data[i]) * 0x100000001b3u;
+  if (!spec_.pct) return &random_.emplace(seed);
+  return &pct_.emplace(seed, spec_.depth, kPctTailSteps, sim::scheduler::kMaxThreads);
+}
+
+std::string schedule_tail::describe() const { return fair_ ? "fair" : semfuzz::describe(spec_); }
+
 run_result run_recorded(schedule_subject& subject, sim::chooser& choose,
                         std::vector<std::uint8_t>* input) {
   sim::recording_chooser record(choose);

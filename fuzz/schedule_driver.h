@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,29 @@ struct chooser_spec {
 // Parses `text`; on an unknown name or a bad depth returns false with *error saying why.
 bool parse_chooser_spec(const std::string& text, chooser_spec* out, std::string* error);
 std::string describe(const chooser_spec& spec);  // "random", "pct:3"
+
+// The schedule of a whole program's input once its choice bytes run out: the fuzz target's tail
+// (semfuzz_add_instrumented_program's TAIL, fuzz/cmake/semfuzz_functions.cmake). "random" (the
+// default: sim::random_chooser, the random walk), "pct" / "pct:D" (sim::pct_chooser with depth D,
+// kPctTailSteps as its estimate k of the tail's decisions, kMaxThreads threads) or "fair" (no
+// tail: the scheduler's fair policy). The tail is seeded by the input's bytes (FNV-1a, 64 bits),
+// so the same input always runs the same schedule, in the fuzzer and in the replay binary, and
+// two inputs that differ anywhere continue differently once their bytes run out.
+inline constexpr std::uint64_t kPctTailSteps = 100;
+class schedule_tail {
+ public:
+  // Parses `text`; on an unknown name or a bad depth returns false with *error saying why.
+  static bool parse(const std::string& text, schedule_tail* out, std::string* error);
+  // The tail for the input `data`: nullptr for "fair". Valid until the next call.
+  sim::chooser* for_input(const std::uint8_t* data, std::size_t size);
+  std::string describe() const;  // "random", "pct:3", "fair"
+
+ private:
+  bool fair_ = false;
+  chooser_spec spec_;
+  std::optional<sim::random_chooser> random_;
+  std::optional<sim::pct_chooser> pct_;
+};
 
 // One input's fixed part, as a target runs it.
 class schedule_subject {

@@ -195,27 +195,44 @@ function(semfuzz_add_instrumented_target name)
 endfunction()
 
 # semfuzz_add_instrumented_program(NAME SOURCES files... [ENTRY function] [OPTIONS flags...]
-#                                  [INCLUDE_DIRECTORIES dirs...] [ALLOW regex])
+#                                  [INCLUDE_DIRECTORIES dirs...] [ALLOW regex] [TAIL chooser])
 # A whole program under the deterministic scheduler (fuzz/instrumented/program.h): NAME_fuzzer
 # (libFuzzer) and NAME_replay (the standalone replay main, the same flags as every target's),
 # each input running the program once with its own threads (std::thread, pthread_create) on
-# simulated threads, the whole input deciding the schedule.
+# simulated threads, the whole input deciding the schedule until its bytes run out, the TAIL
+# after that.
 #   SOURCES              the program's .c / .cc files, compiled unmodified with the
 #                        instrumentation (semfuzz_add_instrumented), assertions on (-UNDEBUG);
 #   ENTRY                the function that runs it: main (the default), or a function
 #                        `int f()` or `int f(int argc, char** argv)` (C or C++ linkage), called
 #                        with argc 1 and argv {"program", nullptr};
-#   OPTIONS, INCLUDE_DIRECTORIES, ALLOW  as for semfuzz_add_instrumented_target.
+#   OPTIONS, INCLUDE_DIRECTORIES, ALLOW  as for semfuzz_add_instrumented_target;
+#   TAIL                 the schedule once an input's bytes run out (fuzz/schedule_driver.h:
+#                        schedule_tail): random (the random walk, seeded by the input's bytes;
+#                        the default, or the variable SEMFUZZ_PROGRAM_TAIL where it is set), pct,
+#                        pct:D (PCT with depth D, 1 to 16) or fair (the scheduler's fair policy).
+#                        An input's findings replay only on a target with its TAIL.
 # Needs clang and a harness built with ASan + UBSan (the asan-fuzz preset), as every
 # instrumented target (semfuzz_require_instrumented).
 function(semfuzz_add_instrumented_program name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ENTRY;ALLOW" "SOURCES;OPTIONS;INCLUDE_DIRECTORIES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ENTRY;ALLOW;TAIL"
+                        "SOURCES;OPTIONS;INCLUDE_DIRECTORIES")
   if(NOT arg_SOURCES)
     message(FATAL_ERROR "semfuzz_add_instrumented_program(${name}): SOURCES (the program's files) "
                         "are required")
   endif()
   if(NOT arg_ENTRY)
     set(arg_ENTRY main)
+  endif()
+  if(NOT arg_TAIL)
+    set(arg_TAIL random)
+    if(SEMFUZZ_PROGRAM_TAIL)
+      set(arg_TAIL ${SEMFUZZ_PROGRAM_TAIL})
+    endif()
+  endif()
+  if(NOT arg_TAIL MATCHES "^(random|fair|pct|pct:([1-9]|1[0-6]))$")
+    message(FATAL_ERROR "semfuzz_add_instrumented_program(${name}): TAIL '${arg_TAIL}' is not one "
+                        "of random, pct, pct:D (D from 1 to 16) or fair")
   endif()
   semfuzz_require_instrumented(semfuzz_add_instrumented_program ${name})
   set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
@@ -224,4 +241,7 @@ function(semfuzz_add_instrumented_program name)
                            INCLUDE_DIRECTORIES ${arg_INCLUDE_DIRECTORIES} SOURCES ${arg_SOURCES})
   semfuzz_fuzz_target(${name} ${harness}/instrumented/program_target.cc ${${name}_OBJECT}
                       ${${name}_STUBS} $<TARGET_OBJECTS:semfuzz::instr_runtime>)
+  foreach(exe ${name}_fuzzer ${name}_replay)
+    target_compile_definitions(${exe} PRIVATE SEMFUZZ_PROGRAM_TAIL="${arg_TAIL}")
+  endforeach()
 endfunction()

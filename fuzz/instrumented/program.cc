@@ -239,9 +239,10 @@ run_result run_program(program_entry entry, sim::chooser& choose, bool trace) {
   return run_with(entry, choose, trace);
 }
 
-int fuzz_program(const std::uint8_t* data, std::size_t size, program_entry entry) {
+int fuzz_program(const std::uint8_t* data, std::size_t size, program_entry entry,
+                 sim::chooser* tail) {
   const bool trace = tracing_requested();
-  sim::byte_stream_chooser bytes(data, size);
+  sim::byte_stream_chooser bytes(data, size, tail);
   report_run(run_program(entry, bytes, trace), trace);
   return 0;
 }

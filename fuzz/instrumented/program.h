@@ -51,10 +51,12 @@ run_result run_program(program_entry entry, sim::byte_stream_chooser& choose, bo
 // The same with any chooser (a seeded random or PCT one), through its virtual functions.
 run_result run_program(program_entry entry, sim::chooser& choose, bool trace);
 
-// The libFuzzer entry point's body for a program target: the whole input is choice bytes; with
-// SEMFUZZ_TRACE=1 the trace, verdict, hash and steps on stderr; a finding aborts from its
-// oracle function (fuzz_one_input's conventions, fuzz/schedule_entry.h).
-int fuzz_program(const std::uint8_t* data, std::size_t size, program_entry entry);
+// The libFuzzer entry point's body for a program target: the whole input is choice bytes, and
+// `tail` (null: the fair policy) decides once they run out (the target's schedule tail,
+// fuzz/schedule_driver.h); with SEMFUZZ_TRACE=1 the trace, verdict, hash and steps on stderr; a
+// finding aborts from its oracle function (fuzz_one_input's conventions, fuzz/schedule_entry.h).
+int fuzz_program(const std::uint8_t* data, std::size_t size, program_entry entry,
+                 sim::chooser* tail);
 
 }  // namespace semfuzz::instr
 

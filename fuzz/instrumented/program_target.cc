@@ -1,24 +1,44 @@
 // The harness side of a whole-program target (semfuzz_add_instrumented_program(), fuzz/cmake/
 // semfuzz_functions.cmake): each input runs the program's entry once, on the deterministic
-// scheduler, the whole input being its choice bytes (fuzz/instrumented/program.h).
+// scheduler, the whole input being its choice bytes (fuzz/instrumented/program.h), and the
+// target's schedule tail deciding once they run out (SEMFUZZ_PROGRAM_TAIL, the function's TAIL;
+// fuzz/schedule_driver.h: schedule_tail).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "fuzz/instrumented/program.h"
 #include "fuzz/schedule_driver.h"
 
+#ifndef SEMFUZZ_PROGRAM_TAIL
+#define SEMFUZZ_PROGRAM_TAIL "random"
+#endif
+
 // The program's main (or ENTRY), renamed by interpose.py --entry.
 extern "C" int semfuzz_program_entry(int argc, char** argv);
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  return semfuzz::instr::fuzz_program(data, size, &semfuzz_program_entry);
-}
-
 namespace semfuzz {
 namespace {
+
+// The target's tail, parsed once (a bad TAIL is a build-time error in CMake; this is the check
+// of last resort).
+schedule_tail& tail() {
+  static schedule_tail parsed = [] {
+    schedule_tail t;
+    std::string error;
+    if (!schedule_tail::parse(SEMFUZZ_PROGRAM_TAIL, &t, &error)) {
+      std::fprintf(stderr, "semfuzz: SEMFUZZ_PROGRAM_TAIL: %s\n", error.c_str());
+      std::exit(2);
+    }
+    return t;
+  }();
+  return parsed;
+}
 
 // A whole program's input is all choice bytes: its fixed part is empty.
 class program_subject final : public schedule_subject {
@@ -30,7 +50,8 @@ class program_subject final : public schedule_subject {
     return choices;
   }
   run_result replay(const std::vector<std::uint8_t>& input) override {
-    sim::byte_stream_chooser bytes(input.data(), input.size());
+    sim::byte_stream_chooser bytes(input.data(), input.size(),
+                                   tail().for_input(input.data(), input.size()));
     return instr::run_program(&semfuzz_program_entry, bytes, false);
   }
 };
@@ -49,3 +70,8 @@ int random_schedules_main(const std::vector<std::filesystem::path>& files,
 }
 
 }  // namespace semfuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return semfuzz::instr::fuzz_program(data, size, &semfuzz_program_entry,
+                                      semfuzz::tail().for_input(data, size));
+}

@@ -103,20 +103,24 @@ inline constexpr int kBumpBase = 0xFC;
   return c;
 }
 
-// A cursor over choice bytes: one byte per decision, decoded as fuzz/FORMAT.md says; false once
-// the bytes run out. Not polymorphic, so that the scheduler's fast path for the fuzzer's own
-// chooser is a plain call (no virtual dispatch, no UBSan vptr check per step).
+// A cursor over choice bytes: one byte per decision, decoded as fuzz/FORMAT.md says. Once the
+// bytes run out, `tail` decides (a whole program's seeded random walk or PCT, fuzz/
+// schedule_driver.h: schedule_tail), or, with no tail, nobody: false (the scheduler's fair
+// policy). Not polymorphic, so that the scheduler's fast path for the fuzzer's own chooser is a
+// plain call (no virtual dispatch, no UBSan vptr check per step while bytes are left).
 struct choice_bytes {
   const std::uint8_t* bytes = nullptr;
   std::size_t size = 0;
   std::size_t pos = 0;
+  chooser* tail = nullptr;
   [[gnu::always_inline]] bool step(const step_options& options, step_choice* out) {
-    if (pos >= size) return false;
+    if (pos >= size) return tail != nullptr && tail->choose_step(options, out);
     *out = decode_step(bytes[pos++], options);
     return true;
   }
+  // A waiter, or a weak-memory read (encoded alike).
   [[gnu::always_inline]] bool waiter(int queued, int* index) {
-    if (pos >= size) return false;
+    if (pos >= size) return tail != nullptr && tail->choose_waiter(queued, index);
     *index = bytes[pos++] % queued;
     return true;
   }
@@ -130,10 +134,12 @@ concept choice_cursor = std::derived_from<C, chooser> && requires(C& c) {
   { c.stream() } -> std::same_as<choice_bytes&>;
 };
 
-// The fuzzer's input as a chooser. Once the bytes run out it has no opinion.
+// The fuzzer's input as a chooser. Once the bytes run out, `tail` decides (it must outlive this
+// chooser), or with none (the default) it has no opinion.
 class byte_stream_chooser final : public chooser {
  public:
-  byte_stream_chooser(const std::uint8_t* bytes, std::size_t size) : stream_{bytes, size} {}
+  byte_stream_chooser(const std::uint8_t* bytes, std::size_t size, chooser* tail = nullptr)
+      : stream_{bytes, size, 0, tail} {}
   bool choose_step(const step_options& options, step_choice* out) override {
     return stream_.step(options, out);
   }

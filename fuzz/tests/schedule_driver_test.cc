@@ -138,5 +138,58 @@ TEST(ScheduleDriver, ChooserNames) {
   }
 }
 
+// A schedule tail decides once the bytes run out: with the fair policy a one-byte input never
+// loses the update (no preemption), with the random walk seeded by the input some do; the same
+// input always runs the same schedule.
+TEST(ScheduleTail, DecidesOnceTheBytesRunOutSeededByTheInput) {
+  schedule_tail fair, random, pct;
+  std::string error;
+  ASSERT_TRUE(schedule_tail::parse("fair", &fair, &error));
+  ASSERT_TRUE(schedule_tail::parse("random", &random, &error));
+  ASSERT_TRUE(schedule_tail::parse("pct:2", &pct, &error));
+  EXPECT_EQ(fair.describe(), "fair");
+  EXPECT_EQ(random.describe(), "random");
+  EXPECT_EQ(pct.describe(), "pct:2");
+  int lost_fair = 0, lost_random = 0, lost_pct = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::uint8_t input[2] = {static_cast<std::uint8_t>(i % 2),
+                                   static_cast<std::uint8_t>(i / 2)};
+    EXPECT_EQ(fair.for_input(input, 2), nullptr);
+    sim::byte_stream_chooser by_fair(input, 1, fair.for_input(input, 2));
+    lost_fair += sim::lost_update().lost(by_fair);
+    sim::byte_stream_chooser by_random(input, 1, random.for_input(input, 2));
+    lost_random += sim::lost_update().lost(by_random);
+    sim::byte_stream_chooser by_pct(input, 1, pct.for_input(input, 2));
+    lost_pct += sim::lost_update().lost(by_pct);
+  }
+  EXPECT_EQ(lost_fair, 0);
+  EXPECT_GT(lost_random, 10);
+  EXPECT_GT(lost_pct, 0);
+  EXPECT_LT(lost_random, 200);
+
+  const std::uint8_t input[3] = {1, 2, 3};
+  std::uint64_t hashes[2];
+  for (std::uint64_t& hash : hashes) {
+    sim::lost_update program;
+    sim::byte_stream_chooser c(input, 1, random.for_input(input, 3));
+    program.lost(c);
+    hash = program.h.sched.trace_hash();
+  }
+  EXPECT_EQ(hashes[0], hashes[1]);
+}
+
+TEST(ScheduleTail, Names) {
+  schedule_tail tail;
+  std::string error;
+  for (const char* good : {"random", "pct", "pct:3", "fair"}) {
+    EXPECT_TRUE(schedule_tail::parse(good, &tail, &error)) << good;
+  }
+  for (const char* bad : {"walk", "fair:2", "pct:0", ""}) {
+    error.clear();
+    EXPECT_FALSE(schedule_tail::parse(bad, &tail, &error)) << bad;
+    EXPECT_NE(error.find("schedule tail"), std::string::npos) << error;
+  }
+}
+
 }  // namespace
 }  // namespace semfuzz

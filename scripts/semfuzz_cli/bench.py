@@ -567,6 +567,10 @@ def register(verbs) -> None:
     bench.add_argument("--fixed", type=positive, default=classic_bench.FIXED, metavar="N",
                        help=f"with --classic: schedules per chooser for each fixed twin (default "
                             f"{classic_bench.FIXED:,}; fewer for a quick run)")
+    bench.add_argument("--choosers", nargs="+", choices=classic_bench.CHOOSERS,
+                       metavar="CHOOSER",
+                       help="with --classic: only these choosers (of "
+                            f"{', '.join(classic_bench.CHOOSERS)}; default all)")
     bench.add_argument("--only", nargs="+", metavar="PROGRAM",
                        help="with --classic: only these programs (bench/classic/PROGRAM.cc)")
     bench.add_argument("--json", metavar="FILE",

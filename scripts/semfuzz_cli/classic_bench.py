@@ -140,13 +140,13 @@ def summarise(values: list, cap: int) -> str:
     return f"{show(median)} / {show(most)}"
 
 
-def table(results: list, cap: int, fixed: int) -> list[list[str]]:
-    head = ["program"] + [f"{c} median / max" for c in CHOOSERS] + [
-        f"fixed: findings in {fixed:,} ({', '.join(CHOOSERS)})"]
+def table(results: list, cap: int, fixed: int, choosers=CHOOSERS) -> list[list[str]]:
+    head = ["program"] + [f"{c} median / max" for c in choosers] + [
+        f"fixed: findings in {fixed:,} ({', '.join(choosers)})"]
     rows = [head]
     for r in results:
-        rows.append([r["program"]] + [summarise(r["bug"][c], cap) for c in CHOOSERS]
-                    + [" / ".join(str(r["fixed"][c]) for c in CHOOSERS)])
+        rows.append([r["program"]] + [summarise(r["bug"][c], cap) for c in choosers]
+                    + [" / ".join(str(r["fixed"][c]) for c in choosers)])
     return rows
 
 
@@ -163,8 +163,10 @@ def cmd_classic(args) -> int:
     env, prefix = bench_env(), no_aslr_prefix(cfg)
     date, started = datetime.datetime.now(datetime.timezone.utc), time.monotonic()
     before = machine()["load_average"]
+    choosers = tuple(args.choosers or CHOOSERS)
     command = (f"scripts/semfuzz bench --classic --seeds {args.seeds} --cap {args.cap} "
-               f"--fixed {args.fixed}" + (f" --only {' '.join(args.only)}" if args.only else ""))
+               f"--fixed {args.fixed}" + (f" --only {' '.join(args.only)}" if args.only else "")
+               + (f" --choosers {' '.join(choosers)}" if args.choosers else ""))
     say(f"{date:%Y-%m-%d %H:%M} UTC: {command}; load average {' '.join(map(str, before))}")
     results = []
     with tempfile.TemporaryDirectory(prefix="semfuzz-classic-") as tmp:
@@ -174,7 +176,7 @@ def cmd_classic(args) -> int:
             for fixed in (False, True):
                 base = binaries_dir / target_name(name, fixed)
                 binaries = {"fuzzer": Path(f"{base}_fuzzer"), "replay": Path(f"{base}_replay")}
-                for chooser in CHOOSERS:
+                for chooser in choosers:
                     if fixed:
                         row["fixed"][chooser] = findings(binaries, chooser, args.fixed, work, env,
                                                          prefix)
@@ -183,10 +185,10 @@ def cmd_classic(args) -> int:
                                                             work, env, prefix)
                                                for seed in range(1, args.seeds + 1)]
             say(f"  {name}: " + ", ".join(f"{c} {summarise(row['bug'][c], args.cap)}"
-                                          for c in CHOOSERS)
-                + "; fixed: " + " / ".join(str(row["fixed"][c]) for c in CHOOSERS))
+                                          for c in choosers)
+                + "; fixed: " + " / ".join(str(row["fixed"][c]) for c in choosers))
             results.append(row)
-    rows = table(results, args.cap, args.fixed)
+    rows = table(results, args.cap, args.fixed, choosers)
     after = machine()["load_average"]
     say()
     print_table(rows)
@@ -194,7 +196,7 @@ def cmd_classic(args) -> int:
     say(f"\n{len(results)} programs in {elapsed:.0f} s; load average "
         f"{' '.join(map(str, before))} before, {' '.join(map(str, after))} after")
     missed = [r["program"] for r in results
-              if all(v is None for c in CHOOSERS for v in r["bug"][c])]
+              if all(v is None for c in choosers for v in r["bug"][c])]
     false_alarms = [r["program"] for r in results if any(r["fixed"].values())]
     if missed:
         say(f"no chooser found the bug of: {', '.join(missed)}")

@@ -48,6 +48,13 @@ class SummaryTest(unittest.TestCase):
         self.assertEqual(rows[1][1], "1 / 2")
         self.assertEqual(rows[1][-1], "0 / 0 / 0 / 0")
 
+    def test_table_of_some_choosers(self):
+        result = {"program": "p", "bug": {"random": [4, 6, 5]}, "fixed": {"random": 0}}
+        rows = classic_bench.table([result], 10, 50, ("random",))
+        self.assertEqual(rows[0], ["program", "random median / max",
+                                   "fixed: findings in 50 (random)"])
+        self.assertEqual(rows[1], ["p", "5 / 6", "0"])
+
 
 class ProgramsTest(unittest.TestCase):
     def test_every_program_and_unknown_names(self):
