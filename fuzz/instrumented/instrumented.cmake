@@ -24,6 +24,7 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/pthread_barrier.cc
                                          instrumented/pthread_thread.cc
                                          instrumented/pthread_key.cc
+                                         instrumented/emutls.cc
                                          instrumented/program.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)

@@ -112,6 +112,7 @@ scheduler& running(const char* call) {
 // finding.
 void program_exits(scheduler& s, int status, const char* how) {
   if (status != 0) program_fails(s, std::string(how) + " " + std::to_string(status));
+  run_exit_destructors(s, s.running_thread());  // its thread_locals', as glibc's exit runs them
   if (s.tracing()) s.note(thread_name(s.running_thread()) + " " + how + " 0: the program ends");
   s.end_run();
 }

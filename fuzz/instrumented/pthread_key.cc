@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/instrumented/emutls.h"
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim_oracles.h"
@@ -57,9 +58,36 @@ void keep_if_harness(const scheduler* s) {
 
 }  // namespace
 
-void end_thread_storage(scheduler& s, int me) {
+namespace {
+
+// Calls destructor(argument) on `me`, `what` (for the trace and the verdict); an exception that
+// leaves it terminates the program: the verdict program-failure, and the thread stops here.
+void call_destructor(scheduler& s, int me, void (*destructor)(void*), void* argument,
+                     const std::string& what) {
+  if (s.tracing()) s.note("T" + std::to_string(me) + " runs " + what);
   bool escaped = false;
-  for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS && !escaped; ++round) {
+  try {
+    destructor(argument);
+  } catch (...) {
+    escaped = true;  // judged outside the handler (an abandoned fiber ends no catch)
+  }
+  if (!escaped) return;
+  fail_run(s, verdict_kind::program_failure,
+           "an exception escaped " + what + " on T" + std::to_string(me) + ": std::terminate");
+  s.point();  // the run is over: the thread stops here
+}
+
+// The thread_local destructors registered on `me`, last registered first (emutls.h).
+void run_thread_local_destructors(scheduler& s, int me) {
+  for (thread_local_destructor d = pop_thread_local_destructor(me); d.function != nullptr;
+       d = pop_thread_local_destructor(me)) {
+    call_destructor(s, me, d.function, d.object, "a thread_local destructor");
+  }
+}
+
+// POSIX's rounds of key destructors on `me`.
+void run_key_destructors(scheduler& s, int me) {
+  for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS; ++round) {
     bool ran = false;
     // Indices, re-read after every destructor: a destructor may set values and create keys.
     for (std::size_t k = 0; k < state().values[me].size(); ++k) {
@@ -71,26 +99,24 @@ void end_thread_storage(scheduler& s, int me) {
       const key_record key = state().keys[k];
       if (key.seq != seq || key.destructor == nullptr) continue;  // deleted since (glibc: skipped)
       ran = true;
-      if (s.tracing()) {
-        s.note("T" + std::to_string(me) + " runs the destructor of key " + std::to_string(k));
-      }
-      try {
-        key.destructor(data);
-      } catch (...) {
-        escaped = true;  // judged outside the handler (an abandoned fiber ends no catch)
-        break;
-      }
+      call_destructor(s, me, key.destructor, data,
+                      "the thread-specific data destructor of key " + std::to_string(k));
     }
     if (!ran) break;
   }
-  if (escaped) {
-    fail_run(s, verdict_kind::program_failure,
-             "an exception escaped a thread-specific data destructor of T" + std::to_string(me) +
-                 ": std::terminate");
-    s.point();  // the run is over: the thread stops here
-  }
-  state().values[me].clear();
 }
+
+}  // namespace
+
+void end_thread_storage(scheduler& s, int me) {
+  run_thread_local_destructors(s, me);  // glibc's order: thread_locals first, then keys
+  run_key_destructors(s, me);
+  run_thread_local_destructors(s, me);  // first used by a key destructor (glibc would leak them)
+  state().values[me].clear();
+  end_thread_locals(me);
+}
+
+void run_exit_destructors(scheduler& s, int me) { run_thread_local_destructors(s, me); }
 
 void forget_keys() {
   key_state& st = state();

@@ -43,9 +43,14 @@
 namespace semfuzz::instr {
 
 // The end of simulated thread `me`'s current thread, on it (s's running thread): runs its
-// thread-specific data destructors, then forgets its values. Called by thread_slot (and by a
-// program's main thread that ends by pthread_exit) before the end-of-thread edge.
+// thread_local destructors (emutls.h), then its thread-specific data destructors, then forgets
+// its values and drops its thread_local copies. Called by thread_slot (and by a program's main
+// thread that ends by pthread_exit) before the end-of-thread edge.
 void end_thread_storage(sim::scheduler& s, int me);
+
+// exit(0) (or a return of 0 from main) by `me`: its thread_local destructors, as glibc's exit
+// runs them (no key destructor).
+void run_exit_destructors(sim::scheduler& s, int me);
 
 // Between runs: undoes the run's key creations and deletions and forgets the simulated threads'
 // values.

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace semfuzz::storage_probe {
@@ -66,6 +67,40 @@ void* set_throwing(void* p) {
   pthread_setspecific(*static_cast<pthread_key_t*>(p), p);
   return nullptr;
 }
+
+thread_local int tl_initialised = 7;
+thread_local int tl_counter = 0;
+struct tl_args {
+  int times;
+  int start;
+  int count;
+};
+void* count_in_thread_local(void* p) {
+  tl_args* a = static_cast<tl_args*>(p);
+  a->start = tl_initialised;
+  tl_initialised = 100;  // each thread's own: the next thread on this spare starts at 7 again
+  for (int i = 0; i < a->times; ++i) ++tl_counter;
+  a->count = tl_counter;
+  return nullptr;
+}
+
+struct logs_at_destruction {
+  long number = 0;
+  ~logs_at_destruction() { log_value(reinterpret_cast<void*>(number)); }
+};
+thread_local logs_at_destruction tl_logger;
+struct tl_end_args {
+  pthread_key_t key;
+  long number;
+};
+void* touch_logger(void* p) {
+  const tl_end_args* a = static_cast<tl_end_args*>(p);
+  pthread_setspecific(a->key, reinterpret_cast<void*>(-a->number));
+  tl_logger.number = a->number;  // constructed here (after the key's value was set)
+  return nullptr;
+}
+
+thread_local std::string tl_text;
 
 }  // namespace
 
@@ -137,6 +172,43 @@ void destructor_throws() {
   pthread_t t;
   pthread_create(&t, nullptr, set_throwing, &key);
   pthread_join(t, nullptr);
+}
+
+thread_local_seen counters_in_thread_locals(int times) {
+  thread_local_seen seen;
+  tl_args args[3] = {{times, 0, 0}, {times, 0, 0}, {times, 0, 0}};
+  pthread_t t[2];
+  for (int i = 0; i < 2; ++i) pthread_create(&t[i], nullptr, count_in_thread_local, &args[i]);
+  for (int i = 0; i <= times; ++i) ++tl_counter;
+  for (int i = 0; i < 2; ++i) pthread_join(t[i], nullptr);
+  seen.main_count = tl_counter;
+  for (int i = 0; i < 2; ++i) {
+    seen.child_start[i] = args[i].start;
+    seen.child_count[i] = args[i].count;
+  }
+  pthread_create(&t[0], nullptr, count_in_thread_local, &args[2]);
+  pthread_join(t[0], nullptr);
+  seen.reused_start = args[2].start;
+  return seen;
+}
+
+std::vector<long> thread_local_destructors_at_end() {
+  std::vector<long> log;
+  g_log = &log;
+  pthread_key_t key;
+  pthread_key_create(&key, log_value);
+  tl_end_args args[2] = {{key, 1}, {key, 2}};
+  pthread_t t[2];
+  for (int i = 0; i < 2; ++i) pthread_create(&t[i], nullptr, touch_logger, &args[i]);
+  for (int i = 0; i < 2; ++i) pthread_join(t[i], nullptr);
+  std::vector<long> seen = log;
+  pthread_key_delete(key);
+  return seen;
+}
+
+int main_thread_local_string(int times) {
+  for (int i = 0; i < times; ++i) tl_text += "ab";
+  return static_cast<int>(tl_text.size());
 }
 
 }  // namespace semfuzz::storage_probe

@@ -42,6 +42,25 @@ void destructor_rounds(int resets, int* calls);
 // A thread whose key's destructor throws.
 void destructor_throws();
 
+// thread_local variables (compiled with -femulated-tls: the thread_local model, emutls.h).
+struct thread_local_seen {
+  int child_start[2] = {};  // each child's thread_local int (initialised to 7) at its start
+  int child_count[2] = {};  // each child's counter after its `times` increments
+  int main_count = 0;       // the caller's counter after its own increments, around the children
+  int reused_start = 0;     // a third thread's, run on a reused spare after the two are joined
+};
+// Two threads each add 1 to a thread_local counter `times` times (plain increments) while the
+// caller adds `times` + 1 to its own.
+thread_local_seen counters_in_thread_locals(int times);
+
+// Two threads each touch a thread_local object whose destructor appends its thread's number to a
+// log under a mutex, and set a key whose destructor appends -number: both joined, the log as the
+// caller reads it then (each thread's thread_local destructor runs before its key destructor).
+std::vector<long> thread_local_destructors_at_end();
+
+// The caller's thread_local std::string, appended to `times` times: its length.
+int main_thread_local_string(int times);
+
 }  // namespace semfuzz::storage_probe
 
 #endif  // SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_STORAGE_PROBE_H_

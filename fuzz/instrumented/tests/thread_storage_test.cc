@@ -129,5 +129,45 @@ TEST(PthreadKey, AnExceptionLeavingADestructorTerminates) {
   EXPECT_NE(v.message.find("thread-specific data destructor"), std::string::npos) << v.message;
 }
 
+TEST(ThreadLocal, EachThreadHasItsOwnCopyUnderEverySchedule) {
+  ASSERT_TRUE(checks_plain_races());
+  for (std::uint8_t seed = 0; seed < 40; ++seed) {
+    probe::thread_local_seen seen;
+    const verdict v =
+        run_main([&] { seen = probe::counters_in_thread_locals(3); }, schedule_bytes(seed));
+    EXPECT_FALSE(v.failed()) << "seed " << int(seed) << ": " << v.message;
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(seen.child_start[i], 7) << "seed " << int(seed);  // the template's value
+      EXPECT_EQ(seen.child_count[i], 3) << "seed " << int(seed);
+    }
+    EXPECT_EQ(seen.main_count, 4) << "seed " << int(seed);
+    EXPECT_EQ(seen.reused_start, 7) << "seed " << int(seed);  // a fresh copy on a reused spare
+  }
+}
+
+TEST(ThreadLocal, DestructorsRunOnTheEndingThreadBeforeItsKeysAndItsJoin) {
+  for (std::uint8_t seed = 0; seed < 40; ++seed) {
+    std::vector<long> log;
+    const verdict v =
+        run_main([&] { log = probe::thread_local_destructors_at_end(); }, schedule_bytes(seed));
+    EXPECT_FALSE(v.failed()) << "seed " << int(seed) << ": " << v.message;
+    ASSERT_EQ(log.size(), 4U) << "seed " << int(seed);
+    for (const long n : {1L, 2L}) {  // each thread's thread_local (n) before its key (-n)
+      const auto object = std::find(log.begin(), log.end(), n);
+      const auto key = std::find(log.begin(), log.end(), -n);
+      EXPECT_TRUE(object < key && key != log.end()) << "seed " << int(seed) << " thread " << n;
+    }
+  }
+}
+
+TEST(ThreadLocal, TheMainThreadsCopyIsItsOwnAndFreshEachRun) {
+  for (int run = 0; run < 2; ++run) {
+    int length = 0;
+    const verdict v = run_main([&] { length = probe::main_thread_local_string(5); });
+    EXPECT_FALSE(v.failed()) << v.message;
+    EXPECT_EQ(length, 10) << "run " << run;
+  }
+}
+
 }  // namespace
 }  // namespace semfuzz::instr
