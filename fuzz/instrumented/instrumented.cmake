@@ -333,6 +333,19 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   program_way_out(sem_never_posted "VERDICT deadlock: [^;]*T0 in std::thread::join \\([^)]*\\) \
 on T1 \\(its end\\); T1 in sem_wait \\(ways_out.cc:[0-9]+\\) on")
 
+  # Per-thread storage in a whole program (tests/programs/thread_storage.cc: thread_local
+  # variables, a pthread key, their destructors), correct only with a copy per thread: every input
+  # of corpus/program_lost_update_fixed and 500 PCT (d=2) schedules pass.
+  semfuzz_add_instrumented_program(program_thread_storage
+                                   SOURCES instrumented/tests/programs/thread_storage.cc)
+  add_test(NAME program_thread_storage_replay
+           COMMAND sh -c "\"$0\" -runs=1 \"$1\" && \"$0\" -random_schedules=500 -chooser=pct:2 \"$2\""
+                   $<TARGET_FILE:program_thread_storage_replay>
+                   ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed
+                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
+  set_tests_properties(program_thread_storage_replay PROPERTIES
+                       PASS_REGULAR_EXPRESSION "random schedules: 500 run, 0 failed")
+
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.
   function(program_expect target input ordering verdict)
