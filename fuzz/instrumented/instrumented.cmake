@@ -330,6 +330,10 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   program_way_out(throws "VERDICT program-failure: T0 lets an exception leave main")
   program_way_out(returns_two "VERDICT program-failure: T0 returns from main with 2")
   program_way_out(main_thread_exits "all passed")
+  program_way_out(thread_local_destroyed_at_exit
+                  "VERDICT program-failure: T0 fails the assertion `!armed && \"main's thread_local")
+  program_way_out(key_destructor_at_main_thread_exit
+                  "VERDICT program-failure: T0 fails the assertion `false && \"main's key destructor")
   program_way_out(sem_never_posted "VERDICT deadlock: [^;]*T0 in std::thread::join \\([^)]*\\) \
 on T1 \\(its end\\); T1 in sem_wait \\(ways_out.cc:[0-9]+\\) on")
 
