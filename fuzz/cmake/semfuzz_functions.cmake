@@ -101,7 +101,10 @@ function(semfuzz_add_instrumented name)
                              $<TARGET_PROPERTY:semfuzz::sim,INTERFACE_INCLUDE_DIRECTORIES>
                              $<TARGET_PROPERTY:semfuzz::semaphore,INTERFACE_INCLUDE_DIRECTORIES>)
   target_compile_features(${name}_cut PRIVATE cxx_std_20)
-  target_compile_options(${name}_cut PRIVATE -fno-sanitize=all -fsanitize=thread ${arg_OPTIONS})
+  # -femulated-tls: every thread_local access is a call the runtime models per simulated thread
+  # (fuzz/instrumented/emutls.h).
+  target_compile_options(${name}_cut PRIVATE -fno-sanitize=all -fsanitize=thread -femulated-tls
+                                             ${arg_OPTIONS})
   if(engine STREQUAL "libfuzzer")
     target_compile_options(${name}_cut PRIVATE
                            -fsanitize-coverage=inline-8bit-counters,pc-table,trace-cmp)

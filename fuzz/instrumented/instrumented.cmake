@@ -24,6 +24,8 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/pthread_spin.cc
                                          instrumented/pthread_barrier.cc
                                          instrumented/pthread_thread.cc
+                                         instrumented/pthread_key.cc
+                                         instrumented/emutls.cc
                                          instrumented/program.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
@@ -169,6 +171,15 @@ if(SEMFUZZ_BUILD_TESTS)
                                      $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_thread_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_thread_test COMMAND pthread_thread_test)
+
+  # Per-thread storage (the key model), through instrumented code (tests/storage_probe.h).
+  semfuzz_add_instrumented(storage_probe KEEP "_ZN7semfuzz13storage_probe.*"
+                           SOURCES instrumented/tests/storage_probe.cc)
+  add_executable(thread_storage_test instrumented/tests/thread_storage_test.cc
+                                     ${storage_probe_OBJECT} ${storage_probe_STUBS}
+                                     $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(thread_storage_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME thread_storage_test COMMAND thread_storage_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
@@ -320,9 +331,26 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   program_way_out(throws "VERDICT program-failure: T0 lets an exception leave main")
   program_way_out(returns_two "VERDICT program-failure: T0 returns from main with 2")
   program_way_out(main_thread_exits "all passed")
+  program_way_out(thread_local_destroyed_at_exit
+                  "VERDICT program-failure: T0 fails the assertion `!armed && \"main's thread_local")
+  program_way_out(key_destructor_at_main_thread_exit
+                  "VERDICT program-failure: T0 fails the assertion `false && \"main's key destructor")
   program_way_out(sem_never_posted "VERDICT deadlock: [^;]*T0 in std::thread::join \\([^)]*\\) \
 on T1 \\(its end\\), holding table_lock[^,]* for writing, stats_spin[^;]*; T1 in sem_wait \
 \\(ways_out.cc:[0-9]+\\) on [^,]*, holding config_lock[^,]* for reading")
+
+  # Per-thread storage in a whole program (tests/programs/thread_storage.cc: thread_local
+  # variables, a pthread key, their destructors), correct only with a copy per thread: every input
+  # of corpus/program_lost_update_fixed and 500 PCT (d=2) schedules pass.
+  semfuzz_add_instrumented_program(program_thread_storage
+                                   SOURCES instrumented/tests/programs/thread_storage.cc)
+  add_test(NAME program_thread_storage_replay
+           COMMAND sh -c "\"$0\" -runs=1 \"$1\" && \"$0\" -random_schedules=500 -chooser=pct:2 \"$2\""
+                   $<TARGET_FILE:program_thread_storage_replay>
+                   ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed
+                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
+  set_tests_properties(program_thread_storage_replay PROPERTIES
+                       PASS_REGULAR_EXPRESSION "random schedules: 500 run, 0 failed")
 
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.

@@ -79,6 +79,13 @@ MODELLED = {
     # in the shared library: _M_start_thread(unique_ptr<_State>, void (*)()), join(), detach()
     **{f"pthread_{op}": f"semfuzz_instr_pthread_{op}"
        for op in ("create", "join", "tryjoin_np", "detach", "exit", "self", "equal")},
+    # thread-specific data (fuzz/instrumented/pthread_key.cc): a value per simulated thread
+    **{f"pthread_{op}": f"semfuzz_instr_pthread_{op}"
+       for op in ("key_create", "key_delete", "getspecific", "setspecific")},
+    # thread_local variables, compiled with -femulated-tls (fuzz/instrumented/emutls.cc): a copy
+    # per simulated thread, and their destructors
+    "__emutls_get_address": "semfuzz_instr_emutls_get_address",
+    "__cxa_thread_atexit": "semfuzz_instr_cxa_thread_atexit",
     "_ZNSt6thread15_M_start_threadESt10unique_ptrINS_6_StateESt14default_deleteIS1_EEPFvvE":
         "semfuzz_instr_std_thread_start",
     "_ZNSt6thread4joinEv": "semfuzz_instr_std_thread_join",
@@ -137,8 +144,8 @@ PURE = re.compile("|".join([
     # destructor of std::thread's state base class (libstdc++.so)
     r"pthread_attr_(init|destroy|setdetachstate|getdetachstate|setstacksize|getstacksize)",
     r"_ZNSt6thread6_StateD[012]Ev",
-    # std::call_once's thread-locals and the routine it hands pthread_once (pthread_once.h)
-    r"_ZSt15__once_callable", r"_ZSt11__once_call", r"__once_proxy",
+    # the routine std::call_once hands pthread_once (pthread_once.h)
+    r"__once_proxy",
 ]))
 
 PREFIX = "semfuzz_instr."

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fuzz/instrumented/model_records.h"
+#include "fuzz/instrumented/pthread_key.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/pthread_rwlock.h"
 #include "fuzz/instrumented/pthread_spin.h"
@@ -113,6 +114,7 @@ scheduler& running(const char* call) {
 // finding.
 void program_exits(scheduler& s, int status, const char* how) {
   if (status != 0) program_fails(s, std::string(how) + " " + std::to_string(status));
+  run_exit_destructors(s, s.running_thread());  // its thread_locals', as glibc's exit runs them
   if (s.tracing()) s.note(thread_name(s.running_thread()) + " " + how + " 0: the program ends");
   s.end_run();
 }
@@ -197,6 +199,7 @@ class program_run final : public sim::observer {
       escaped = true;  // judged outside the handler (an abandoned fiber ends no catch)
     }
     if (escaped) program_fails(s_, "lets an exception leave main: std::terminate");
+    if (ended_by_exit) end_thread_storage(s_, 0);  // pthread_exit: the main thread's destructors
     if (!ended_by_exit) program_exits(s_, status, "returns from main with");
   }
 

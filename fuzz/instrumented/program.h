@@ -9,9 +9,9 @@
 // Globals: the program object's writable data (.data, .data.rel.local and .bss, with their
 // COMDAT variants) are gathered by interpose.py into the sections semfuzz_program_data and
 // semfuzz_program_bss; the first run copies them (after static initialisation) and every run
-// starts from that copy. Not restored: heap blocks a global points to, thread_local variables
-// (the simulated threads share their OS thread's), what the program's static constructors did
-// outside its globals.
+// starts from that copy. Not restored: heap blocks a global points to, what the program's static
+// constructors did outside its globals. thread_local variables are per simulated thread and
+// fresh in each run (fuzz/instrumented/emutls.h).
 //
 // Findings (verdicts with their messages):
 //   program-failure  an assertion fails (__assert_fail: the expression, file, line, function),

@@ -7,10 +7,24 @@
 #include <mutex>
 #include <string>
 
+#include "fuzz/instrumented/emutls.h"
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/verdict.h"
+
+#if defined(__GLIBCXX__) && defined(_GLIBCXX_HAVE_TLS)
+// std::call_once's thread-locals as the instrumented code sees them: compiled with -femulated-tls,
+// its header code reaches std::__once_callable and std::__once_call through these controls (which
+// libstdc++.so, built with native TLS, does not define), so each simulated thread has its own.
+extern "C" {  // global: their names are the ones the instrumented code asks for
+extern semfuzz::instr::emutls_control once_callable_control asm("__emutls_v._ZSt15__once_callable");
+extern semfuzz::instr::emutls_control once_call_control asm("__emutls_v._ZSt11__once_call");
+semfuzz::instr::emutls_control once_callable_control{sizeof(void*), alignof(void*), 0, nullptr};
+semfuzz::instr::emutls_control once_call_control{sizeof(void (*)()), alignof(void (*)()), 0,
+                                                 nullptr};
+}
+#endif
 
 namespace semfuzz::instr {
 namespace {
@@ -31,7 +45,7 @@ model::record_table<once_record>& records() {
 }
 once_record& record(pthread_once_t* once) { return records().get(once, sizeof *once); }
 
-// std::call_once's thread-locals, as one caller left them before its pthread_once.
+// std::call_once's thread-locals, as the caller left them before its pthread_once.
 struct call_once_slots {
   bool libstdcxx = false;  // the routine is libstdc++'s __once_proxy
 #if defined(__GLIBCXX__) && defined(_GLIBCXX_HAVE_TLS)
@@ -41,13 +55,15 @@ struct call_once_slots {
   explicit call_once_slots(void (*routine)()) {
 #if defined(__GLIBCXX__) && defined(_GLIBCXX_HAVE_TLS)
     libstdcxx = routine == &std::__once_proxy;
-    callable = std::__once_callable;
-    call = std::__once_call;
+    if (!libstdcxx) return;
+    callable = *static_cast<void**>(thread_local_address(&once_callable_control));
+    call = *static_cast<void (**)()>(thread_local_address(&once_call_control));
 #else
     (void)routine;
 #endif
   }
-  // Hands them back to the routine, with no scheduling point before it reads them.
+  // Hands them to __once_proxy (libstdc++.so: its native thread-locals, which it reads), with no
+  // scheduling point before it reads them.
   void restore() const {
 #if defined(__GLIBCXX__) && defined(_GLIBCXX_HAVE_TLS)
     if (!libstdcxx) return;
@@ -91,19 +107,6 @@ void run_routine(scheduler* s, pthread_once_t* once, void (*routine)(),
 }
 
 }  // namespace
-
-bool once_thread_local(const void* p) {
-#if defined(__GLIBCXX__) && defined(_GLIBCXX_HAVE_TLS)
-  const char* c = static_cast<const char*>(p);
-  const auto* callable = reinterpret_cast<const char*>(&std::__once_callable);
-  const auto* call = reinterpret_cast<const char*>(&std::__once_call);
-  return (c >= callable && c < callable + sizeof std::__once_callable) ||
-         (c >= call && c < call + sizeof std::__once_call);
-#else
-  (void)p;
-  return false;
-#endif
-}
 
 void forget_onces() { records().clear(); }
 

@@ -17,9 +17,10 @@
 // one of which runs it then (happens-before, as C++ says of call_once: the end of each run of
 // the routine, by return or exception, -> the start of the next).
 //
-// Simulated threads are fibers of one OS thread, so they share its thread-locals: the model
-// keeps std::call_once's two per caller (read at the call, written back just before the routine
-// runs), and the race detector ignores plain accesses to them (once_thread_local below). A
+// The instrumented code reaches std::call_once's two thread-locals through -femulated-tls
+// (emutls.h): a copy per simulated thread, through controls this model defines, since
+// libstdc++.so's own are native. The model reads the caller's copies at the call and writes
+// them into libstdc++.so's, which __once_proxy reads, just before the routine runs. A
 // pthread_once by the thread running the same once's routine waits for itself for ever: the
 // verdict sync-misuse. Outside a simulated thread (a constructor the harness runs) the routine
 // runs without scheduling points.
@@ -32,11 +33,6 @@ namespace semfuzz::instr {
 
 // Between runs: forgets every once record and unregisters their bytes.
 void forget_onces();
-
-// Whether p lies in std::call_once's thread-locals (libstdc++'s std::__once_callable and
-// std::__once_call of this OS thread), which every simulated thread shares and the model keeps
-// per caller: the race detector's exception.
-bool once_thread_local(const void* p);
 
 }  // namespace semfuzz::instr
 

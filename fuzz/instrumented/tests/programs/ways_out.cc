@@ -6,6 +6,7 @@
 #include <semaphore.h>
 
 #include <atomic>
+#include <cassert>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -21,6 +22,14 @@ std::condition_variable never;
 void count() { steps.fetch_add(1); }
 
 void* exit_from_thread(void*) { std::exit(3); }
+
+// Destructors that fail the program when they run: the way to see that they do.
+struct fails_when_destroyed {
+  bool armed = false;
+  ~fails_when_destroyed() { assert(!armed && "main's thread_local destroyed"); }
+};
+thread_local fails_when_destroyed main_object;
+void fail_in_key_destructor(void*) { assert(false && "main's key destructor ran"); }
 
 }  // namespace
 
@@ -64,6 +73,24 @@ int returns_two(int argc, char** argv) {
 // main ends by pthread_exit while a thread still runs: the program goes on until it ends, and
 // the run passes.
 int main_thread_exits() {
+  std::thread(count).detach();
+  pthread_exit(nullptr);
+}
+
+// A return of 0 from main runs main's thread_local destructors, as glibc's exit does (while a
+// detached thread is still there): the destructor's assertion fails.
+int thread_local_destroyed_at_exit() {
+  main_object.armed = true;
+  std::thread(count).detach();
+  return 0;
+}
+
+// A main thread that ends by pthread_exit runs its key destructors: the destructor's assertion
+// fails.
+int key_destructor_at_main_thread_exit() {
+  pthread_key_t key;
+  pthread_key_create(&key, fail_in_key_destructor);
+  pthread_setspecific(key, &key);
   std::thread(count).detach();
   pthread_exit(nullptr);
 }
