@@ -21,6 +21,8 @@ if(NOT SEMFUZZ_HAVE_LIBCXX14)
 endif()
 
 set(libcxx_model ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/libcxx_sync.cc)
+# libc++.so's locks, condition variables, call_once and barrier (libcxx_threads.cc).
+set(libcxx_threads_model ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/libcxx_threads.cc)
 semfuzz_add_instrumented(libcxx KEEP "_ZN7semfuzz5instr16libcxx_semaphore.*|semfuzz_instr_libcxx_state"
                          OPTIONS -stdlib=libc++ SOURCES instrumented/libcxx.cc ${libcxx_model})
 semfuzz_fuzz_target(schedule_libcxx instrumented/libcxx_target.cc ${libcxx_OBJECT} ${libcxx_STUBS}
@@ -29,11 +31,17 @@ semfuzz_fuzz_target(schedule_libcxx instrumented/libcxx_target.cc ${libcxx_OBJEC
 # Its corpus, reproducers and unfixed findings are replayed from fuzz/CMakeLists.txt.
 
 if(SEMFUZZ_BUILD_TESTS)
+  # One probe of libc++'s headers, one gtest binary: the atomic wait / notify model
+  # (libcxx_model_test.cc) and the locks, condition variables, call_once and barrier
+  # (libcxx_threads_test.cc).
   semfuzz_add_instrumented(libcxx_probe
-                           KEEP "_ZN7semfuzz18instr_libcxx_probe.*|semfuzz_instr_libcxx_state"
+                           KEEP "_ZN7semfuzz(18|26)instr_libcxx(_threads)?_probe.*|semfuzz_instr_libcxx_state"
                            OPTIONS -stdlib=libc++
-                           SOURCES instrumented/tests/libcxx_probe.cc ${libcxx_model})
+                           SOURCES instrumented/tests/libcxx_probe.cc
+                                   instrumented/tests/libcxx_threads_probe.cc ${libcxx_model}
+                                   ${libcxx_threads_model})
   add_executable(instrumented_libcxx_model_test instrumented/tests/libcxx_model_test.cc
+                 instrumented/tests/libcxx_threads_test.cc
                  ${libcxx_probe_OBJECT} ${libcxx_probe_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(instrumented_libcxx_model_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME instrumented_libcxx_model_test COMMAND instrumented_libcxx_model_test)
