@@ -23,6 +23,7 @@ add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.c
                                          instrumented/pthread_spin.cc
                                          instrumented/pthread_barrier.cc
                                          instrumented/pthread_thread.cc
+                                         instrumented/pthread_key.cc
                                          instrumented/program.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
@@ -168,6 +169,15 @@ if(SEMFUZZ_BUILD_TESTS)
                                      $<TARGET_OBJECTS:semfuzz_instr_runtime>)
   target_link_libraries(pthread_thread_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME pthread_thread_test COMMAND pthread_thread_test)
+
+  # Per-thread storage (the key model), through instrumented code (tests/storage_probe.h).
+  semfuzz_add_instrumented(storage_probe KEEP "_ZN7semfuzz13storage_probe.*"
+                           SOURCES instrumented/tests/storage_probe.cc)
+  add_executable(thread_storage_test instrumented/tests/thread_storage_test.cc
+                                     ${storage_probe_OBJECT} ${storage_probe_STUBS}
+                                     $<TARGET_OBJECTS:semfuzz_instr_runtime>)
+  target_link_libraries(thread_storage_test PRIVATE semfuzz_sim GTest::gtest_main)
+  add_test(NAME thread_storage_test COMMAND thread_storage_test)
 
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.

@@ -79,6 +79,9 @@ MODELLED = {
     # in the shared library: _M_start_thread(unique_ptr<_State>, void (*)()), join(), detach()
     **{f"pthread_{op}": f"semfuzz_instr_pthread_{op}"
        for op in ("create", "join", "tryjoin_np", "detach", "exit", "self", "equal")},
+    # thread-specific data (fuzz/instrumented/pthread_key.cc): a value per simulated thread
+    **{f"pthread_{op}": f"semfuzz_instr_pthread_{op}"
+       for op in ("key_create", "key_delete", "getspecific", "setspecific")},
     "_ZNSt6thread15_M_start_threadESt10unique_ptrINS_6_StateESt14default_deleteIS1_EEPFvvE":
         "semfuzz_instr_std_thread_start",
     "_ZNSt6thread4joinEv": "semfuzz_instr_std_thread_join",

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fuzz/instrumented/model_records.h"
+#include "fuzz/instrumented/pthread_key.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
@@ -191,6 +192,7 @@ class program_run final : public sim::observer {
       escaped = true;  // judged outside the handler (an abandoned fiber ends no catch)
     }
     if (escaped) program_fails(s_, "lets an exception leave main: std::terminate");
+    if (ended_by_exit) end_thread_storage(s_, 0);  // pthread_exit: the main thread's destructors
     if (!ended_by_exit) program_exits(s_, status, "returns from main with");
   }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fuzz/instrumented/model_records.h"
+#include "fuzz/instrumented/pthread_key.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim_oracles.h"
@@ -185,6 +186,7 @@ void thread_slot(int me) {
           "an exception escaped the start routine of T" + std::to_string(me) + ": std::terminate");
       s.point();  // the run is over: the thread stops here
     }
+    end_thread_storage(s, me);  // its destructors, on it, before the end-of-thread edge
     finish(s, me, result);
   }
 }

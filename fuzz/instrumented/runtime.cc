@@ -18,6 +18,7 @@
 #include "fuzz/instrumented/posix_sem.h"
 #include "fuzz/instrumented/pthread_barrier.h"
 #include "fuzz/instrumented/pthread_cond.h"
+#include "fuzz/instrumented/pthread_key.h"
 #include "fuzz/instrumented/pthread_mutex.h"
 #include "fuzz/instrumented/pthread_once.h"
 #include "fuzz/instrumented/pthread_rwlock.h"
@@ -261,6 +262,7 @@ void forget_destroyed() {
   forget_spinlocks();
   forget_barriers();
   forget_threads();
+  forget_keys();
 }
 
 void spend_virtual_time(long long ns) {

@@ -60,8 +60,9 @@ void object_abandoned(const void* p, std::size_t bytes);
 // Ends the watch (between runs; the memory may be reused), and forgets what the models kept of
 // the run: the futex words registered on any memory (fuzz/instrumented/futex_memory.h), the
 // records of mutexes, condition variables, POSIX semaphores, read-write locks, onces, spin locks,
-// barriers and threads (pthread_mutex.h, pthread_cond.h, posix_sem.h, pthread_rwlock.h,
-// pthread_once.h, pthread_spin.h, pthread_barrier.h, pthread_thread.h).
+// barriers and threads, and the keys and thread-specific values of the run (pthread_mutex.h,
+// pthread_cond.h, posix_sem.h, pthread_rwlock.h, pthread_once.h, pthread_spin.h,
+// pthread_barrier.h, pthread_thread.h, pthread_key.h).
 void forget_destroyed();
 
 // The calling simulated thread's work takes `ns` of virtual time (sim::scheduler::pass_time: time

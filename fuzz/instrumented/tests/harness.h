@@ -1,16 +1,18 @@
 // Simulated threads running lambdas, for the instrumentation runtime's tests (runtime_test.cc,
-// pthread_mutex_test.cc): a scheduler scope, an observer that counts steps and judges futex
+// pthread_mutex_test.cc, ...): a scheduler scope, an observer that counts steps and judges futex
 // calls (check_futex_call), and one body per thread. The runtime's per-run state is forgotten
 // at the end (forget_destroyed).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_HARNESS_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_HARNESS_H_
 
+#include <sanitizer/lsan_interface.h>
 #include <time.h>
 
 #include <cstdint>
 #include <functional>
 #include <vector>
 
+#include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
@@ -50,6 +52,30 @@ inline std::vector<std::uint8_t> schedule_bytes(std::uint8_t seed) {
   std::vector<std::uint8_t> bytes;
   for (int i = 0; i < 64; ++i) bytes.push_back(static_cast<std::uint8_t>(seed * 37 + i * 11));
   return bytes;
+}
+
+// Runs `main` on T0 with every other simulated thread a spare (thread_slot), as a program runs;
+// *hash (if given) is the run's trace hash.
+inline verdict run_main(const std::function<void()>& main, std::vector<std::uint8_t> bytes = {},
+                        std::uint64_t* hash = nullptr) {
+  harness h;
+  h.sched.set_parked_from(1);
+  h.bodies.push_back([&](int) { main(); });
+  for (int t = 1; t < sim::scheduler::kMaxThreads; ++t) {
+    h.bodies.push_back([](int me) { thread_slot(me); });
+  }
+  const verdict v = h.run(std::move(bytes));
+  if (hash != nullptr) *hash = h.sched.trace_hash();
+  return v;
+}
+
+// run_main for a run that ends with a verdict: its threads are abandoned where they stand, with
+// what they allocated (as a fuzz target's would be, which then aborts), so LeakSanitizer is told.
+inline verdict run_main_to_verdict(const std::function<void()>& main) {
+  __lsan_disable();
+  const verdict v = run_main(main);
+  __lsan_enable();
+  return v;
 }
 
 inline constexpr sim::vtime kMs = 1'000'000;

@@ -22,29 +22,6 @@ namespace {
 
 namespace probe = thread_probe;
 
-// Runs `main` on T0 with every other simulated thread a spare (thread_slot), as a program runs.
-verdict run_main(const std::function<void()>& main, std::vector<std::uint8_t> bytes = {},
-                 std::uint64_t* hash = nullptr) {
-  harness h;
-  h.sched.set_parked_from(1);
-  h.bodies.push_back([&](int) { main(); });
-  for (int t = 1; t < sim::scheduler::kMaxThreads; ++t) {
-    h.bodies.push_back([](int me) { thread_slot(me); });
-  }
-  const verdict v = h.run(std::move(bytes));
-  if (hash != nullptr) *hash = h.sched.trace_hash();
-  return v;
-}
-
-// run_main for a run that ends with a verdict: its threads are abandoned where they stand, with
-// what they allocated (as a fuzz target's would be, which then aborts), so LeakSanitizer is told.
-verdict run_main_to_verdict(const std::function<void()>& main) {
-  __lsan_disable();
-  const verdict v = run_main(main);
-  __lsan_enable();
-  return v;
-}
-
 TEST(PthreadThread, CreateOrdersTheParentsWritesBeforeTheChildUnderEverySchedule) {
   ASSERT_TRUE(checks_plain_races());
   for (std::uint8_t seed = 0; seed < 40; ++seed) {
