@@ -21,8 +21,11 @@ if(NOT SEMFUZZ_HAVE_LIBCXX14)
 endif()
 
 set(libcxx_model ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/libcxx_sync.cc)
-# libc++.so's locks, condition variables, call_once and barrier (libcxx_threads.cc).
-set(libcxx_threads_model ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/libcxx_threads.cc)
+# libc++.so's locks, condition variables, call_once and barrier (libcxx_threads.cc), std::thread
+# (libcxx_thread.cc) and shared_ptr's control block (libcxx_memory.cc).
+set(libcxx_threads_model ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/libcxx_threads.cc
+                         ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/libcxx_thread.cc
+                         ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/libcxx_memory.cc)
 semfuzz_add_instrumented(libcxx KEEP "_ZN7semfuzz5instr16libcxx_semaphore.*|semfuzz_instr_libcxx_state"
                          OPTIONS -stdlib=libc++ SOURCES instrumented/libcxx.cc ${libcxx_model})
 semfuzz_fuzz_target(schedule_libcxx instrumented/libcxx_target.cc ${libcxx_OBJECT} ${libcxx_STUBS}

@@ -8,10 +8,12 @@
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
+#include <latch>
 #include <mutex>
 #include <new>
 #include <shared_mutex>
 #include <system_error>
+#include <thread>
 
 namespace semfuzz::instr_libcxx_threads_probe {
 namespace {
@@ -26,6 +28,7 @@ struct objects {
   std::shared_mutex shared;
   std::shared_timed_mutex shared_timed;
   std::once_flag once;
+  std::condition_variable_any cv_any;
   std::barrier<> barrier;
   int counter = 0;
   bool ready = false;
@@ -194,6 +197,69 @@ int barrier_rounds(int slot, int rounds) {
     for (int s : g->slots) sum += s;
     g->barrier.arrive_and_wait();  // every read of this round before the next round's writes
   }
+  return sum;
+}
+
+int spawn_and_join(bool locked) {
+  std::thread a([locked] { increment(locked); });
+  std::thread b([locked] { increment(locked); });
+  a.join();
+  b.join();
+  return g->counter;
+}
+bool detach_leaves_unjoinable() {
+  std::thread t([] {});
+  t.detach();
+  return t.joinable();
+}
+void join_twice() {
+  std::thread t([] {});
+  t.join();
+  t.join();
+}
+bool exit_notification() {
+  std::thread t([] {
+    std::unique_lock<std::mutex> lk(g->mutex);
+    g->ready = true;
+    std::notify_all_at_thread_exit(g->cv, std::move(lk));
+  });
+  t.detach();
+  std::unique_lock<std::mutex> lk(g->mutex);
+  while (!g->ready) g->cv.wait(lk);
+  return g->ready;
+}
+
+bool condition_variable_any_handoff() {
+  std::thread t([] {
+    {
+      std::lock_guard<std::mutex> hold(g->mutex);
+      g->ready = true;
+    }
+    g->cv_any.notify_one();
+  });
+  bool seen = false;
+  {
+    std::unique_lock<std::mutex> lk(g->mutex);
+    g->cv_any.wait(lk, [] { return g->ready; });
+    seen = g->ready;
+  }
+  t.join();
+  return seen;
+}
+int latch_handoff() {
+  std::latch done(2);
+  std::thread a([&done] {
+    g->slots[0] = 1;
+    done.count_down();
+  });
+  std::thread b([&done] {
+    g->slots[1] = 2;
+    done.count_down();
+  });
+  done.wait();
+  const int sum = g->slots[0] + g->slots[1];
+  a.join();
+  b.join();
   return sum;
 }
 

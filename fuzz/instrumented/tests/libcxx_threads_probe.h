@@ -77,6 +77,26 @@ int once_throwing_first();
 // arrive_and_wait, then reading every slot (their sum is returned, over all rounds).
 int barrier_rounds(int slot, int rounds);
 
+// std::thread (libcxx_thread.cc), from a program's main thread (the spares run the threads):
+// spawn_and_join() starts two threads that each ++ the counter (under the std::mutex, or
+// without it), joins both and returns the counter; detach_leaves_unjoinable() starts a thread,
+// detaches it and returns whether it is still joinable; join_twice() joins a thread twice (libc++
+// throws std::system_error). exit_notification(): a thread sets a plain flag under the mutex and
+// hands the lock to notify_all_at_thread_exit, then is detached; main waits on the condition
+// variable until the flag is set and returns it.
+int spawn_and_join(bool locked);
+bool detach_leaves_unjoinable();
+void join_twice();
+bool exit_notification();
+
+// std::condition_variable_any with a std::mutex (its own mutex in a shared_ptr,
+// libcxx_memory.cc): a thread sets the flag under the mutex and notifies; main waits with the
+// predicate; returns whether it saw the flag.
+bool condition_variable_any_handoff();
+// std::latch(2): two threads each write their plain slot and count down; main waits, then
+// returns the sum of the slots (3 when it sees both writes).
+int latch_handoff();
+
 }  // namespace semfuzz::instr_libcxx_threads_probe
 
 #endif  // SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_LIBCXX_THREADS_PROBE_H_

@@ -4,13 +4,16 @@
 // accesses for the race detector, waits block on the scheduler, and timed waits run on virtual
 // time.
 #include <gtest/gtest.h>
+#include <sanitizer/lsan_interface.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "fuzz/instrumented/libcxx_process.h"
+#include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/libcxx_threads_probe.h"
@@ -27,6 +30,18 @@ struct libcxx_harness : harness {
   libcxx_process process{sched};
   explicit libcxx_harness(int barrier_threads = 3) { probe::reset(barrier_threads); }
 };
+
+// As run_main (harness.h), with libc++'s shared state fresh: `main` on T0, every other simulated
+// thread a spare that runs the threads it creates.
+verdict run_libcxx_main(const std::function<void()>& main, std::vector<std::uint8_t> bytes = {}) {
+  libcxx_harness h;
+  h.sched.set_parked_from(1);
+  h.bodies.push_back([&](int) { main(); });
+  for (int t = 1; t < sim::scheduler::kMaxThreads; ++t) {
+    h.bodies.push_back([](int me) { thread_slot(me); });
+  }
+  return h.run(std::move(bytes));
+}
 
 TEST(LibcxxThreads, MutexExcludesAndOrdersUnderEverySchedule) {
   ASSERT_TRUE(checks_plain_races());  // the counter's plain accesses go to the race detector
@@ -225,6 +240,52 @@ TEST(LibcxxThreads, WhatLibcxxWouldThrowIsAnUnsupportedCall) {
   EXPECT_NE(v.message.find("condition_variable::wait: mutex not locked: Operation not permitted"),
             std::string::npos)
       << v.message;
+}
+
+// std::thread: the start and the join order the threads' writes (race-free under a lock, a race
+// without it); a detached thread is not joinable; a thread's exit notification wakes its waiter.
+TEST(LibcxxThreads, StdThreadStartsAndJoinsThroughTheThreadModel) {
+  for (std::uint8_t seed = 0; seed < 40; ++seed) {
+    int counter = 0;
+    const verdict v =
+        run_libcxx_main([&] { counter = probe::spawn_and_join(true); }, schedule_bytes(seed));
+    EXPECT_FALSE(v.failed()) << "seed " << int(seed) << ": " << v.message;
+    EXPECT_EQ(counter, 2) << "seed " << int(seed);
+  }
+  __lsan_disable();  // the run ends at the race, its threads abandoned with what they hold
+  const verdict racy = run_libcxx_main([] { probe::spawn_and_join(false); });
+  __lsan_enable();
+  EXPECT_EQ(racy.kind, verdict_kind::data_race) << racy.message;
+  bool joinable = true;
+  EXPECT_FALSE(run_libcxx_main([&] { joinable = probe::detach_leaves_unjoinable(); }).failed());
+  EXPECT_FALSE(joinable);
+  for (std::uint8_t seed = 0; seed < 20; ++seed) {
+    bool seen = false;
+    const verdict v =
+        run_libcxx_main([&] { seen = probe::exit_notification(); }, schedule_bytes(seed));
+    EXPECT_FALSE(v.failed()) << "seed " << int(seed) << ": " << v.message;
+    EXPECT_TRUE(seen) << "seed " << int(seed);
+  }
+  __lsan_disable();
+  const verdict twice = run_libcxx_main([] { probe::join_twice(); });
+  __lsan_enable();
+  EXPECT_EQ(twice.kind, verdict_kind::unsupported_call);
+  EXPECT_NE(twice.message.find("thread::join failed: Invalid argument"), std::string::npos)
+      << twice.message;
+}
+
+TEST(LibcxxThreads, ConditionVariableAnyAndLatchHandOff) {
+  for (std::uint8_t seed = 0; seed < 20; ++seed) {
+    bool seen = false;
+    int sum = 0;
+    verdict v = run_libcxx_main([&] { seen = probe::condition_variable_any_handoff(); },
+                                schedule_bytes(seed));
+    EXPECT_FALSE(v.failed()) << "seed " << int(seed) << ": " << v.message;
+    EXPECT_TRUE(seen);
+    v = run_libcxx_main([&] { sum = probe::latch_handoff(); }, schedule_bytes(seed));
+    EXPECT_FALSE(v.failed()) << "seed " << int(seed) << ": " << v.message;
+    EXPECT_EQ(sum, 3);
+  }
 }
 
 }  // namespace
