@@ -238,8 +238,10 @@ endfunction()
 #                        condition variables the runtime models), or libc++ (LLVM's, version 14
 #                        only: the program is compiled with -stdlib=libc++ together with the
 #                        models of what libc++.so defines, semfuzz_libcxx_model_sources, and
-#                        libc++.so is never linked; the configuration stops where clang finds no
-#                        libc++ 14 headers, semfuzz_have_libcxx14);
+#                        with _LIBCPP_DISABLE_EXTERN_TEMPLATE, so that it instantiates the
+#                        templates libc++.so would (std::string's members); libc++.so is never
+#                        linked; the configuration stops where clang finds no libc++ 14 headers,
+#                        semfuzz_have_libcxx14);
 #   OPTIONS, INCLUDE_DIRECTORIES, ALLOW  as for semfuzz_add_instrumented_target.
 # Needs clang and a harness built with ASan + UBSan (the asan-fuzz preset), as every
 # instrumented target (semfuzz_require_instrumented).
@@ -263,7 +265,9 @@ function(semfuzz_add_instrumented_program name)
                           "14's headers, which clang does not find here (Debian: apt-get install "
                           "libc++-14-dev libc++abi-14-dev)")
     endif()
-    set(stdlib_options -stdlib=libc++)
+    # libc++'s extern templates (std::string's members, ...) are instantiated in libc++.so, which
+    # is not linked: the program instantiates its own.
+    set(stdlib_options -stdlib=libc++ -D_LIBCPP_DISABLE_EXTERN_TEMPLATE)
     semfuzz_libcxx_model_sources(stdlib_sources)
   elseif(arg_STDLIB AND NOT arg_STDLIB STREQUAL "libstdc++")
     message(FATAL_ERROR "semfuzz_add_instrumented_program(${name}): STDLIB ${arg_STDLIB}: "
