@@ -11,11 +11,11 @@
 // atomics are the hooks' scheduling points. libc++.so itself is never linked.
 //
 // What each member does (libc++ 14, pthreads):
-// - mutex: lock = pthread_mutex_lock (an error throws), try_lock = pthread_mutex_trylock == 0,
-//   unlock = pthread_mutex_unlock. The mutex is a plain pthread_mutex_t with
-//   PTHREAD_MUTEX_INITIALIZER (the header's constexpr constructor); on glibc its destructor is
-//   trivial in the headers (_LIBCPP_HAS_TRIVIAL_MUTEX_DESTRUCTION), so the exported ~mutex is
-//   never called by code built with them and is not defined here.
+// - mutex: lock = pthread_mutex_lock (an error throws; not checked here, below: why),
+//   try_lock = pthread_mutex_trylock == 0, unlock = pthread_mutex_unlock. The mutex is a plain
+//   pthread_mutex_t with PTHREAD_MUTEX_INITIALIZER (the header's constexpr constructor); on glibc
+//   its destructor is trivial in the headers (_LIBCPP_HAS_TRIVIAL_MUTEX_DESTRUCTION), so the
+//   exported ~mutex is never called by code built with them and is not defined here.
 // - recursive_mutex: a pthread_mutex_t of type PTHREAD_MUTEX_RECURSIVE made by the constructor
 //   (pthread_mutexattr_*, pthread_mutex_init); the rest as mutex.
 // - condition_variable: notify_one / notify_all = pthread_cond_signal / broadcast; wait checks
@@ -93,11 +93,18 @@ void __throw_system_error(int ec, const char* what) {
 
 // std::mutex
 
-void mutex::lock() {
-  if (int ec = __libcpp_mutex_lock(&__m_)) __throw_system_error(ec, "mutex lock failed");
-}
+// The members that only pass the call on (lock, unlock, wait, notify) are tail calls of the
+// model, so that the model notes the code location of their caller, in the code under test, for
+// traces and deadlock messages, as it does for libstdc++'s header code (SEMFUZZ_TAIL_CALL: no
+// -fsanitize=thread entry / exit hooks around them, which would keep the call from being the
+// last instruction; they touch no memory of their own). lock drops libc++'s check of the result:
+// the model's lock of a std::mutex (a normal mutex) returns only 0 while the run goes on (a
+// relock by its owner ends the run as sync-misuse first), so the check could never throw.
+#define SEMFUZZ_TAIL_CALL __attribute__((disable_sanitizer_instrumentation))
+
+SEMFUZZ_TAIL_CALL void mutex::lock() { pthread_mutex_lock(&__m_); }
 bool mutex::try_lock() noexcept { return __libcpp_mutex_trylock(&__m_); }
-void mutex::unlock() noexcept { (void)__libcpp_mutex_unlock(&__m_); }
+SEMFUZZ_TAIL_CALL void mutex::unlock() noexcept { pthread_mutex_unlock(&__m_); }
 
 // std::recursive_mutex
 
@@ -113,19 +120,24 @@ void recursive_mutex::lock() {
   }
 }
 bool recursive_mutex::try_lock() noexcept { return __libcpp_recursive_mutex_trylock(&__m_); }
-void recursive_mutex::unlock() noexcept { (void)__libcpp_recursive_mutex_unlock(&__m_); }
+SEMFUZZ_TAIL_CALL void recursive_mutex::unlock() noexcept { pthread_mutex_unlock(&__m_); }
 
 // std::condition_variable
 
 condition_variable::~condition_variable() { (void)__libcpp_condvar_destroy(&__cv_); }
-void condition_variable::notify_one() noexcept { (void)__libcpp_condvar_signal(&__cv_); }
-void condition_variable::notify_all() noexcept { (void)__libcpp_condvar_broadcast(&__cv_); }
+SEMFUZZ_TAIL_CALL void condition_variable::notify_one() noexcept { pthread_cond_signal(&__cv_); }
+SEMFUZZ_TAIL_CALL void condition_variable::notify_all() noexcept { pthread_cond_broadcast(&__cv_); }
 
-void condition_variable::wait(unique_lock<mutex>& lk) noexcept {
+// As libc++'s, less the check of pthread_cond_wait's result (a tail call, above): the model's
+// wait returns only 0 while the run goes on (a wait on a mutex the thread does not hold ends the
+// run as sync-misuse). glibc declares pthread_cond_wait as a function that may throw (a
+// cancellation point unwinds), so a call from this noexcept member would need a landing pad and
+// could not be a tail call; the model never cancels a thread, and the call goes through its
+// noexcept type.
+SEMFUZZ_TAIL_CALL void condition_variable::wait(unique_lock<mutex>& lk) noexcept {
   if (!lk.owns_lock()) __throw_system_error(EPERM, "condition_variable::wait: mutex not locked");
-  if (int ec = __libcpp_condvar_wait(&__cv_, lk.mutex()->native_handle())) {
-    __throw_system_error(ec, "condition_variable wait failed");
-  }
+  using nothrow_wait = int (*)(pthread_cond_t*, pthread_mutex_t*) noexcept;
+  reinterpret_cast<nothrow_wait> (&pthread_cond_wait)(&__cv_, lk.mutex()->native_handle());
 }
 
 void condition_variable::__do_timed_wait(
