@@ -108,6 +108,26 @@ TEST(LibcxxThreads, ConditionVariableLostSignalIsFoundBySomeSchedule) {
   }
 }
 
+// The members that pass the call on are tail calls of the models (libcxx_threads.cc), so the
+// trace names the probe's lines, never the model's (an optimised build: -O0 makes no tail calls).
+TEST(LibcxxThreads, TracesNameTheCallersLinesForLocksAndWaits) {
+#if defined(__OPTIMIZE__)
+  libcxx_harness h;
+  h.bodies.push_back([](int) { probe::consume(true); });
+  h.bodies.push_back([](int) { probe::produce(); });
+  sim::byte_stream_chooser c(nullptr, 0);
+  testing::internal::CaptureStderr();
+  const verdict v = verdict_of(h.sched.run(2, &harness::run_body, &h, c, &h.obs, true));
+  const std::string trace = testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(v.failed()) << v.message;
+  EXPECT_EQ(probe::consumed(), 1);
+  EXPECT_NE(trace.find("libcxx_threads_probe.cc:"), std::string::npos) << trace;
+  EXPECT_EQ(trace.find("libcxx_threads.cc:"), std::string::npos) << trace;
+#else
+  GTEST_SKIP() << "an unoptimised build makes no tail calls";
+#endif
+}
+
 // Each timed form gives up at its deadline on virtual time (steady_clock::now() costs 8 us of it
 // per read in the model, so the deadline lies a few reads past the start).
 TEST(LibcxxThreads, TimedWaitsExpireOnVirtualTime) {
