@@ -35,6 +35,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/interpose.py
               ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_bridge.cc
               ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_target.cc
               ${PROJECT_SOURCE_DIR}/fuzz/instrumented/program_target.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_sync.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_threads.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_thread.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_memory.cc
         DESTINATION ${share}/instrumented)
 
 install(EXPORT semfuzzTargets NAMESPACE semfuzz:: DESTINATION ${share}/cmake)

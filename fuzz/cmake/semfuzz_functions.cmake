@@ -134,6 +134,34 @@ function(semfuzz_add_instrumented name)
   set(${name}_STUBS ${stubs} PARENT_SCOPE)
 endfunction()
 
+# Whether clang compiles with libc++ 14's headers here (-stdlib=libc++: Debian's libc++-14-dev
+# and libc++abi-14-dev), into ${out} (cached as SEMFUZZ_HAVE_LIBCXX14). Only its headers are
+# needed: code under test built on libc++ is linked with the models of what libc++.so defines
+# (semfuzz_libcxx_model_sources), never with libc++.so.
+function(semfuzz_have_libcxx14 out)
+  include(CheckCXXSourceCompiles)
+  set(CMAKE_REQUIRED_FLAGS "-std=c++20 -stdlib=libc++")
+  set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)  # headers only: compile, do not link
+  check_cxx_source_compiles("
+#include <semaphore>
+#if !defined(_LIBCPP_VERSION) || _LIBCPP_VERSION < 14000 || _LIBCPP_VERSION >= 15000
+#error not libc++ 14
+#endif
+int main() { std::counting_semaphore<1> s(0); return 0; }" SEMFUZZ_HAVE_LIBCXX14)
+  set(${out} ${SEMFUZZ_HAVE_LIBCXX14} PARENT_SCOPE)
+endfunction()
+
+# The models of libc++ 14's shared library, into ${out}: its atomic wait / notify, sleep_for and
+# steady_clock (instrumented/libcxx_sync.cc), its locks, condition variables, call_once and
+# barrier (libcxx_threads.cc), std::thread (libcxx_thread.cc) and shared_ptr's control block
+# (libcxx_memory.cc). Compiled instrumented with -stdlib=libc++ beside code under test built on
+# libc++, they stand for libc++.so (docs/whole-programs.md).
+function(semfuzz_libcxx_model_sources out)
+  set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../instrumented)
+  set(${out} ${dir}/libcxx_sync.cc ${dir}/libcxx_threads.cc ${dir}/libcxx_thread.cc
+             ${dir}/libcxx_memory.cc PARENT_SCOPE)
+endfunction()
+
 # Stops the configuration, naming `function`(`name`), where instrumented targets are not possible.
 function(semfuzz_require_instrumented function name)
   semfuzz_instrumented_unsupported(reason)
@@ -197,8 +225,9 @@ function(semfuzz_add_instrumented_target name)
   endforeach()
 endfunction()
 
-# semfuzz_add_instrumented_program(NAME SOURCES files... [ENTRY function] [OPTIONS flags...]
-#                                  [INCLUDE_DIRECTORIES dirs...] [ALLOW regex] [TAIL chooser])
+# semfuzz_add_instrumented_program(NAME SOURCES files... [ENTRY function] [STDLIB libc++]
+#                                  [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...] [ALLOW regex]
+#                                  [TAIL chooser])
 # A whole program under the deterministic scheduler (fuzz/instrumented/program.h): NAME_fuzzer
 # (libFuzzer) and NAME_replay (the standalone replay main, the same flags as every target's),
 # each input running the program once with its own threads (std::thread, pthread_create) on
@@ -209,6 +238,15 @@ endfunction()
 #   ENTRY                the function that runs it: main (the default), or a function
 #                        `int f()` or `int f(int argc, char** argv)` (C or C++ linkage), called
 #                        with argc 1 and argv {"program", nullptr};
+#   STDLIB               the C++ standard library the program is built on: libstdc++ (the
+#                        default: the one the harness links, whose std::thread, mutexes and
+#                        condition variables the runtime models), or libc++ (LLVM's, version 14
+#                        only: the program is compiled with -stdlib=libc++ together with the
+#                        models of what libc++.so defines, semfuzz_libcxx_model_sources, and
+#                        with _LIBCPP_DISABLE_EXTERN_TEMPLATE, so that it instantiates the
+#                        templates libc++.so would (std::string's members); libc++.so is never
+#                        linked; the configuration stops where clang finds no libc++ 14 headers,
+#                        semfuzz_have_libcxx14);
 #   OPTIONS, INCLUDE_DIRECTORIES, ALLOW  as for semfuzz_add_instrumented_target;
 #   TAIL                 the schedule once an input's bytes run out (fuzz/schedule_driver.h:
 #                        schedule_tail): random (the random walk, seeded by the input's bytes;
@@ -218,7 +256,7 @@ endfunction()
 # Needs clang and a harness built with ASan + UBSan (the asan-fuzz preset), as every
 # instrumented target (semfuzz_require_instrumented).
 function(semfuzz_add_instrumented_program name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ENTRY;ALLOW;TAIL"
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "ENTRY;ALLOW;STDLIB;TAIL"
                         "SOURCES;OPTIONS;INCLUDE_DIRECTORIES")
   if(NOT arg_SOURCES)
     message(FATAL_ERROR "semfuzz_add_instrumented_program(${name}): SOURCES (the program's files) "
@@ -238,10 +276,28 @@ function(semfuzz_add_instrumented_program name)
                         "of random, pct, pct:D (D from 1 to 16) or fair")
   endif()
   semfuzz_require_instrumented(semfuzz_add_instrumented_program ${name})
+  set(stdlib_options "")
+  set(stdlib_sources "")
+  if(arg_STDLIB STREQUAL "libc++")
+    semfuzz_have_libcxx14(have_libcxx14)
+    if(NOT have_libcxx14)
+      message(FATAL_ERROR "semfuzz_add_instrumented_program(${name}): STDLIB libc++ needs libc++ "
+                          "14's headers, which clang does not find here (Debian: apt-get install "
+                          "libc++-14-dev libc++abi-14-dev)")
+    endif()
+    # libc++'s extern templates (std::string's members, ...) are instantiated in libc++.so, which
+    # is not linked: the program instantiates its own.
+    set(stdlib_options -stdlib=libc++ -D_LIBCPP_DISABLE_EXTERN_TEMPLATE)
+    semfuzz_libcxx_model_sources(stdlib_sources)
+  elseif(arg_STDLIB AND NOT arg_STDLIB STREQUAL "libstdc++")
+    message(FATAL_ERROR "semfuzz_add_instrumented_program(${name}): STDLIB ${arg_STDLIB}: "
+                        "libstdc++ (the default) or libc++")
+  endif()
   set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
   semfuzz_add_instrumented(${name} ENTRY ${arg_ENTRY} ALLOW "${arg_ALLOW}"
-                           OPTIONS -UNDEBUG ${arg_OPTIONS}
-                           INCLUDE_DIRECTORIES ${arg_INCLUDE_DIRECTORIES} SOURCES ${arg_SOURCES})
+                           OPTIONS -UNDEBUG ${stdlib_options} ${arg_OPTIONS}
+                           INCLUDE_DIRECTORIES ${arg_INCLUDE_DIRECTORIES}
+                           SOURCES ${arg_SOURCES} ${stdlib_sources})
   semfuzz_fuzz_target(${name} ${harness}/instrumented/program_target.cc ${${name}_OBJECT}
                       ${${name}_STUBS} $<TARGET_OBJECTS:semfuzz::instr_runtime>)
   foreach(exe ${name}_fuzzer ${name}_replay)
