@@ -352,6 +352,18 @@ on T1 \\(its end\\), holding table_lock[^,]* for writing, stats_spin[^;]*; T1 in
   set_tests_properties(program_thread_storage_replay PROPERTIES
                        PASS_REGULAR_EXPRESSION "random schedules: 500 run, 0 failed")
 
+  # std::jthread and std::stop_token (libstdc++'s header code) in a whole program
+  # (tests/programs/jthread.cc), correct under every schedule: every input of
+  # corpus/program_lost_update_fixed and 500 PCT (d=2) schedules pass.
+  semfuzz_add_instrumented_program(program_jthread SOURCES instrumented/tests/programs/jthread.cc)
+  add_test(NAME program_jthread_replay
+           COMMAND sh -c "\"$0\" -runs=1 \"$1\" && \"$0\" -random_schedules=500 -chooser=pct:2 \"$2\""
+                   $<TARGET_FILE:program_jthread_replay>
+                   ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed
+                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
+  set_tests_properties(program_jthread_replay PROPERTIES
+                       PASS_REGULAR_EXPRESSION "random schedules: 500 run, 0 failed")
+
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.
   function(program_expect target input ordering verdict)
