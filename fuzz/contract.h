@@ -5,7 +5,8 @@
 // model. What is here:
 //
 //   fuzzable_semaphore   the API a semaphore type must offer to be fuzzed (the real algorithms,
-//                        the real-thread adapters, the broken test semaphores); checked by concept.
+//                        the real-thread adapters, the broken test semaphores); checked by concept
+//                        (member by member for an adapter: fuzz/instrumented/adapter.h).
 //   visit_algorithm()    the one dispatch from a program's algorithm byte to its algorithm type.
 //   patience             how long a call may wait: none, bounded (a deadline), forever.
 //   timeout_ns(), kUncapped, the real-time rule

@@ -28,6 +28,8 @@
 //                                   outside any simulated thread: it sees those sleepers and must
 //                                   not block (a futex wait there is unsupported-call). After a
 //                                   verdict it never runs: the object is left in memory, unfreed.
+// An adapter that lacks one of these, or has it with another signature, does not compile: the
+// bridge checks it member by member (check_fuzzable below), each error naming the member.
 // n == 0 must succeed at once (return true). Forms your semaphore lacks are written with the
 // ones it has (examples/futex_semaphore_adapter.h writes Qt's form with try_acquire_for).
 // using clock = std::chrono::steady_clock: the only clock the harness gives deadlines on.
@@ -88,6 +90,69 @@ template <class A>
 concept semaphore_adapter =
     contract::fuzzable_semaphore<A> && std::same_as<typename A::clock, std::chrono::steady_clock>;
 
+// contract::fuzzable_semaphore<S>, checked one member at a time, so that an adapter that lacks
+// one, or offers it with another signature, gets an error naming that member (the concept alone
+// says only that its constraints are not satisfied): each failing check is a static assertion of
+// its own. The bridge's static_assert(check_fuzzable<A>()).
+template <class S>
+consteval bool check_fuzzable() {
+  static_assert(std::constructible_from<S, std::int64_t>,
+                "semfuzz: the semaphore needs a constructor S(std::int64_t initial)");
+  static_assert(
+      requires { typename S::clock::time_point; },
+      "semfuzz: the semaphore needs `using clock = std::chrono::steady_clock;` (the "
+      "clock of try_acquire_until's time point)");
+  static_assert(
+      requires(S & s, std::int64_t n) { s.acquire(n); },
+      "semfuzz: the semaphore needs void acquire(std::int64_t n)");
+  static_assert(
+      requires(S & s, std::int64_t n) {
+        { s.try_acquire(n) } -> std::convertible_to<bool>;
+      },
+      "semfuzz: the semaphore needs bool try_acquire(std::int64_t n)");
+  static_assert(
+      requires(S & s, std::int64_t n, int ms) {
+        { s.try_acquire(n, ms) } -> std::convertible_to<bool>;
+      },
+      "semfuzz: the semaphore needs bool try_acquire(std::int64_t n, int ms), Qt's "
+      "form (ms < 0: for ever; write it with try_acquire_for if yours lacks it)");
+  static_assert(
+      requires(S & s, std::int64_t n, std::chrono::nanoseconds d) {
+        { s.try_acquire_for(n, d) } -> std::convertible_to<bool>;
+      },
+      "semfuzz: the semaphore needs bool try_acquire_for(std::int64_t n, "
+      "std::chrono::nanoseconds d)");
+  if constexpr (requires { typename S::clock::time_point; }) {
+    static_assert(
+        requires(S & s, std::int64_t n, typename S::clock::time_point t) {
+          { s.try_acquire_until(n, t) } -> std::convertible_to<bool>;
+        },
+        "semfuzz: the semaphore needs bool try_acquire_until(std::int64_t n, "
+        "clock::time_point t)");
+  }
+  static_assert(
+      requires(S & s, std::int64_t n) { s.release(n); },
+      "semfuzz: the semaphore needs void release(std::int64_t n)");
+  static_assert(
+      requires(S & s) {
+        { s.available() } -> std::convertible_to<std::int64_t>;
+      },
+      "semfuzz: the semaphore needs std::int64_t available() (contract::kUnknownCount "
+      "where it cannot count, with `static constexpr bool counts = false;`)");
+  return contract::fuzzable_semaphore<S>;
+}
+
+// Whether A's clock, if it has one, is the steady clock (the bridge's check of semaphore_adapter's
+// second half, where check_fuzzable() has named a missing clock already).
+template <class A>
+consteval bool steady_clock_or_none() {
+  if constexpr (requires { typename A::clock; }) {
+    return std::same_as<typename A::clock, std::chrono::steady_clock>;
+  } else {
+    return true;
+  }
+}
+
 // Whether semaphore A wakes only waiters it has registered, so fuzz/runner.h's wasted-wake oracle
 // applies to it: false unless specialised (fuzz/instrumented/production.h: semfuzz's split64).
 template <class A>
@@ -100,9 +165,11 @@ inline constexpr bool exact_wakes_v = false;
 // destroyed. Create, use and destroy it inside a scheduler scope.
 template <class A>
 class adapter_bridge {
-  static_assert(semaphore_adapter<A>,
-                "the adapter must offer the API of fuzz/instrumented/adapter.h, with "
-                "using clock = std::chrono::steady_clock");
+  // Member by member, so that a missing one is named (check_fuzzable), then the clock.
+  static_assert(check_fuzzable<A>());
+  static_assert(steady_clock_or_none<A>(),
+                "semfuzz: the adapter's clock must be std::chrono::steady_clock (`using clock = "
+                "std::chrono::steady_clock;`), the only clock the harness gives deadlines on");
 
  public:
   using clock = std::chrono::steady_clock;

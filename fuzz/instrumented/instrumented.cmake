@@ -181,6 +181,14 @@ if(SEMFUZZ_BUILD_TESTS)
   target_link_libraries(thread_storage_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME thread_storage_test COMMAND thread_storage_test)
 
+  # An adapter that lacks a member, or has it with another signature, is refused with an error
+  # naming the member (check_fuzzable, fuzz/instrumented/adapter.h): one case per member.
+  add_test(NAME adapter_compile_fail
+           COMMAND ${CMAKE_COMMAND} -DCXX=${CMAKE_CXX_COMPILER} "-DFLAGS=${CMAKE_CXX_FLAGS}"
+                   "-DINCLUDE=${PROJECT_SOURCE_DIR}|${PROJECT_SOURCE_DIR}/semaphore/include"
+                   -DSOURCE=${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/compile_fail/adapter_members.cc
+                   -P ${PROJECT_SOURCE_DIR}/semaphore/tests/compile_fail/run.cmake)
+
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
   add_test(NAME instrumented_missing_hook_fails
