@@ -347,30 +347,23 @@ if(SEMFUZZ_BUILD_TESTS AND NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
 on T1 \\(its end\\), holding table_lock[^,]* for writing, stats_spin[^;]*; T1 in sem_wait \
 \\(ways_out.cc:[0-9]+\\) on [^,]*, holding config_lock[^,]* for reading")
 
-  # Per-thread storage in a whole program (tests/programs/thread_storage.cc: thread_local
-  # variables, a pthread key, their destructors), correct only with a copy per thread: every input
-  # of corpus/program_lost_update_fixed and 500 PCT (d=2) schedules pass.
-  semfuzz_add_instrumented_program(program_thread_storage
-                                   SOURCES instrumented/tests/programs/thread_storage.cc)
-  add_test(NAME program_thread_storage_replay
-           COMMAND sh -c "\"$0\" -runs=1 \"$1\" && \"$0\" -random_schedules=500 -chooser=pct:2 \"$2\""
-                   $<TARGET_FILE:program_thread_storage_replay>
-                   ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed
-                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
-  set_tests_properties(program_thread_storage_replay PROPERTIES
-                       PASS_REGULAR_EXPRESSION "random schedules: 500 run, 0 failed")
-
-  # std::jthread and std::stop_token (libstdc++'s header code) in a whole program
-  # (tests/programs/jthread.cc), correct under every schedule: every input of
-  # corpus/program_lost_update_fixed and 500 PCT (d=2) schedules pass.
-  semfuzz_add_instrumented_program(program_jthread SOURCES instrumented/tests/programs/jthread.cc)
-  add_test(NAME program_jthread_replay
-           COMMAND sh -c "\"$0\" -runs=1 \"$1\" && \"$0\" -random_schedules=500 -chooser=pct:2 \"$2\""
-                   $<TARGET_FILE:program_jthread_replay>
-                   ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed
-                   ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
-  set_tests_properties(program_jthread_replay PROPERTIES
-                       PASS_REGULAR_EXPRESSION "random schedules: 500 run, 0 failed")
+  # A whole program correct under every schedule: every input of corpus/program_lost_update_fixed
+  # and 500 PCT (d=2) schedules pass (ctest NAME_replay).
+  function(program_passes name source)
+    semfuzz_add_instrumented_program(${name} SOURCES instrumented/tests/programs/${source})
+    add_test(NAME ${name}_replay
+             COMMAND sh -c "\"$0\" -runs=1 \"$1\" && \"$0\" -random_schedules=500 -chooser=pct:2 \"$2\""
+                     $<TARGET_FILE:${name}_replay>
+                     ${PROJECT_SOURCE_DIR}/corpus/program_lost_update_fixed
+                     ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/tests/inputs/program-empty-schedule)
+    set_tests_properties(${name}_replay PROPERTIES
+                         PASS_REGULAR_EXPRESSION "random schedules: 500 run, 0 failed")
+  endfunction()
+  # Per-thread storage (thread_local variables, a pthread key, their destructors), correct only
+  # with a copy per thread.
+  program_passes(program_thread_storage thread_storage.cc)
+  # std::jthread and std::stop_token (libstdc++'s header code).
+  program_passes(program_jthread jthread.cc)
 
   # 100 replays, each a process of its own (a finding aborts the replay), each giving the verdict
   # (a grep regular expression) on the committed input.
