@@ -146,12 +146,14 @@ std::int64_t max_timeout_ns() {
 // The expansion rule: each thread's operations as a semaphore with capabilities `caps` is given
 // them (the head of this file). `reserve`: tokens the runner keeps out of the release budget
 // (room for its own releases, e.g. the real-thread watchdog's rescues). A semaphore with every
-// capability gets the program's operations unchanged.
-inline std::vector<std::vector<operation>> expand_operations(const program& prog, capabilities caps,
-                                                             std::int64_t reserve) {
-  std::vector<std::vector<operation>> out(prog.threads.size());
+// capability gets the program's operations unchanged. Written into `out`, whose storage (each
+// thread's list's too) is reused; the second form returns new lists.
+inline void expand_operations(const program& prog, capabilities caps, std::int64_t reserve,
+                              std::vector<std::vector<operation>>& out) {
+  out.resize(prog.threads.size());
   std::int64_t budget = kMax - reserve - prog.initial;
   for (std::size_t t = 0; t < prog.threads.size(); ++t) {
+    out[t].clear();
     out[t].reserve(prog.threads[t].ops.size());
     for (const operation& op : prog.threads[t].ops) {
       if (!caps.counts && op.kind == op_kind::available) continue;
@@ -171,6 +173,12 @@ inline std::vector<std::vector<operation>> expand_operations(const program& prog
       }
     }
   }
+}
+
+inline std::vector<std::vector<operation>> expand_operations(const program& prog, capabilities caps,
+                                                             std::int64_t reserve) {
+  std::vector<std::vector<operation>> out;
+  expand_operations(prog, caps, reserve, out);
   return out;
 }
 

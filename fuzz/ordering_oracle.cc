@@ -12,22 +12,11 @@ std::string who(const ordering_oracle::call& c) {
 
 }  // namespace
 
-ordering_oracle::storage& ordering_oracle::spare() {
-  static thread_local storage s;
-  return s;
-}
-
-ordering_oracle::ordering_oracle()
-    : releases_(std::move(spare().releases)), acquires_(std::move(spare().acquires)) {
+ordering_oracle::ordering_oracle() {
   releases_.clear();
   acquires_.clear();
   releases_.reserve(kMaxReleases);
   acquires_.reserve(kMaxReleases);
-}
-
-ordering_oracle::~ordering_oracle() {
-  spare().releases = std::move(releases_);
-  spare().acquires = std::move(acquires_);
 }
 
 void ordering_oracle::reset(std::int64_t initial) {

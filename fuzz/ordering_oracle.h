@@ -37,6 +37,7 @@
 
 #include "fuzz/program.h"
 #include "fuzz/sim/happens_before.h"
+#include "fuzz/sim/recycled.h"
 
 namespace semfuzz {
 
@@ -50,10 +51,9 @@ class ordering_oracle {
     std::uint64_t step = 0;
   };
 
-  // The records' storage is recycled: an oracle takes what the last one destroyed on this OS
-  // thread left (so a run allocates nothing here once the first has grown it).
+  // The records' storage is recycled (fuzz/sim/recycled.h): an oracle takes what the last one
+  // destroyed on this OS thread left, so a run allocates nothing here once the first has grown it.
   ordering_oracle();
-  ~ordering_oracle();
   ordering_oracle(const ordering_oracle&) = delete;
   ordering_oracle& operator=(const ordering_oracle&) = delete;
 
@@ -96,10 +96,9 @@ class ordering_oracle {
     std::vector<release_rec> releases;
     std::vector<acquire_rec> acquires;
   };
-  static storage& spare();  // this OS thread's recycled storage
-
-  std::vector<release_rec> releases_;
-  std::vector<acquire_rec> acquires_;
+  sim::recycled<storage> storage_;
+  std::vector<release_rec>& releases_ = storage_->releases;
+  std::vector<acquire_rec>& acquires_ = storage_->acquires;
   bool overflowed_ = false;  // more releases than a mask holds: stop checking (not reachable
                              // with the program format's limits)
   std::string violation_;

@@ -66,9 +66,9 @@ template <contract::fuzzable_semaphore Sem>
 class program_runner final : public sim_call_book, public sim::observer {
  public:
   program_runner(const program& prog, sim::scheduler& sched, bool trace)
-      : sim_call_book(prog, sched, trace, contract::expand_operations(prog, kCaps, 0),
-                      contract::max_timeout_ns<Sem>()),
-        destroy_(prog.owner_destroys && (!kBlackBox || contract::peers_end_with_release(ops_))),
+      : sim_call_book(prog, sched, trace, kCaps, contract::max_timeout_ns<Sem>()),
+        destroy_(prog.owner_destroys &&
+                 (!kBlackBox || contract::peers_end_with_release(expanded_ops()))),
         ordered_(sched.order_checking()),
         relative_waits_(contract::relative_timed_waits<Sem>()),
         multi_token_lost_(contract::multi_token_wakeups_lost<Sem>()) {}
@@ -137,7 +137,7 @@ class program_runner final : public sim_call_book, public sim::observer {
 
  public:
   // ---- The skeleton's hooks (fuzz/run_skeleton.h)
-  const std::vector<operation>& ops_of(int t) const { return ops_[t]; }
+  using sim_call_book::ops_of;
   bool keeps_going() const { return true; }  // the scheduler stops a failed run's fibers itself
   void begin_op(int t, std::size_t i) { ctx_[t].op_index = i; }
   bool destroy_mode() const { return destroy_; }
@@ -221,6 +221,7 @@ class program_runner final : public sim_call_book, public sim::observer {
     c.blocking_overlap = false;
     c.overlapped = calls_in_flight() > 0;
     c.in_op = true;
+    calls_changed_ = true;
     if constexpr (!kCaps.counts) black_box_call_begins();
     if (trace_) note("T" + std::to_string(t) + " > " + describe(op));
     const int release_id =
@@ -234,6 +235,7 @@ class program_runner final : public sim_call_book, public sim::observer {
     const bool woke = op.kind == op_kind::release && r.result == contract::outcome::returned_true &&
                       op.n > 0 && sched_.last_event() == sim::ev::futex_wake;
     c.in_op = false;
+    calls_changed_ = true;
     if (trace_)
       note("T" + std::to_string(t) + " < " + describe(op) + " = " + contract::outcome_name(r));
     check(t, c, r);
@@ -303,6 +305,12 @@ class program_runner final : public sim_call_book, public sim::observer {
       return;
     }
     const std::int64_t avail = available_now();
+    note_abstract_state(avail);
+    // The bounds and overlaps below depend only on avail, the calls in flight and the ledger:
+    // unchanged since the last step, so is what this step would find.
+    if (avail == checked_avail_ && !calls_changed_) return;
+    checked_avail_ = avail;
+    calls_changed_ = false;
     std::int64_t low = ledger_.tokens(), high = low;
     for (std::size_t i = 0; i < ctx_.size(); ++i) {
       thread_ctx& c = ctx_[i];
@@ -316,7 +324,6 @@ class program_runner final : public sim_call_book, public sim::observer {
         }
       }
     }
-    note_abstract_state(avail);
     if (avail < 0 || avail > kMax || avail < low || avail > high) {
       fail(verdict_kind::conservation,
            "available() = " + std::to_string(avail) + " outside [" +
@@ -354,6 +361,9 @@ class program_runner final : public sim_call_book, public sim::observer {
   }
 
   const bool destroy_;  // the owner-destroys protocol runs
+  // What after_step() last checked: available() then, and whether a call began or returned since.
+  std::int64_t checked_avail_ = -1;
+  bool calls_changed_ = true;
   std::unique_ptr<Sem> sem_;
   bool destroyed_ = false;
   int destroyer_ = -1;  // the thread inside the semaphore's destructor (kDestroyInRun), or -1

@@ -20,6 +20,7 @@
 #include "fuzz/program.h"
 #include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
+#include "fuzz/sim/recycled.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim_oracles.h"
 #include "fuzz/verdict.h"
@@ -28,23 +29,32 @@ namespace semfuzz {
 
 class sim_call_book {
  public:
-  // ops: each thread's operations, as the semaphore takes them; cap_ns: every finite timeout is
-  // capped at it (fuzz/contract.h's real-time rule).
-  sim_call_book(const program& prog, sim::scheduler& sched, bool trace,
-                std::vector<std::vector<operation>> ops, std::int64_t cap_ns)
+  // caps: what the semaphore can take (fuzz/capabilities.h); a black-box one runs the program's
+  // operations as contract::expand_operations() gives them, any other the program's own.
+  // cap_ns: every finite timeout is capped at it (fuzz/contract.h's real-time rule).
+  // The thread contexts and expanded operations are recycled storage (fuzz/sim/recycled.h).
+  sim_call_book(const program& prog, sim::scheduler& sched, bool trace, contract::capabilities caps,
+                std::int64_t cap_ns)
       : prog_(prog),
         sched_(sched),
         trace_(trace),
-        ctx_(prog.threads.size()),
-        ops_(std::move(ops)),
+        expanded_(caps.black_box()),
         ledger_(prog.initial),
-        cap_ns_(cap_ns) {}
+        cap_ns_(cap_ns) {
+    ctx_.assign(prog.threads.size(), thread_ctx{});
+    if (expanded_) contract::expand_operations(prog, caps, 0, *expanded_ops_);
+  }
+
+  // Thread t's operations, as the semaphore takes them.
+  const std::vector<operation>& ops_of(int t) const {
+    return expanded_ ? (*expanded_ops_)[t] : prog_.threads[t].ops;
+  }
 
   // Thread i has finished, or is in its final operation (the skeleton's peer check,
   // fuzz/run_skeleton.h).
   bool done_or_final(std::size_t i) const {
     const thread_ctx& c = ctx_[i];
-    return c.finished || (c.in_op && c.op_index + 1 == ops_[i].size());
+    return c.finished || (c.in_op && c.op_index + 1 == ops_of(static_cast<int>(i)).size());
   }
 
  protected:
@@ -85,6 +95,9 @@ class sim_call_book {
     }
     return sum;
   }
+
+  // A black-box Sem's operations, expanded (empty for any other Sem: ops_of() is the program's).
+  const std::vector<std::vector<operation>>& expanded_ops() const { return *expanded_ops_; }
 
   // Black-box mode: the least count the semaphore can hold while thread t's call runs, by the
   // ledger: completed calls have counted, releases in flight may not have published yet, the
@@ -225,8 +238,10 @@ class sim_call_book {
   const program& prog_;
   sim::scheduler& sched_;
   const bool trace_;
-  std::vector<thread_ctx> ctx_;
-  const std::vector<std::vector<operation>> ops_;  // each thread's, expanded for Sem
+  sim::recycled<std::vector<thread_ctx>> ctx_storage_;
+  std::vector<thread_ctx>& ctx_ = *ctx_storage_;
+  const bool expanded_;  // a black-box Sem: the operations are expanded_ops_, not the program's
+  sim::recycled<std::vector<std::vector<operation>>> expanded_ops_;
   contract::token_ledger<> ledger_;
   const std::int64_t cap_ns_;  // every finite timeout is capped at it (contract.h's real-time rule)
 };
