@@ -1,7 +1,10 @@
 // A main() for builds without a fuzzing engine (GCC, plain builds): replays every file given,
 // and every file in every directory given, several times each (-runs=N, default 3), and prints
 // the throughput. Other libFuzzer-style flags are accepted and ignored. Exit status 0 when all
-// pass; a failing input aborts with its verdict, like under libFuzzer.
+// pass; a failing input aborts with its verdict, like under libFuzzer. -warmup_runs=K first replays
+// every file K times untimed: the first executions of a process cost more (under ASan each
+// allocation is fresh memory until the quarantine has filled), and a fuzzing campaign is past
+// them within seconds, so a throughput figure after a warm-up is the campaign's.
 //
 // -random_schedules=N [-random_seed=S] [-chooser=random|pct[:D]] [-stop_at_failure=1]
 // [-artifact_prefix=P]: instead, runs each file's program under N seeded schedules of the chooser
@@ -34,10 +37,11 @@ namespace semfuzz {
 namespace {
 
 int g_repetitions = 3;
+int g_warmup = 0;  // -warmup_runs=K
 
 // Reads the file into one buffer of its size (no stream buffer: under ASan each allocation of a
 // replay is fresh memory, which the exec/s of a replay should not be about).
-bool replay_file(const std::filesystem::path& path) {
+bool replay_file(const std::filesystem::path& path, int repetitions) {
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   std::FILE* in = error ? nullptr : std::fopen(path.c_str(), "rb");
@@ -48,7 +52,7 @@ bool replay_file(const std::filesystem::path& path) {
     std::fprintf(stderr, "semfuzz: cannot read %s\n", path.c_str());
     return false;
   }
-  for (int i = 0; i < g_repetitions; ++i) {
+  for (int i = 0; i < repetitions; ++i) {
     LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   }
   return true;
@@ -88,6 +92,8 @@ command_line parse(int argc, char** argv) {
       add_inputs(arg, c.paths);
     } else if (std::strncmp(argv[i], "-runs=", 6) == 0) {
       g_repetitions = std::max(1, std::atoi(argv[i] + 6));
+    } else if (std::strncmp(argv[i], "-warmup_runs=", 13) == 0) {
+      g_warmup = std::max(0, std::atoi(argv[i] + 13));
     } else if (std::strncmp(argv[i], "-random_schedules=", 18) == 0) {
       c.schedules.schedules = std::atoi(argv[i] + 18);
     } else if (std::strncmp(argv[i], "-random_seed=", 13) == 0) {
@@ -126,7 +132,8 @@ int random_schedules(const command_line& c, const char* argv0) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: %s [-runs=N] FILE|DIR...\n  replays each input N times (default 3); this "
+                 "usage: %s [-runs=N] [-warmup_runs=K] FILE|DIR...\n  replays each input N times "
+                 "(default 3), timed after K untimed replays of each (default 0); this "
                  "build has no fuzzing engine\n"
                  "       %s -random_schedules=N [-random_seed=S] [-chooser=random|pct[:D]]\n"
                  "          [-stop_at_failure=1] [-artifact_prefix=P] FILE...\n"
@@ -139,15 +146,20 @@ int main(int argc, char** argv) {
   const command_line c = parse(argc, argv);
   if (c.schedules.schedules > 0 || c.chooser) return random_schedules(c, argv[0]);
   const std::vector<std::filesystem::path>& paths = c.paths;
-  const auto started = std::chrono::steady_clock::now();
   bool ok = true;
-  for (const auto& p : paths) ok &= replay_file(p);
+  if (g_warmup > 0) {
+    for (const auto& p : paths) ok &= replay_file(p, g_warmup);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  for (const auto& p : paths) ok &= replay_file(p, g_repetitions);
   const int files = static_cast<int>(paths.size());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double execs = static_cast<double>(files) * g_repetitions;
-  std::fprintf(stderr, "semfuzz: replayed %d inputs x%d in %.3f s (%.0f exec/s): %s\n", files,
-               g_repetitions, seconds, seconds > 0 ? execs / seconds : 0.0,
+  const std::string warmup =
+      g_warmup > 0 ? " after a warm-up of x" + std::to_string(g_warmup) : std::string();
+  std::fprintf(stderr, "semfuzz: replayed %d inputs x%d in %.3f s (%.0f exec/s)%s: %s\n", files,
+               g_repetitions, seconds, seconds > 0 ? execs / seconds : 0.0, warmup.c_str(),
                ok ? "all passed" : "errors");
   return ok ? 0 : 1;
 }
