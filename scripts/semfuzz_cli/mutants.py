@@ -21,6 +21,7 @@ from .cliargs import add_verb, positive
 from .common import (Failure, ROOT, check_output_file, files_in, markdown_table, new_run_dir,
                      print_table, rel, say)
 from .common import machine as machine_info
+from .libfuzzer import FINAL_STAT
 from .mutant_tree import (FINDING_LINE, MUTANT_BUDGET_S, MUTANT_KILL_AFTER_S, MUTANT_SEEDS, Mutant,
                           MutantTree, all_mutants, fuzz_tree, replay_tree)
 from .ossfuzz import libfuzzer_option_args
@@ -37,11 +38,16 @@ class Attempt:
     verdict: Optional[str]
     details: str
     artifact: Optional[Path] = None
+    # libFuzzer's executions up to and including the finding, or in the whole run
+    # (stat::number_of_executed_units): unlike the seconds, not changed by the machine's load.
+    # None for the stress test, which does not count.
+    execs: Optional[int] = None
 
 
 def timed_run(command: list, env: dict, cwd: Path, limit: float, log: Path) -> Attempt:
     """Runs a fuzzer or the stress test; a finding is a non-zero exit, timed at its first line."""
     started, first, tail = time.monotonic(), None, collections.deque(maxlen=300)
+    execs = None
     with open(log, "w") as log_file, subprocess.Popen(
             command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True, errors="replace") as process:
@@ -52,13 +58,17 @@ def timed_run(command: list, env: dict, cwd: Path, limit: float, log: Path) -> A
             tail.append(line)
             if first is None and FINDING_LINE.search(line):
                 first = time.monotonic() - started
+            stat = FINAL_STAT.match(line)
+            if stat and stat[1] == "number_of_executed_units":
+                execs = int(stat[2])
         returncode = process.wait()
         killer.cancel()
     wall = time.monotonic() - started
     if returncode == 0:
-        return Attempt(0, False, wall, None, "")
+        return Attempt(0, False, wall, None, "", execs=execs)
     outcome = classify("".join(tail), returncode)
-    return Attempt(0, True, first if first is not None else wall, outcome.verdict, outcome.details)
+    return Attempt(0, True, first if first is not None else wall, outcome.verdict, outcome.details,
+                   execs=execs)
 
 
 def _median(values: list) -> float:
@@ -68,15 +78,20 @@ def _median(values: list) -> float:
 
 
 def kill_stats(attempts: list, budget: int) -> dict:
-    """Median time to kill over the seeds (a seed that found nothing counts as infinite)."""
+    """Median time to kill over the seeds, and median executions where every seed counted them
+    (a seed that found nothing counts as infinite)."""
     times = [a.seconds if a.found else math.inf for a in attempts]
     verdicts = collections.Counter(a.verdict for a in attempts if a.found)
     median = _median(times) if times else math.inf
+    counted = attempts and all(a.execs is not None for a in attempts)
+    execs = _median([a.execs if a.found else math.inf for a in attempts]) if counted else math.inf
     return {"found": sum(a.found for a in attempts), "runs": len(attempts),
             "median_s": None if math.isinf(median) else round(median, 2),
+            "median_execs": None if math.isinf(execs) else int(execs),
             "verdict": verdicts.most_common(1)[0][0] if verdicts else None,
             "attempts": [{"seed": a.seed, "found": a.found, "seconds": round(a.seconds, 2),
-                          "verdict": a.verdict, "details": a.details} for a in attempts]}
+                          "execs": a.execs, "verdict": a.verdict, "details": a.details}
+                         for a in attempts]}
 
 
 def _seconds(stats: dict, budget: int) -> str:
@@ -127,7 +142,7 @@ def fuzz_attempt(fuzzer: Path, target_name: str, cfg: Config, seed: int, args, e
     corpus.mkdir(parents=True)
     artifacts.mkdir()
     command = [*no_aslr_prefix(cfg), str(fuzzer), f"-seed={seed}",
-               f"-max_total_time={args.budget}", *LIBFUZZER_LIMITS, *options,
+               f"-max_total_time={args.budget}", "-print_final_stats=1", *LIBFUZZER_LIMITS, *options,
                f"-artifact_prefix={artifacts}/", str(corpus)]  # starts from nothing
     attempt = timed_run(command, env, run, args.budget + MUTANT_KILL_AFTER_S, run / "fuzz.log")
     attempt.seed = seed

@@ -6,8 +6,8 @@ import unittest
 from semfuzz_cli import mutant_tree, mutants
 
 
-def attempt(seconds, found=True, verdict="lost-wakeup"):
-    return mutants.Attempt(1, found, seconds, verdict if found else None, "")
+def attempt(seconds, found=True, verdict="lost-wakeup", execs=None):
+    return mutants.Attempt(1, found, seconds, verdict if found else None, "", execs=execs)
 
 
 class KillStatsTest(unittest.TestCase):
@@ -17,6 +17,24 @@ class KillStatsTest(unittest.TestCase):
         missed = mutants.kill_stats([attempt(1), attempt(9, False), attempt(9, False)], 10)
         self.assertIsNone(missed["median_s"])
         self.assertTrue(math.isinf(mutants._median([1, math.inf, math.inf])))
+
+    def test_median_executions_only_where_every_seed_counted(self):
+        stats = mutants.kill_stats([attempt(1, execs=500), attempt(3, execs=900),
+                                    attempt(9, found=False, execs=40000)], 10)
+        self.assertEqual(stats["median_execs"], 900)
+        self.assertEqual([a["execs"] for a in stats["attempts"]], [500, 900, 40000])
+        self.assertIsNone(mutants.kill_stats([attempt(1, execs=500), attempt(2)], 10)["median_execs"])
+
+    def test_timed_run_reads_the_executions_from_the_final_stats(self):
+        import sys
+        import tempfile
+        from pathlib import Path
+        script = ("print('#1024 pulse'); print('stat::number_of_executed_units: 1234'); "
+                  "print('stat::average_exec_per_sec: 99')")
+        with tempfile.TemporaryDirectory() as tmp:
+            run = mutants.timed_run([sys.executable, "-c", script], {}, Path(tmp), 30,
+                                    Path(tmp) / "log")
+        self.assertEqual((run.found, run.execs), (False, 1234))
 
     def test_ratio_against_a_baseline_that_never_found_it(self):
         fast = mutants.kill_stats([attempt(2)], 60)
