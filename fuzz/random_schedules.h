@@ -29,7 +29,7 @@ run_result run_random_schedule(const program& prog, std::uint64_t seed,
 run_result run_chosen_schedule(const program& prog, sim::chooser& choose,
                                std::vector<std::uint8_t>* input);
 
-// The driver (fuzz/standalone_main.cc's hook): schedules_main with the schedule target's
+// The driver (fuzz/engine/standalone_main.cc's hook): schedules_main with the schedule target's
 // subject; its exit status.
 int random_schedules_main(const std::vector<std::filesystem::path>& files,
                           const schedules_request& request);

@@ -7,7 +7,7 @@
 #include <iterator>
 #include <optional>
 
-#include "fuzz/sha1.h"
+#include "fuzz/engine/sha1.h"
 #include "fuzz/sim/scheduler.h"
 
 // Provided by every sanitizer runtime; weak, so that builds without one link (it is null there).

@@ -1,5 +1,5 @@
 // Many chosen schedules of one input: the target-independent part of `-random_schedules=N`
-// (fuzz/standalone_main.cc; the schedule target's use: fuzz/random_schedules.h).
+// (fuzz/engine/standalone_main.cc; the schedule target's use: fuzz/random_schedules.h).
 //
 // A target describes an input's fixed part (whatever its choice bytes follow: the schedule
 // target's program, nothing for a whole program) as a schedule_subject. schedules_main runs each
@@ -87,7 +87,7 @@ using subject_maker = std::unique_ptr<schedule_subject> (*)(const std::vector<st
 run_result run_recorded(schedule_subject& subject, sim::chooser& choose,
                         std::vector<std::uint8_t>* input);
 
-// What the command line asks for (fuzz/standalone_main.cc).
+// What the command line asks for (fuzz/engine/standalone_main.cc).
 struct schedules_request {
   int schedules = 0;
   std::uint64_t seed = 1;

@@ -34,7 +34,7 @@ run_result run_schedule_input(const std::uint8_t* data, std::size_t size, bool t
 
 }  // namespace semfuzz
 
-// The libFuzzer entry point (also driven by fuzz/standalone_main.cc).
+// The libFuzzer entry point (also driven by fuzz/engine/standalone_main.cc).
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   return semfuzz::fuzz_one_input(data, size, semfuzz::run_schedule_program);
 }

@@ -68,7 +68,7 @@ struct verdict {
 // when v passed. The way out is async-signal-safe: the line is written with write(2) from a fixed
 // buffer (one write for a line of up to PIPE_BUF bytes), then abort(). Under libFuzzer the abort
 // reaches its crash handler, which prints the stack and writes the crash-<sha1> artifact; a TSan
-// build needs fuzz/tsan_options.cc for that handler to finish.
+// build needs fuzz/engine/tsan_options.cc for that handler to finish.
 void report_and_abort(const verdict& v);
 
 }  // namespace semfuzz

@@ -6,7 +6,7 @@
 #   lib/                             libsemfuzz_semaphore.a, libsemfuzz_sim.a, and the
 #                                    instrumentation runtime's objects (semfuzz::instr_runtime)
 #   share/semfuzz/                   what the functions compile into a user's targets, in the
-#                                    layout of fuzz/ (standalone_main.cc, instrumented/...)
+#                                    layout of fuzz/ (engine/standalone_main.cc, instrumented/...)
 #   share/semfuzz/cmake/             semfuzzConfig.cmake, the exported targets, the functions
 #
 # `cmake --build --preset asan-fuzz --target semfuzz_package` builds just what is installed.
@@ -29,8 +29,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/fuzz/ DESTINATION ${CMAKE_INSTALL_INCLUD
         PATTERN "tests" EXCLUDE PATTERN "mutants" EXCLUDE PATTERN "tools" EXCLUDE)
 
 set(share ${CMAKE_INSTALL_DATADIR}/semfuzz)
-install(FILES ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cc ${PROJECT_SOURCE_DIR}/fuzz/tsan_options.cc
-        DESTINATION ${share})
+install(FILES ${PROJECT_SOURCE_DIR}/fuzz/engine/standalone_main.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/engine/tsan_options.cc
+        DESTINATION ${share}/engine)
 install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/interpose.py
               ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_bridge.cc
               ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_target.cc

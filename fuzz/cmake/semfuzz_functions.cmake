@@ -4,7 +4,7 @@
 #   - a project that finds an installed semfuzz with find_package(semfuzz CONFIG), whose
 #     semfuzzConfig.cmake includes the installed copy of this file.
 # The functions find the harness's sources relative to this file: ../ is fuzz/ in the repository
-# and <prefix>/share/semfuzz/ once installed (the same layout: standalone_main.cc,
+# and <prefix>/share/semfuzz/ once installed (the same layout: engine/standalone_main.cc,
 # instrumented/interpose.py, ...). The harness's targets are named semfuzz::semaphore,
 # semfuzz::sim (the harness library) and semfuzz::instr_runtime in all three cases (ALIAS
 # targets in the build, IMPORTED ones when installed); semfuzz::sim carries how the harness was
@@ -52,11 +52,11 @@ endfunction()
 # semfuzz_fuzz_target(NAME SOURCES...): NAME_fuzzer linked with the harness's fuzzing engine,
 # and NAME_replay, always with the standalone replay main (for ctest), both linking semfuzz::sim.
 # NAME_fuzzer carries the TSan defaults that let libFuzzer's crash, timeout and interrupt
-# handlers finish (tsan_options.cc).
+# handlers finish (engine/tsan_options.cc).
 function(semfuzz_fuzz_target name)
   set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
   get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
-  add_executable(${name}_fuzzer ${ARGN} ${harness}/tsan_options.cc)
+  add_executable(${name}_fuzzer ${ARGN} ${harness}/engine/tsan_options.cc)
   target_link_libraries(${name}_fuzzer PRIVATE semfuzz::sim)
   if(engine STREQUAL "libfuzzer")
     target_link_options(${name}_fuzzer PRIVATE -fsanitize=fuzzer)
@@ -67,9 +67,9 @@ function(semfuzz_fuzz_target name)
     separate_arguments(engine_flags UNIX_COMMAND "$ENV{LIB_FUZZING_ENGINE}")
     target_link_libraries(${name}_fuzzer PRIVATE ${engine_flags})
   else()
-    target_sources(${name}_fuzzer PRIVATE ${harness}/standalone_main.cc)
+    target_sources(${name}_fuzzer PRIVATE ${harness}/engine/standalone_main.cc)
   endif()
-  add_executable(${name}_replay ${ARGN} ${harness}/standalone_main.cc)
+  add_executable(${name}_replay ${ARGN} ${harness}/engine/standalone_main.cc)
   target_link_libraries(${name}_replay PRIVATE semfuzz::sim)
 endfunction()
 

@@ -62,7 +62,7 @@ std::unique_ptr<schedule_subject> make_subject(const std::vector<std::uint8_t>&)
 
 }  // namespace
 
-// -random_schedules=N (fuzz/standalone_main.cc): the program under N chosen schedules, each
+// -random_schedules=N (fuzz/engine/standalone_main.cc): the program under N chosen schedules, each
 // file's contents ignored (give one empty file).
 int random_schedules_main(const std::vector<std::filesystem::path>& files,
                           const schedules_request& request) {

@@ -10,8 +10,8 @@
 #include <iterator>
 #include <string>
 
+#include "fuzz/engine/sha1.h"
 #include "fuzz/schedule_target.h"
-#include "fuzz/sha1.h"
 
 namespace semfuzz {
 namespace {

@@ -1,6 +1,6 @@
 """`replay --random-schedules N [--chooser C]`: one program under N seeded schedules.
 
-The schedule target's standalone replay binary does the work (fuzz/standalone_main.cc,
+The schedule target's standalone replay binary does the work (fuzz/engine/standalone_main.cc,
 fuzz/schedule_driver.h): with `-random_schedules=N -random_seed=S -chooser=C` it runs each
 input's program under N schedules of chooser C (`random`: the random walk; `pct` or `pct:D`:
 probabilistic concurrency testing with depth D, default 3) seeded with S, S+1, ..., prints one

@@ -1,4 +1,4 @@
-#include "fuzz/sha1.h"
+#include "fuzz/engine/sha1.h"
 
 #include <cstdio>
 #include <vector>
