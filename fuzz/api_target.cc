@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fuzz/contract.h"
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/run_skeleton.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/semaphore.h"

@@ -1,5 +1,5 @@
 // What a fuzzable semaphore (fuzz/contract.h) may lack, and the one rule that turns a program
-// (fuzz/program.h) into the calls such a semaphore can take. Used by both runners that take
+// (fuzz/input/program.h) into the calls such a semaphore can take. Used by both runners that take
 // semaphores they did not write: the schedule runner's black-box mode (fuzz/runner.h) and the
 // real-thread runner (fuzz/threads/runner.h).
 //
@@ -53,7 +53,7 @@
 #include <vector>
 
 #include "fuzz/contract.h"
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 
 namespace semfuzz::contract {
 

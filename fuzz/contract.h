@@ -1,8 +1,8 @@
-// The operation contract: what each operation of a program (fuzz/program.h) may do and return,
-// stated once and used by every checker: the simulated runner (fuzz/runner.h), the real-thread
-// runner (fuzz/threads/runner.h) and the API target (fuzz/api_target.cc). Each of those keeps only
-// what is its own: observer hooks and virtual time; the watchdog and the payload; the reference
-// model. What is here:
+// The operation contract: what each operation of a program (fuzz/input/program.h) may do and
+// return, stated once and used by every checker: the simulated runner (fuzz/runner.h), the
+// real-thread runner (fuzz/threads/runner.h) and the API target (fuzz/api_target.cc). Each of those
+// keeps only what is its own: observer hooks and virtual time; the watchdog and the payload; the
+// reference model. What is here:
 //
 //   fuzzable_semaphore   the API a semaphore type must offer to be fuzzed (the real algorithms,
 //                        the real-thread adapters, the broken test semaphores); checked by concept
@@ -40,7 +40,7 @@
 #include <string>
 #include <type_traits>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/verdict.h"
 #include "semfuzz/internal/limits.h"
 #include "semfuzz/semaphore.h"

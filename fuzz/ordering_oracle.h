@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/sim/happens_before.h"
 
 namespace semfuzz {

@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "fuzz/contract.h"
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 
 namespace semfuzz::skeleton {
 

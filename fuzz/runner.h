@@ -42,8 +42,8 @@
 
 #include "fuzz/capabilities.h"
 #include "fuzz/contract.h"
+#include "fuzz/input/program.h"
 #include "fuzz/ordering_oracle.h"
-#include "fuzz/program.h"
 #include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"

@@ -12,10 +12,10 @@
 //            is not counted); then the most decisions any earlier schedule of the file made.
 // Each failing schedule prints one line, "<file>: seed <s>: VERDICT <kind>: <message> ->
 // <artifact>", and is written as an ordinary input <artifact_prefix>crash-<sha1> (the fixed part
-// followed by the byte-stream encoding of every decision the chooser made, fuzz/FORMAT.md), which
-// is replayed at once: it must give the same verdict and trace hash with the byte-stream chooser.
-// A sanitizer report writes its artifact from the sanitizer's death callback. Then one summary
-// line: "random schedules: <runs> run, <failed> failed", followed, when one failed, by
+// followed by the byte-stream encoding of every decision the chooser made, fuzz/input/FORMAT.md),
+// which is replayed at once: it must give the same verdict and trace hash with the byte-stream
+// chooser. A sanitizer report writes its artifact from the sanitizer's death callback. Then one
+// summary line: "random schedules: <runs> run, <failed> failed", followed, when one failed, by
 // ", first at schedule <i>" (the first failing schedule's 1-based index in its file). With
 // stop_at_failure, a file's schedules end at its first failing one.
 #ifndef SEMFUZZ_FUZZ_SCHEDULE_DRIVER_H_

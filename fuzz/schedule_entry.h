@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/runner.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"

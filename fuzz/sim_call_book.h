@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "fuzz/contract.h"
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"

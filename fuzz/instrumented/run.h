@@ -10,8 +10,8 @@
 #include <concepts>
 
 #include "fuzz/contract.h"
+#include "fuzz/input/program.h"
 #include "fuzz/instrumented/runtime.h"
-#include "fuzz/program.h"
 #include "fuzz/runner.h"
 #include "fuzz/schedule_entry.h"
 #include "fuzz/sim/chooser.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fuzz/capabilities.h"
-#include "fuzz/program_builder.h"
+#include "fuzz/input/program_builder.h"
 
 namespace semfuzz::contract {
 namespace {

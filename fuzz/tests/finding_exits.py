@@ -30,7 +30,7 @@ EXIT_WITHIN_S = 10
 
 
 def program(algorithm: int) -> bytes:
-    """One thread, no tokens, one try_acquire_for(1, 1 ms) (format: fuzz/program.h). The
+    """One thread, no tokens, one try_acquire_for(1, 1 ms) (format: fuzz/input/program.h). The
     planted target's defect is picked by the algorithm: 0 gives up at once, 1 ignores the
     deadline."""
     try_acquire_for_1ms = 4 | 3 << 3  # kind 4, timeout class 3 (1 ms)

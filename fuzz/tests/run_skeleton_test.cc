@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/program_builder.h"
+#include "fuzz/input/program_builder.h"
 
 namespace semfuzz::skeleton {
 namespace {

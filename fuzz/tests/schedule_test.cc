@@ -8,9 +8,9 @@
 #include <iterator>
 #include <vector>
 
+#include "fuzz/input/program.h"
+#include "fuzz/input/program_builder.h"
 #include "fuzz/ordering_oracle.h"
-#include "fuzz/program.h"
-#include "fuzz/program_builder.h"
 #include "fuzz/runner.h"
 #include "fuzz/schedule_target.h"
 #include "fuzz/tests/broken_semaphores.h"

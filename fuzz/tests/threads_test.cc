@@ -4,7 +4,7 @@
 // watchdog rescues them).
 #include <gtest/gtest.h>
 
-#include "fuzz/program_builder.h"
+#include "fuzz/input/program_builder.h"
 #include "fuzz/tests/broken_semaphores.h"
 #include "fuzz/threads/adapters.h"
 #include "fuzz/threads/runner.h"

@@ -1,5 +1,5 @@
-// The real-thread target: a decoded program (fuzz/program.h, the schedule target's format) runs on
-// real threads from a pool created once, against any semaphore behind an adapter.
+// The real-thread target: a decoded program (fuzz/input/program.h, the schedule target's format)
+// runs on real threads from a pool created once, against any semaphore behind an adapter.
 //
 // What it checks, beyond what the sanitizers see:
 //   lost-wakeup       a watchdog: every unfinished thread blocked in an untimed acquire, no
@@ -45,7 +45,7 @@
 
 #include "fuzz/capabilities.h"
 #include "fuzz/contract.h"
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/threads/adapters.h"

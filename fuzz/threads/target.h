@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/threads/runner.h"
 #include "fuzz/verdict.h"
 

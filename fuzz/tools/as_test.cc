@@ -1,8 +1,9 @@
 // Turns inputs of the deterministic targets into readable, self-contained GoogleTest cases: the
-// decoded program (algorithm, initial tokens, each thread's operations as fuzz/program.h structs)
-// and the choice bytes spelled out, re-encoded with semfuzz::encode and run with the target's
-// input function (semfuzz::run_schedule_input, or run_production_input for schedule_production),
-// expecting a pass. `scripts/semfuzz replay FILE --as-test [--target NAME]` runs it.
+// decoded program (algorithm, initial tokens, each thread's operations as fuzz/input/program.h
+// structs) and the choice bytes spelled out, re-encoded with semfuzz::encode and run with the
+// target's input function (semfuzz::run_schedule_input, or run_production_input for
+// schedule_production), expecting a pass. `scripts/semfuzz replay FILE --as-test [--target NAME]`
+// runs it.
 //
 // usage: as_test [--target NAME] [-o OUT] FILE|DIR...  prints the includes once, then one TEST
 //                                                      per input (NAME: schedule by default)
@@ -21,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/schedule_target.h"
 #include "fuzz/verdict.h"
 
@@ -203,7 +204,7 @@ void print_preamble(const printed_target& t) {
       "#include <cstdint>\n"
       "#include <vector>\n"
       "\n"
-      "#include \"fuzz/program.h\"\n"
+      "#include \"fuzz/input/program.h\"\n"
       "#include \"%s\"\n",
       named ? " --target " : "", named ? t.name : "", t.name, t.runs_on, t.build, t.header);
 }

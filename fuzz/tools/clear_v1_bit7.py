@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Keeps v1 inputs v1 under format v2 (fuzz/FORMAT.md, "How v1 files keep their meaning").
+"""Keeps v1 inputs v1 under format v2 (fuzz/input/FORMAT.md, "How v1 files keep their meaning").
 
 Header bit 7 was ignored in format v1 and marks format v2 now. Given the v1 input files to keep
 (for instance the corpus files a branch grown before format v2 adds:

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 #include "fuzz/schedule_target.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/verdict.h"

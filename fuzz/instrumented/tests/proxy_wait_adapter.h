@@ -1,7 +1,7 @@
 // The proxy-wait semaphore (fuzz/tests/proxy_wait_semaphore.h) on the production futex platform
 // (semfuzz/platform/linux_futex.h), brought as "your own semaphore": the byo_proxy_wait target.
 // Its correctness rests on four seq_cst operations (the header's proof), so only inputs with the
-// weak-memory option on (fuzz/FORMAT.md, format v2) can show a mistake there; its mutants
+// weak-memory option on (fuzz/input/FORMAT.md, format v2) can show a mistake there; its mutants
 // fuzz/mutants/PROXY-*.patch weaken each one.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_PROXY_WAIT_ADAPTER_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_PROXY_WAIT_ADAPTER_H_

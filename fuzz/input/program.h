@@ -3,8 +3,8 @@
 // destroys the semaphore after its last acquire) followed by the choice stream that drives the
 // scheduler. Decoding is total: every byte string is a valid input.
 //
-// The format, byte by byte and versioned, is specified in fuzz/FORMAT.md (one place; pinned by
-// the golden tests it names). This header is the program's data model and the decoder's API.
+// The format, byte by byte and versioned, is specified in fuzz/input/FORMAT.md (one place; pinned
+// by the golden tests it names). This header is the program's data model and the decoder's API.
 #ifndef SEMFUZZ_FUZZ_PROGRAM_H_
 #define SEMFUZZ_FUZZ_PROGRAM_H_
 
@@ -42,7 +42,7 @@ struct thread_program {
 };
 
 struct program {
-  // The input format's version (fuzz/FORMAT.md): 1, or 2 (header bit 7, an options byte). A
+  // The input format's version (fuzz/input/FORMAT.md): 1, or 2 (header bit 7, an options byte). A
   // version may also change what the scheduler treats as a choice point: runners read it here.
   int version = 1;
   algorithm algo = algorithm::split64;

@@ -1,6 +1,6 @@
-// Builders for hand-written programs (fuzz/program.h), shared by the tests and the seed-corpus
-// generator: op() and its short forms make one operation, make() a program. Encode the result
-// with semfuzz::encode() to get an input.
+// Builders for hand-written programs (fuzz/input/program.h), shared by the tests and the
+// seed-corpus generator: op() and its short forms make one operation, make() a program. Encode the
+// result with semfuzz::encode() to get an input.
 #ifndef SEMFUZZ_FUZZ_PROGRAM_BUILDER_H_
 #define SEMFUZZ_FUZZ_PROGRAM_BUILDER_H_
 
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 
 namespace semfuzz::builder {
 

@@ -1,4 +1,4 @@
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
 
 #include <climits>
 #include <cstdlib>
@@ -13,7 +13,7 @@ namespace {
 constexpr std::int64_t kMax = internal::kMaxTokens;
 constexpr std::int64_t kMs = 1'000'000;  // nanoseconds
 
-// The operation byte pair (opcode, argument) of format v1: fuzz/FORMAT.md, "Program bytes".
+// The operation byte pair (opcode, argument) of format v1: fuzz/input/FORMAT.md, "Program bytes".
 constexpr op_kind kKinds[8] = {op_kind::acquire,         op_kind::release,
                                op_kind::try_acquire,     op_kind::try_acquire_ms,
                                op_kind::try_acquire_for, op_kind::try_acquire_until,
@@ -24,7 +24,7 @@ constexpr std::int64_t kMsTimeouts[8] = {0, -1, INT_MIN, 1, 10, 100, INT_MAX, 10
 constexpr std::int64_t kNsTimeouts[8] = {
     0, -kMs, 0, kMs, 10 * kMs, 100 * kMs, 100LL * 365 * 24 * 3600 * 1'000'000'000LL, 1'000};
 constexpr int kInfiniteClass = 2;
-// Format v2 (fuzz/FORMAT.md): header bit 7, then the options byte.
+// Format v2 (fuzz/input/FORMAT.md): header bit 7, then the options byte.
 constexpr std::uint8_t kVersion2 = 0x80;
 constexpr std::uint8_t kWeakMemory = 0x01;
 constexpr std::uint8_t kFutexNoFence = 0x02;
