@@ -2,23 +2,24 @@
 //
 // The input is the schedule target's format (so corpora are shared); the threads' operations run
 // one after another on one thread, on the production platform. The reference model is the token
-// ledger (fuzz/contract.h), which one thread knows exactly: each call is judged by
+// ledger (fuzz/oracles/contract.h), which one thread knows exactly: each call is judged by
 // contract::judge() with available() known to equal the model throughout, so the result is
 // predicted exactly (a try form succeeds if and only if the tokens are there, a release throws
 // std::overflow_error if and only if it would pass max()), and afterwards available() must equal
 // the model, so an error that loses or adds tokens is caught. Calls that would block forever on
 // one thread (not enough tokens, patience forever) are skipped; finite timeouts are capped at
-// 50 us of real time (the real-time rule in fuzz/contract.h: Qt's positive timeouts become 0).
+// 50 us of real time (the real-time rule in fuzz/oracles/contract.h: Qt's positive timeouts become
+// 0).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "fuzz/contract.h"
 #include "fuzz/input/program.h"
+#include "fuzz/oracles/contract.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/run_skeleton.h"
-#include "fuzz/verdict.h"
 #include "semfuzz/semaphore.h"
 
 namespace semfuzz {

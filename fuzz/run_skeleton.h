@@ -1,10 +1,10 @@
 // The skeleton every runner of a decoded program shares: the simulated runner (fuzz/runner.h),
 // the real-thread runner (fuzz/threads/runner.h) and the API target (fuzz/api_target.cc) run
 // each thread's operations through the same loop, end destroy mode by the same owner-destroys
-// protocol (its steps: fuzz/contract.h) with the same peer check, and word the verdicts they
-// share with the same formatters (skeleton::message). What differs stays each runner's own: how
-// a call runs and is judged, how T0 waits for its peers (parked by the scheduler, or yielding on
-// real threads), what the ledger is (plain, or atomics the threads share).
+// protocol (its steps: fuzz/oracles/contract.h) with the same peer check, and word the verdicts
+// they share with the same formatters (skeleton::message). What differs stays each runner's own:
+// how a call runs and is judged, how T0 waits for its peers (parked by the scheduler, or yielding
+// on real threads), what the ledger is (plain, or atomics the threads share).
 //
 // A runner R gives the loop (thread_runner concept):
 //   ops_of(t)          thread t's operations, as the semaphore takes them (expand_operations)
@@ -30,8 +30,8 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/contract.h"
 #include "fuzz/input/program.h"
+#include "fuzz/oracles/contract.h"
 
 namespace semfuzz::skeleton {
 
@@ -55,7 +55,7 @@ concept owner_destroying = thread_runner<R> &&
   r.destroy();
 };
 
-// The protocol's step 1 (fuzz/contract.h) by the runner's own bookkeeping.
+// The protocol's step 1 (fuzz/oracles/contract.h) by the runner's own bookkeeping.
 template <owner_destroying R>
 bool peers_in_final_release(const R& r, std::size_t threads) {
   return contract::peers_in_final_release(threads,
@@ -63,7 +63,7 @@ bool peers_in_final_release(const R& r, std::size_t threads) {
 }
 
 // T0's ending in destroy mode: waits for its peers, takes every token there will be, and deletes
-// the semaphore the moment its last acquire returns (fuzz/contract.h, steps 1 to 3).
+// the semaphore the moment its last acquire returns (fuzz/oracles/contract.h, steps 1 to 3).
 template <owner_destroying R>
 void owner_destroys(R& r) {
   if (!r.await_peers()) return;

@@ -2,27 +2,29 @@
 //
 // Sem is any contract::fuzzable_semaphore over sim::sim_platform (the real algorithms, or
 // deliberately broken ones in tests). What a call may return and how long it may sleep is stated
-// once in fuzz/contract.h; this runner judges every call by it with what virtual time lets it know
-// exactly (the least available() during the call, its deadline from its first clock read), and
-// adds the oracles only a scheduler can check. Each has its own verdict kind:
+// once in fuzz/oracles/contract.h; this runner judges every call by it with what virtual time lets
+// it know exactly (the least available() during the call, its deadline from its first clock read),
+// and adds the oracles only a scheduler can check. Each has its own verdict kind:
 //   bad-result, infinite-timeout, early-timeout, try-acquire   contract::judge() on each return.
 //   late-timeout, try-acquire  contract::sleep_rule() on each futex / condvar wait: a try-once
 //                  call never sleeps, a bounded one never past its deadline (a semaphore with a
-//                  coarser timeout_resolution_ns, fuzz/capabilities.h: less than that past it).
+//                  coarser timeout_resolution_ns, fuzz/oracles/capabilities.h: less than that past
+//                  it).
 //   conservation   after every step: available() lies between what completed operations and
 //                  in-flight ones allow; at quiescence it equals the ledger.
 //   lost-wakeup    at quiescence: no sleeper in an acquire whose request fits available().
-//   use after destroy  destroy mode (the owner-destroys protocol, fuzz/contract.h); ASan
+//   use after destroy  destroy mode (the owner-destroys protocol, fuzz/oracles/contract.h); ASan
 //                  reports any touch after T0's delete.
-//   data-race      the ordering promise (fuzz/ordering_oracle.h): each acquire's tokens can be
+//   data-race      the ordering promise (fuzz/oracles/ordering_oracle.h): each acquire's tokens can
+//   be
 //                  matched to releases that happen-before its return, by the scheduler's
 //                  happens-before clocks (when its order checking is on, the default).
 //   wasted-wake    split64 only, either platform (it counts its waiters: exact wakes): a release
 //                  whose futex wake comes although no other thread was in a call that may block
 //                  at any point of the release, so nobody can have been registered.
 //
-// Black-box mode, for a Sem that lacks a capability (fuzz/capabilities.h says which, and what
-// becomes of each oracle): the threads run contract::expand_operations(), and without
+// Black-box mode, for a Sem that lacks a capability (fuzz/oracles/capabilities.h says which, and
+// what becomes of each oracle): the threads run contract::expand_operations(), and without
 // available() the ledger stands in. A Sem with every capability runs exactly as before.
 //
 // Where the parts live: the thread loop and the owner-destroys protocol are every runner's
@@ -40,17 +42,17 @@
 #include <type_traits>
 #include <vector>
 
-#include "fuzz/capabilities.h"
-#include "fuzz/contract.h"
 #include "fuzz/input/program.h"
-#include "fuzz/ordering_oracle.h"
+#include "fuzz/oracles/capabilities.h"
+#include "fuzz/oracles/contract.h"
+#include "fuzz/oracles/ordering_oracle.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
 #include "fuzz/sim_call_book.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 #include "semfuzz/internal/limits.h"
 #include "semfuzz/semaphore.h"
 
@@ -359,9 +361,9 @@ class program_runner final : public sim_call_book, public sim::observer {
   int destroyer_ = -1;  // the thread inside the semaphore's destructor (kDestroyInRun), or -1
   const bool ordered_;  // the scheduler checks happens-before: check the ordering promise
   ordering_oracle promise_;
-  // Known bugs stepped around (fuzz/capabilities.h), asked once, outside the run: an instrumented
-  // Sem answers in instrumented code, which must make no scheduling point inside the futex model
-  // (on_wait) or at quiescence.
+  // Known bugs stepped around (fuzz/oracles/capabilities.h), asked once, outside the run: an
+  // instrumented Sem answers in instrumented code, which must make no scheduling point inside the
+  // futex model (on_wait) or at quiescence.
   const bool relative_waits_;
   const bool multi_token_lost_;
 };

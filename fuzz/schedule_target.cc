@@ -1,6 +1,6 @@
 #include "fuzz/schedule_target.h"
 
-#include "fuzz/contract.h"
+#include "fuzz/oracles/contract.h"
 #include "fuzz/schedule_entry.h"
 #include "fuzz/sim/sim_platform.h"
 #include "semfuzz/semaphore.h"

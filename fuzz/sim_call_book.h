@@ -2,8 +2,8 @@
 // each thread's call in flight (thread_ctx: when it began, its clock reads and waits, the least
 // available() it saw), the token ledger, the bounds they give (tokens in flight, the ledger's
 // floor, a call's deadline), and the oracles of black-box mode that judge from the ledger alone
-// (for a Sem that cannot count: fuzz/capabilities.h). It holds no Sem; program_runner<Sem> adds
-// the semaphore, runs the calls and judges the rest.
+// (for a Sem that cannot count: fuzz/oracles/capabilities.h). It holds no Sem; program_runner<Sem>
+// adds the semaphore, runs the calls and judges the rest.
 //
 // Synchronisation: none; the simulated threads run one at a time on one OS thread.
 #ifndef SEMFUZZ_FUZZ_SIM_CALL_BOOK_H_
@@ -16,20 +16,20 @@
 #include <utility>
 #include <vector>
 
-#include "fuzz/contract.h"
 #include "fuzz/input/program.h"
+#include "fuzz/oracles/contract.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz {
 
 class sim_call_book {
  public:
   // ops: each thread's operations, as the semaphore takes them; cap_ns: every finite timeout is
-  // capped at it (fuzz/contract.h's real-time rule).
+  // capped at it (fuzz/oracles/contract.h's real-time rule).
   sim_call_book(const program& prog, sim::scheduler& sched, bool trace,
                 std::vector<std::vector<operation>> ops, std::int64_t cap_ns)
       : prog_(prog),
@@ -101,7 +101,7 @@ class sim_call_book {
     return n;
   }
 
-  // The call's deadline (fuzz/contract.h: deadline_ns), from its first clock read if any.
+  // The call's deadline (fuzz/oracles/contract.h: deadline_ns), from its first clock read if any.
   sim::vtime allowed_deadline(const thread_ctx& c) const {
     return contract::deadline_ns(c.op, c.start, c.first_clock, cap_ns_);
   }
@@ -189,14 +189,15 @@ class sim_call_book {
     }
   }
 
-  // The sleep rule (late-timeout, try-acquire; fuzz/contract.h) when thread t is about to sleep
-  // until `deadline` (the scheduler's observer::on_wait). relative_waits: a known bug's leeway
-  // (contract::relative_timed_waits<Sem>()); resolution: contract::timeout_resolution_ns<Sem>.
+  // The sleep rule (late-timeout, try-acquire; fuzz/oracles/contract.h) when thread t is about to
+  // sleep until `deadline` (the scheduler's observer::on_wait). relative_waits: a known bug's
+  // leeway (contract::relative_timed_waits<Sem>()); resolution:
+  // contract::timeout_resolution_ns<Sem>.
   void check_wait(int t, sim::vtime deadline, bool relative_waits, std::int64_t resolution) {
     thread_ctx& c = ctx_[t];
     if (!c.in_op) return;
     sim::vtime allowed = allowed_deadline(c);
-    if (relative_waits) {  // a known bug's leeway (fuzz/capabilities.h)
+    if (relative_waits) {  // a known bug's leeway (fuzz/oracles/capabilities.h)
       // The deadline counts from the last clock read before the first wait; a wait may sleep past
       // it by the time since the last clock read, if the thread read the clock since its last wait.
       if (c.waits == 0) c.relative_from = c.last_clock >= 0 ? c.last_clock : sched_.now();

@@ -1,4 +1,4 @@
-// The fuzzable-semaphore API (fuzz/contract.h) over anything with std::counting_semaphore's
+// The fuzzable-semaphore API (fuzz/oracles/contract.h) over anything with std::counting_semaphore's
 // interface: the real-thread target's std::counting_semaphore<INT_MAX>
 // (fuzz/threads/adapters.h: std_semaphore) and the schedule_libstdcxx target's instrumented copy
 // of libstdc++'s (fuzz/instrumented/libstdcxx.h). One mapping from the program's operations to
@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "fuzz/contract.h"
+#include "fuzz/oracles/contract.h"
 
 namespace semfuzz {
 
@@ -54,7 +54,7 @@ bool qt_timeout_form(Adapter& a, std::int64_t n, int ms) {
 // Std: acquire(), try_acquire(), try_acquire_for(std::chrono::nanoseconds),
 // try_acquire_until(std::chrono::steady_clock::time_point), release(std::ptrdiff_t), constructed
 // from the initial count (at most INT_MAX). The standard's semaphore has single-token takes
-// (a count n > 1 is n calls here; the runners split them first, fuzz/capabilities.h), no
+// (a count n > 1 is n calls here; the runners split them first, fuzz/oracles/capabilities.h), no
 // available() (kUnknownCount), undefined invalid counts and overflowing releases (never made),
 // and a try_acquire that may fail spuriously under contention. Qt-style negative timeouts map to
 // acquire().

@@ -2,7 +2,7 @@
 // report_signal_unsafe=0, without which a TSan libFuzzer build hangs for good on its way out.
 //
 // The hang. libFuzzer ends a run from signal handlers: a crash (the SIGABRT after a verdict,
-// fuzz/verdict.h), a timeout (SIGALRM) and an interrupt (SIGINT, SIGTERM). Those handlers
+// fuzz/oracles/verdict.h), a timeout (SIGALRM) and an interrupt (SIGINT, SIGTERM). Those handlers
 // allocate: the stack printer opens /proc/self/maps, the artifact's name is built in a
 // std::string. TSan runs a handler installed through its sigaction interceptor with the thread
 // marked as in a signal handler, and reports each allocation there ("signal-unsafe call inside of

@@ -6,7 +6,7 @@
 //
 // Your adapter header defines one class, A, that wraps your semaphore (a member, not a pointer:
 // see "Memory" below) in the API every fuzzed semaphore offers (contract::fuzzable_semaphore,
-// fuzz/contract.h), with std::int64_t counts. The harness calls:
+// fuzz/oracles/contract.h), with std::int64_t counts. The harness calls:
 //   A(std::int64_t initial)         construct with `initial` tokens, 0 <= initial <= 2^31 - 1.
 //   void acquire(n)                 take n tokens, blocking until they are there.
 //   bool try_acquire(n)             take n tokens if they are there now; never blocks.
@@ -35,7 +35,7 @@
 // using clock = std::chrono::steady_clock: the only clock the harness gives deadlines on.
 //
 // What your semaphore cannot do, A declares with static constexpr bool members; one left out
-// means true (fuzz/capabilities.h has the rule each one changes):
+// means true (fuzz/oracles/capabilities.h has the rule each one changes):
 //   multi_token         acquire(n) and the try forms take n > 1 tokens at once, all or none.
 //                       false: the harness only ever passes n <= 1 to them (a count n > 1 becomes
 //                       n calls); release(n) still gets any n.
@@ -47,9 +47,9 @@
 //   strong_try          a try form never fails while its tokens are there. false: it may fail
 //                       while another call runs (as C++20's std::counting_semaphore may).
 // and, as static constexpr std::int64_t timeout_resolution_ns (1 if left out), the resolution its
-// timed waits round a timeout up to (Qt's: 1 ms; fuzz/capabilities.h), and static bool
+// timed waits round a timeout up to (Qt's: 1 ms; fuzz/oracles/capabilities.h), and static bool
 // relative_timed_waits(), static bool multi_token_wakeups_lost() and static std::int64_t
-// max_timeout_ns() where its target steps around a known bug (fuzz/capabilities.h).
+// max_timeout_ns() where its target steps around a known bug (fuzz/oracles/capabilities.h).
 //
 // What your code may use. Everything in the files you name in SOURCES, and every inline function
 // they and A call, is compiled with -fsanitize=thread and linked against semfuzz's hooks:
@@ -80,8 +80,8 @@
 #include <concepts>
 #include <cstdint>
 
-#include "fuzz/capabilities.h"
-#include "fuzz/contract.h"
+#include "fuzz/oracles/capabilities.h"
+#include "fuzz/oracles/contract.h"
 
 namespace semfuzz::instr {
 

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 // Weak: a build without a sanitizer runtime has no allocator to ask (and no free hook calls).
 #pragma weak __sanitizer_get_allocated_size

@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <string>
 
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 
 namespace semfuzz::instr::model {
 namespace {

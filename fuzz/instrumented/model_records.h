@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz::instr::model {
 

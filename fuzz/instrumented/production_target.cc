@@ -5,13 +5,13 @@
 // (its production platform is std::mutex / std::condition_variable, which the runtime does not
 // model): they pass without running. The happens-before checker is on (SEMFUZZ_ORDER_CHECKING=0
 // switches it off): the hooks feed it every atomic's memory order, so the ordering promise
-// (data-race, fuzz/ordering_oracle.h) is checked on the production code path, and every plain
-// access of the production code goes to the race detector (fuzz/sim/race_detector.h).
+// (data-race, fuzz/oracles/ordering_oracle.h) is checked on the production code path, and every
+// plain access of the production code goes to the race detector (fuzz/sim/race_detector.h).
 #include "fuzz/instrumented/production_target.h"
 
-#include "fuzz/contract.h"
 #include "fuzz/instrumented/production.h"
 #include "fuzz/instrumented/run.h"
+#include "fuzz/oracles/contract.h"
 #include "fuzz/schedule_entry.h"
 
 namespace semfuzz {

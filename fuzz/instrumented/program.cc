@@ -16,10 +16,10 @@
 #include "fuzz/instrumented/pthread_spin.h"
 #include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/schedule_entry.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 // The bounds of the program object's writable data (interpose.py --entry), defined by the linker
 // for sections named as C identifiers; weak: absent from targets that are no program.

@@ -9,8 +9,8 @@
 
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
 namespace {

@@ -10,9 +10,9 @@
 
 #include "fuzz/instrumented/emutls.h"
 #include "fuzz/instrumented/model_records.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
 namespace {

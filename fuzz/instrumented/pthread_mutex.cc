@@ -11,9 +11,9 @@
 #include "fuzz/instrumented/lock_graph.h"
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz::instr {
 namespace {

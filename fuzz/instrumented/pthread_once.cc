@@ -10,8 +10,8 @@
 #include "fuzz/instrumented/emutls.h"
 #include "fuzz/instrumented/model_records.h"
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/verdict.h"
 
 #if defined(__GLIBCXX__) && defined(_GLIBCXX_HAVE_TLS)
 // std::call_once's thread-locals as the instrumented code sees them: compiled with -femulated-tls,

@@ -9,9 +9,9 @@
 
 #include <concepts>
 
-#include "fuzz/contract.h"
 #include "fuzz/input/program.h"
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/contract.h"
 #include "fuzz/runner.h"
 #include "fuzz/schedule_entry.h"
 #include "fuzz/sim/chooser.h"

@@ -26,9 +26,9 @@
 #include "fuzz/instrumented/pthread_rwlock.h"
 #include "fuzz/instrumented/pthread_spin.h"
 #include "fuzz/instrumented/pthread_thread.h"
+#include "fuzz/oracles/sim_oracles.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
-#include "fuzz/verdict.h"
 
 // The sanitizer runtime's allocator hooks (sanitizer/allocator_interface.h), weak: a build without
 // a sanitizer runtime has none.

@@ -21,7 +21,7 @@
 //
 // The scheduler judges nothing: it reports events to its observer (the harness), which decides
 // what is a violation and may stop the run with fail(), giving a code the scheduler only carries
-// (the harness's verdict kind: fuzz/sim_oracles.h, fail_run).
+// (the harness's verdict kind: fuzz/oracles/sim_oracles.h, fail_run).
 //
 // Synchronisation: none; a scheduler and everything it runs live on one OS thread.
 #ifndef SEMFUZZ_FUZZ_SIM_SCHEDULER_H_

@@ -10,7 +10,7 @@
 
 #include "fuzz/input/program.h"
 #include "fuzz/input/program_builder.h"
-#include "fuzz/ordering_oracle.h"
+#include "fuzz/oracles/ordering_oracle.h"
 #include "fuzz/runner.h"
 #include "fuzz/schedule_target.h"
 #include "fuzz/tests/broken_semaphores.h"
@@ -144,8 +144,8 @@ TEST(Oracles, Runaway) {
   EXPECT_VERDICT(run_with<broken::semaphore_with<kSpin>>(p), verdict_kind::runaway);
 }
 
-// The ordering promise (fuzz/ordering_oracle.h): a release that does not publish, or a take that
-// does not acquire, leaves the acquirer unordered after the releaser, with no other path (the
+// The ordering promise (fuzz/oracles/ordering_oracle.h): a release that does not publish, or a take
+// that does not acquire, leaves the acquirer unordered after the releaser, with no other path (the
 // futex wake that ends T0's sleep is no edge).
 constexpr broken::defects kRelaxedRelease{.release_is_relaxed = true};
 constexpr broken::defects kRelaxedTake{.take_is_relaxed = true};

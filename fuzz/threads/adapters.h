@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "fuzz/contract.h"
+#include "fuzz/oracles/contract.h"
 #include "fuzz/std_adapter.h"
 #include "fuzz/threads/perturb.h"
 #include "semfuzz/semaphore.h"
@@ -26,9 +26,10 @@
 namespace semfuzz::threads {
 
 // What the real-thread runner (fuzz/threads/runner.h) needs of an adapter: the fuzzable
-// semaphore API (fuzz/contract.h) on std::chrono::steady_clock, available() answering
+// semaphore API (fuzz/oracles/contract.h) on std::chrono::steady_clock, available() answering
 // contract::kUnknownCount when the semaphore cannot count, and three constants:
-//   multi_token, rejects_bad_counts  what it offers (fuzz/capabilities.h; the runner gives it
+//   multi_token, rejects_bad_counts  what it offers (fuzz/oracles/capabilities.h; the runner gives
+//   it
 //                       the program's operations as contract::expand_operations() makes them);
 //   payload_check       false when ThreadSanitizer cannot see the semaphore's synchronisation
 //                       (an uninstrumented library).

@@ -7,8 +7,8 @@
 #include <cstdlib>
 
 #include "fuzz/input/program.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/threads/runner.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz::threads {
 

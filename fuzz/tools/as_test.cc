@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "fuzz/input/program.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/schedule_target.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz {
 namespace {

@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/schedule_target.h"
 #include "fuzz/tools/golden_decode.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz {
 namespace {

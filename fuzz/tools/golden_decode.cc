@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "fuzz/input/program.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/schedule_target.h"
 #include "fuzz/sim/chooser.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz {
 namespace {

@@ -40,13 +40,14 @@ class qt_semaphore {
   // Qt 6.4's timed futex waits are relative: each asks for the time its QDeadlineTimer had left
   // at its last reading (the first one: the whole timeout), so it sleeps past the deadline by the
   // time since (reproducers/schedule_qt/unfixed/late-timeout-qt64-relative-futex-wait-overshoots).
-  // Unless report_known_bugs(), the late-timeout rule allows for that (fuzz/capabilities.h).
+  // Unless report_known_bugs(), the late-timeout rule allows for that
+  // (fuzz/oracles/capabilities.h).
   static bool relative_timed_waits() { return !report_known_bugs(); }
   // Qt's multi-token waiters sleep on the high word (tokens + waiters + the wake-all bit), whose
   // value can come back with more tokens: such a waiter can sleep with its tokens there
   // (reproducers/schedule_qt/unfixed/lost-wakeup-qt64-multi-token-waiter-high-word-aba). Unless
   // report_known_bugs(), the lost-wakeup oracle passes over multi-token sleepers
-  // (fuzz/capabilities.h), so that fuzzing goes on past that finding.
+  // (fuzz/oracles/capabilities.h), so that fuzzing goes on past that finding.
   static bool multi_token_wakeups_lost() { return !report_known_bugs(); }
   // Qt 6.4 clamps a chrono duration to INT_MAX ms (about 24.8 days) and gives up then, before the
   // deadline asked for (reproducers/schedule_qt/unfixed/early-timeout-qt64-chrono-duration-

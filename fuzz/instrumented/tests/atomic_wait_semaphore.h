@@ -19,8 +19,8 @@
 #include <climits>
 #include <cstdint>
 
-#include "fuzz/contract.h"
 #include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/oracles/contract.h"
 
 namespace semfuzz::byo_test {
 

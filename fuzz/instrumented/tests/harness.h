@@ -14,9 +14,9 @@
 
 #include "fuzz/instrumented/pthread_thread.h"
 #include "fuzz/instrumented/runtime.h"
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::instr {
 

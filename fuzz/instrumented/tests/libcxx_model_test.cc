@@ -10,9 +10,9 @@
 #include "fuzz/instrumented/libcxx_process.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/instrumented/tests/libcxx_probe.h"
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::instr {
 namespace {

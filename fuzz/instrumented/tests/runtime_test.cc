@@ -16,9 +16,9 @@
 
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/probe.h"
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::instr {
 namespace {

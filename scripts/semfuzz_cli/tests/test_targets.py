@@ -10,9 +10,9 @@ semfuzz: VERDICT lost-wakeup: T1 sleeps in acquire(1) while 1 token is available
 ==7==ERROR: AddressSanitizer: ABRT on unknown address 0x000000000007 (pc 0x7f bp 0x1 sp 0x2 T0)
     #0 0x7f00 in __pthread_kill_implementation nptl/./nptl/pthread_kill.c:44:76
     #1 0x7f10 in abort stdlib/./stdlib/abort.c:79:7
-    #2 0x5510 in semfuzz::(anonymous namespace)::die(semfuzz::verdict const&) /src/fuzz/verdict.cc:41:3
-    #3 0x5520 in semfuzz::(anonymous namespace)::oracle_lost_wakeup(semfuzz::verdict const&) /src/fuzz/verdict.cc:47:1
-    #4 0x5530 in semfuzz::report_and_abort(semfuzz::verdict const&) /src/fuzz/verdict.cc:66:7
+    #2 0x5510 in semfuzz::(anonymous namespace)::die(semfuzz::verdict const&) /src/fuzz/oracles/verdict.cc:41:3
+    #3 0x5520 in semfuzz::(anonymous namespace)::oracle_lost_wakeup(semfuzz::verdict const&) /src/fuzz/oracles/verdict.cc:47:1
+    #4 0x5530 in semfuzz::report_and_abort(semfuzz::verdict const&) /src/fuzz/oracles/verdict.cc:66:7
     #5 0x5540 in semfuzz::program_runner<semfuzz::split64>::finish() const /src/fuzz/runner.h:300:9
     #6 0x5550 in semfuzz::run_schedule_input(unsigned char const*, unsigned long) /src/fuzz/schedule.cc:20:3
     #7 0x5560 in LLVMFuzzerTestOneInput /src/fuzz/schedule_target.cc:10:3

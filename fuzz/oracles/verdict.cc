@@ -1,4 +1,4 @@
-#include "fuzz/verdict.h"
+#include "fuzz/oracles/verdict.h"
 
 #include <errno.h>
 #include <limits.h>

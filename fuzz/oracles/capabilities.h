@@ -1,7 +1,7 @@
-// What a fuzzable semaphore (fuzz/contract.h) may lack, and the one rule that turns a program
-// (fuzz/input/program.h) into the calls such a semaphore can take. Used by both runners that take
-// semaphores they did not write: the schedule runner's black-box mode (fuzz/runner.h) and the
-// real-thread runner (fuzz/threads/runner.h).
+// What a fuzzable semaphore (fuzz/oracles/contract.h) may lack, and the one rule that turns a
+// program (fuzz/input/program.h) into the calls such a semaphore can take. Used by both runners
+// that take semaphores they did not write: the schedule runner's black-box mode (fuzz/runner.h) and
+// the real-thread runner (fuzz/threads/runner.h).
 //
 // A semaphore type states what it offers with static constexpr bool members; a member it does
 // not declare counts as true (semfuzz's own algorithms declare none: they offer everything):
@@ -52,8 +52,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "fuzz/contract.h"
 #include "fuzz/input/program.h"
+#include "fuzz/oracles/contract.h"
 
 namespace semfuzz::contract {
 
@@ -175,7 +175,7 @@ inline std::vector<std::vector<operation>> expand_operations(const program& prog
 }
 
 // Whether every thread but T0 still ends with a release after expansion: the owner-destroys
-// protocol (fuzz/contract.h) needs it, so without it a runner does not destroy.
+// protocol (fuzz/oracles/contract.h) needs it, so without it a runner does not destroy.
 inline bool peers_end_with_release(const std::vector<std::vector<operation>>& ops) {
   for (std::size_t i = 1; i < ops.size(); ++i) {
     // (a final release of 0 carries no token the owner could wait for: it may still be running

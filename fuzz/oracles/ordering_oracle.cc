@@ -1,4 +1,4 @@
-#include "fuzz/ordering_oracle.h"
+#include "fuzz/oracles/ordering_oracle.h"
 
 #include <algorithm>
 #include <utility>

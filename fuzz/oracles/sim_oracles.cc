@@ -1,4 +1,4 @@
-#include "fuzz/sim_oracles.h"
+#include "fuzz/oracles/sim_oracles.h"
 
 #include <string>
 

@@ -1,15 +1,16 @@
-// Tests of the operation contract (fuzz/contract.h) on its own: patience, the real-time rule,
-// invoke() on a real semaphore, each rule of judge(), the ledger and the owner-destroys protocol,
-// and the expansion rule for semaphores that lack a capability (fuzz/capabilities.h).
-#include "fuzz/contract.h"
+// Tests of the operation contract (fuzz/oracles/contract.h) on its own: patience, the real-time
+// rule, invoke() on a real semaphore, each rule of judge(), the ledger and the owner-destroys
+// protocol, and the expansion rule for semaphores that lack a capability
+// (fuzz/oracles/capabilities.h).
+#include "fuzz/oracles/contract.h"
 
 #include <gtest/gtest.h>
 
 #include <climits>
 #include <vector>
 
-#include "fuzz/capabilities.h"
 #include "fuzz/input/program_builder.h"
+#include "fuzz/oracles/capabilities.h"
 
 namespace semfuzz::contract {
 namespace {

@@ -41,7 +41,7 @@
 #include <type_traits>
 
 #include "fuzz/input/program.h"
-#include "fuzz/verdict.h"
+#include "fuzz/oracles/verdict.h"
 #include "semfuzz/internal/limits.h"
 #include "semfuzz/semaphore.h"
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <utility>
 
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz {
 

@@ -1,4 +1,4 @@
-#include "fuzz/contract.h"
+#include "fuzz/oracles/contract.h"
 
 #include <string>
 
