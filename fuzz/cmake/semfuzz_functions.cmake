@@ -248,7 +248,7 @@ endfunction()
 #                        linked; the configuration stops where clang finds no libc++ 14 headers,
 #                        semfuzz_have_libcxx14);
 #   OPTIONS, INCLUDE_DIRECTORIES, ALLOW  as for semfuzz_add_instrumented_target;
-#   TAIL                 the schedule once an input's bytes run out (fuzz/schedule_driver.h:
+#   TAIL                 the schedule once an input's bytes run out (fuzz/schedule/schedule_driver.h:
 #                        schedule_tail): random (the random walk, seeded by the input's bytes;
 #                        the default, or the variable SEMFUZZ_PROGRAM_TAIL where it is set), pct,
 #                        pct:D (PCT with depth D, 1 to 16) or fair (the scheduler's fair policy).

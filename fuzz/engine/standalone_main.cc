@@ -5,8 +5,8 @@
 //
 // -random_schedules=N [-random_seed=S] [-chooser=random|pct[:D]] [-stop_at_failure=1]
 // [-artifact_prefix=P]: instead, runs each file's program under N seeded schedules of the chooser
-// (default random; fuzz/random_schedules.h, fuzz/schedule_driver.h), stopping at a file's first
-// failing one with -stop_at_failure=1; the schedule target and whole programs
+// (default random; fuzz/schedule/random_schedules.h, fuzz/schedule/schedule_driver.h), stopping at
+// a file's first failing one with -stop_at_failure=1; the schedule target and whole programs
 // (fuzz/instrumented/program_target.cc) only, the others exit 2.
 // -chooser without -random_schedules is an error (exit 2).
 #include <algorithm>
@@ -20,13 +20,13 @@
 #include <system_error>
 #include <vector>
 
-#include "fuzz/schedule_driver.h"
+#include "fuzz/schedule/schedule_driver.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 namespace semfuzz {
-// Defined by the schedule target (fuzz/random_schedules.cc); weak, so that the other targets
-// link without it.
+// Defined by the schedule target (fuzz/schedule/random_schedules.cc); weak, so that the other
+// targets link without it.
 [[gnu::weak]] int random_schedules_main(const std::vector<std::filesystem::path>& files,
                                         const schedules_request& request);
 }  // namespace semfuzz

@@ -153,8 +153,9 @@ consteval bool steady_clock_or_none() {
   }
 }
 
-// Whether semaphore A wakes only waiters it has registered, so fuzz/runner.h's wasted-wake oracle
-// applies to it: false unless specialised (fuzz/instrumented/production.h: semfuzz's split64).
+// Whether semaphore A wakes only waiters it has registered, so fuzz/schedule/runner.h's wasted-wake
+// oracle applies to it: false unless specialised (fuzz/instrumented/production.h: semfuzz's
+// split64).
 template <class A>
 inline constexpr bool exact_wakes_v = false;
 
@@ -182,7 +183,7 @@ class adapter_bridge {
   static bool relative_timed_waits();      // contract::relative_timed_waits<A>()
   static bool multi_token_wakeups_lost();  // contract::multi_token_wakeups_lost<A>()
   static std::int64_t max_timeout_ns();    // contract::max_timeout_ns<A>()
-  // A's destructor is code under test: the runner (fuzz/runner.h) deletes the bridge on a
+  // A's destructor is code under test: the runner (fuzz/schedule/runner.h) deletes the bridge on a
   // simulated thread (at the latest as the run's final step), or abandons it (abandon()).
   static constexpr bool destroy_in_run = true;
 

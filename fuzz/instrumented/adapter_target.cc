@@ -9,7 +9,7 @@
 
 #include "fuzz/instrumented/adapter.h"
 #include "fuzz/instrumented/run.h"
-#include "fuzz/schedule_entry.h"
+#include "fuzz/schedule/schedule_entry.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using bridge = semfuzz::instr::adapter_bridge<SEMFUZZ_ADAPTER_CLASS>;

@@ -1,8 +1,8 @@
 // The schedule_libcxx target: libc++ 14's std::counting_semaphore<INT_MAX>, compiled
 // instrumented with its libc++.so calls modelled (fuzz/instrumented/libcxx.h, libcxx_sync.cc), on
-// the same scheduler, input format and oracles as the schedule target (fuzz/runner.h), in
-// black-box mode through the same std_adapter as schedule_libstdcxx (fuzz/std_adapter.h). The
-// program's algorithm byte is ignored (every input runs the one semaphore).
+// the same scheduler, input format and oracles as the schedule target (fuzz/schedule/runner.h), in
+// black-box mode through the same std_adapter as schedule_libstdcxx (fuzz/schedule/std_adapter.h).
+// The program's algorithm byte is ignored (every input runs the one semaphore).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -10,8 +10,8 @@
 #include "fuzz/instrumented/libcxx.h"
 #include "fuzz/instrumented/libcxx_process.h"
 #include "fuzz/instrumented/run.h"
-#include "fuzz/schedule_entry.h"
-#include "fuzz/std_adapter.h"
+#include "fuzz/schedule/schedule_entry.h"
+#include "fuzz/schedule/std_adapter.h"
 
 namespace semfuzz {
 namespace {
@@ -40,8 +40,8 @@ class libcxx_std_semaphore {
 // libc++ 14's known lost wakeup (reproducers/schedule_libcxx/unfixed/lost-wakeup-libcxx14-*):
 // acquire() may sleep in its futex wait while its token is there, until the wait's 2 s timeout.
 // So that fuzzing goes on past a finding we cannot fix, a sleeper in libc++'s futex wait counts
-// as polling (it wakes by itself: the lost-wakeup oracle passes over it, fuzz/runner.h);
-// report_known_bugs() (SEMFUZZ_KNOWN_BUGS=1) reports it (fuzz/std_adapter.h).
+// as polling (it wakes by itself: the lost-wakeup oracle passes over it, fuzz/schedule/runner.h);
+// report_known_bugs() (SEMFUZZ_KNOWN_BUGS=1) reports it (fuzz/schedule/std_adapter.h).
 class libcxx_adapter : public std_adapter<libcxx_std_semaphore> {
  public:
   using std_adapter::std_adapter;

@@ -3,7 +3,7 @@
 // target runs it: every member is defined in libstdcxx.cc, which is compiled with
 // -fsanitize=thread (the hooks of fuzz/instrumented/runtime.h), so the harness, which includes
 // only this header, calls into instrumented code and never instantiates the library's semaphore
-// itself. The harness adapts it with semfuzz::std_adapter (fuzz/std_adapter.h), as the
+// itself. The harness adapts it with semfuzz::std_adapter (fuzz/schedule/std_adapter.h), as the
 // real-thread target threads_std adapts the uninstrumented one.
 //
 // Its only member is the semaphore, so its bytes are the semaphore's: the constructor registers

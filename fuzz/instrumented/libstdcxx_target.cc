@@ -1,13 +1,13 @@
 // The schedule_libstdcxx target: the build's libstdc++ std::counting_semaphore<INT_MAX>, compiled
 // instrumented (fuzz/instrumented/libstdcxx.h), on the same scheduler, input format and oracles
-// as the schedule target (fuzz/runner.h), in black-box mode: it has single-token takes, no
+// as the schedule target (fuzz/schedule/runner.h), in black-box mode: it has single-token takes, no
 // available(), undefined bad counts and a try that may fail under contention (std_adapter,
-// fuzz/std_adapter.h), so the runner splits counts, skips undefined calls and checks by its
-// ledger. The program's algorithm byte is ignored (every input runs the one semaphore).
+// fuzz/schedule/std_adapter.h), so the runner splits counts, skips undefined calls and checks by
+// its ledger. The program's algorithm byte is ignored (every input runs the one semaphore).
 #include "fuzz/instrumented/libstdcxx.h"
 #include "fuzz/instrumented/run.h"
-#include "fuzz/schedule_entry.h"
-#include "fuzz/std_adapter.h"
+#include "fuzz/schedule/schedule_entry.h"
+#include "fuzz/schedule/std_adapter.h"
 
 namespace semfuzz {
 

@@ -17,8 +17,8 @@
 // usleep block the thread in virtual time until their deadline (the chooser may end the sleep
 // early with EINTR), in a wait_kind::timer wait. Such a sleeper is not reported as a futex wait (no
 // late-timeout or try-acquire rule applies to it); at quiescence the lost-wakeup oracle sees it as
-// asleep inside its call, except in black-box mode (fuzz/runner.h), where it is a poller that wakes
-// by itself.
+// asleep inside its call, except in black-box mode (fuzz/schedule/runner.h), where it is a poller
+// that wakes by itself.
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>

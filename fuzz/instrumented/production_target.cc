@@ -1,9 +1,9 @@
 // The schedule_production target: semfuzz's split64 and word32 with the production platform
 // (linux_futex_platform, semaphore/src/linux_futex.cc), compiled instrumented
 // (fuzz/instrumented/production.h), on the same scheduler, input format and oracles as the
-// schedule target (fuzz/runner.h). Inputs whose program names the condvar algorithm do not apply
-// (its production platform is std::mutex / std::condition_variable, which the runtime does not
-// model): they pass without running. The happens-before checker is on (SEMFUZZ_ORDER_CHECKING=0
+// schedule target (fuzz/schedule/runner.h). Inputs whose program names the condvar algorithm do not
+// apply (its production platform is std::mutex / std::condition_variable, which the runtime does
+// not model): they pass without running. The happens-before checker is on (SEMFUZZ_ORDER_CHECKING=0
 // switches it off): the hooks feed it every atomic's memory order, so the ordering promise
 // (data-race, fuzz/oracles/ordering_oracle.h) is checked on the production code path, and every
 // plain access of the production code goes to the race detector (fuzz/sim/race_detector.h).
@@ -12,7 +12,7 @@
 #include "fuzz/instrumented/production.h"
 #include "fuzz/instrumented/run.h"
 #include "fuzz/oracles/contract.h"
-#include "fuzz/schedule_entry.h"
+#include "fuzz/schedule/schedule_entry.h"
 
 namespace semfuzz {
 namespace {
@@ -23,7 +23,7 @@ template <>
 constexpr bool kInstrumented<internal::split64_core> = true;
 template <>
 constexpr bool kInstrumented<internal::word32_core> = true;
-// The wasted-wake oracle (fuzz/runner.h) judges split64 here as on the simulated platform.
+// The wasted-wake oracle (fuzz/schedule/runner.h) judges split64 here as on the simulated platform.
 static_assert(instr::production_semaphore<internal::split64_core>::exact_wakes &&
               !instr::production_semaphore<internal::word32_core>::exact_wakes);
 

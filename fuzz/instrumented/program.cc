@@ -18,7 +18,7 @@
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/schedule_entry.h"
+#include "fuzz/schedule/schedule_entry.h"
 #include "fuzz/sim/scheduler.h"
 
 // The bounds of the program object's writable data (interpose.py --entry), defined by the linker

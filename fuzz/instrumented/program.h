@@ -36,7 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/runner.h"
+#include "fuzz/schedule/runner.h"
 #include "fuzz/sim/chooser.h"
 
 namespace semfuzz::instr {
@@ -53,8 +53,9 @@ run_result run_program(program_entry entry, sim::chooser& choose, bool trace);
 
 // The libFuzzer entry point's body for a program target: the whole input is choice bytes, and
 // `tail` (null: the fair policy) decides once they run out (the target's schedule tail,
-// fuzz/schedule_driver.h); with SEMFUZZ_TRACE=1 the trace, verdict, hash and steps on stderr; a
-// finding aborts from its oracle function (fuzz_one_input's conventions, fuzz/schedule_entry.h).
+// fuzz/schedule/schedule_driver.h); with SEMFUZZ_TRACE=1 the trace, verdict, hash and steps on
+// stderr; a finding aborts from its oracle function (fuzz_one_input's conventions,
+// fuzz/schedule/schedule_entry.h).
 int fuzz_program(const std::uint8_t* data, std::size_t size, program_entry entry,
                  sim::chooser* tail);
 

@@ -2,7 +2,7 @@
 // semfuzz_functions.cmake): each input runs the program's entry once, on the deterministic
 // scheduler, the whole input being its choice bytes (fuzz/instrumented/program.h), and the
 // target's schedule tail deciding once they run out (SEMFUZZ_PROGRAM_TAIL, the function's TAIL;
-// fuzz/schedule_driver.h: schedule_tail).
+// fuzz/schedule/schedule_driver.h: schedule_tail).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fuzz/instrumented/program.h"
-#include "fuzz/schedule_driver.h"
+#include "fuzz/schedule/schedule_driver.h"
 
 #ifndef SEMFUZZ_PROGRAM_TAIL
 #define SEMFUZZ_PROGRAM_TAIL "random"

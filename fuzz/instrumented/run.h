@@ -1,6 +1,6 @@
 // How an instrumented schedule target runs one program (fuzz/instrumented/production_target.cc,
-// libstdcxx_target.cc, libcxx_target.cc): semfuzz's runner (fuzz/runner.h) on the process's
-// scheduler, with its happens-before checker as the scheduler has it (on unless
+// libstdcxx_target.cc, libcxx_target.cc): semfuzz's runner (fuzz/schedule/runner.h) on the
+// process's scheduler, with its happens-before checker as the scheduler has it (on unless
 // SEMFUZZ_ORDER_CHECKING=0: the hooks feed it every atomic's memory order and every plain access,
 // fuzz/instrumented/hooks.cc), and the destroyed objects forgotten afterwards (their memory may be
 // reused by the next run).
@@ -12,13 +12,14 @@
 #include "fuzz/input/program.h"
 #include "fuzz/instrumented/runtime.h"
 #include "fuzz/oracles/contract.h"
-#include "fuzz/runner.h"
-#include "fuzz/schedule_entry.h"
+#include "fuzz/schedule/runner.h"
+#include "fuzz/schedule/schedule_entry.h"
 #include "fuzz/sim/chooser.h"
 
 namespace semfuzz::instr {
 
-// C: the chooser's type (sim::byte_stream_chooser as a program_run_fn, fuzz/schedule_entry.h).
+// C: the chooser's type (sim::byte_stream_chooser as a program_run_fn,
+// fuzz/schedule/schedule_entry.h).
 template <contract::fuzzable_semaphore Sem, std::derived_from<sim::chooser> C>
 run_result run_instrumented(const program& prog, C& choose, bool trace) {
   const run_result r = program_runner<Sem>(prog, shared_scheduler(), trace).run(choose);

@@ -1,7 +1,7 @@
 // What a fuzzable semaphore (fuzz/oracles/contract.h) may lack, and the one rule that turns a
 // program (fuzz/input/program.h) into the calls such a semaphore can take. Used by both runners
-// that take semaphores they did not write: the schedule runner's black-box mode (fuzz/runner.h) and
-// the real-thread runner (fuzz/threads/runner.h).
+// that take semaphores they did not write: the schedule runner's black-box mode
+// (fuzz/schedule/runner.h) and the real-thread runner (fuzz/threads/runner.h).
 //
 // A semaphore type states what it offers with static constexpr bool members; a member it does
 // not declare counts as true (semfuzz's own algorithms declare none: they offer everything):
@@ -14,16 +14,16 @@
 //                       release that could overflow (past a budget of max() - reserve - initial,
 //                       drawn on by the releases in program order, whatever the interleaving).
 //   counts              available() answers the count. false: it is never called (available()
-//                       operations are dropped); the harness's ledger stands in (fuzz/runner.h,
-//                       black-box mode).
+//                       operations are dropped); the harness's ledger stands in
+//                       (fuzz/schedule/runner.h, black-box mode).
 //   strong_try          a try form never fails while its tokens are there. false: it may fail
 //                       while another call runs (C++20 [thread.sema.cnt]: try_acquire may fail
 //                       spuriously; it should not consistently fail in the absence of contending
 //                       semaphore operations), so only a call that no other call overlapped is
 //                       held to it.
 //
-// The schedule runner's black-box mode (fuzz/runner.h), for a Sem that lacks any of them (the
-// standard's std::counting_semaphore lacks all four): its threads run the program's operations
+// The schedule runner's black-box mode (fuzz/schedule/runner.h), for a Sem that lacks any of them
+// (the standard's std::counting_semaphore lacks all four): its threads run the program's operations
 // as contract::expand_operations() gives them (single-token takes, no undefined counts), and
 // where Sem cannot count (counts == false) available() is never called; the ledger stands in:
 //   lost-wakeup    at quiescence, with no release in flight: a sleeper in a token-taking call
@@ -38,7 +38,7 @@
 //   try-acquire    judge() is told the least the count can have been during the call: the
 //                  ledger less what the other calls in flight may take; where strong_try ==
 //                  false, only for a call that no other call overlapped (else it knows nothing).
-//   timeouts, bad-result, use after destroy, futex misuse, runaway: as in fuzz/runner.h,
+//   timeouts, bad-result, use after destroy, futex misuse, runaway: as in fuzz/schedule/runner.h,
 //                  except that a deadline past the clock's range (the call's start + its
 //                  timeout overflows: undefined for the standard) is not judged early.
 //   Not checked: wasted-wake, conservation of available().

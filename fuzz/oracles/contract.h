@@ -1,8 +1,8 @@
 // The operation contract: what each operation of a program (fuzz/input/program.h) may do and
-// return, stated once and used by every checker: the simulated runner (fuzz/runner.h), the
-// real-thread runner (fuzz/threads/runner.h) and the API target (fuzz/api_target.cc). Each of those
-// keeps only what is its own: observer hooks and virtual time; the watchdog and the payload; the
-// reference model. What is here:
+// return, stated once and used by every checker: the simulated runner (fuzz/schedule/runner.h), the
+// real-thread runner (fuzz/threads/runner.h) and the API target (fuzz/schedule/api_target.cc). Each
+// of those keeps only what is its own: observer hooks and virtual time; the watchdog and the
+// payload; the reference model. What is here:
 //
 //   fuzzable_semaphore   the API a semaphore type must offer to be fuzzed (the real algorithms,
 //                        the real-thread adapters, the broken test semaphores); checked by concept

@@ -1,5 +1,5 @@
 // What the scheduler's tests share (fuzz/sim/scheduler_test.cc, fuzz/sim/pct_test.cc,
-// fuzz/tests/schedule_driver_test.cc): simulated threads as small lambdas over sim_platform
+// fuzz/schedule/schedule_driver_test.cc): simulated threads as small lambdas over sim_platform
 // atomics, an observer that records what the scheduler reports, a program with blocking, timers
 // and contention for whole-run tests, and a depth-2 bug (a lost update) for choosers' rates.
 #ifndef SEMFUZZ_FUZZ_SIM_SIM_TEST_HARNESS_H_

@@ -19,7 +19,7 @@
 #include <type_traits>
 
 #include "fuzz/oracles/contract.h"
-#include "fuzz/std_adapter.h"
+#include "fuzz/schedule/std_adapter.h"
 #include "fuzz/threads/perturb.h"
 #include "semfuzz/semaphore.h"
 
@@ -66,8 +66,8 @@ class own_semaphore {
   basic_semaphore<Algorithm, hooked_platform> s_;
 };
 
-// std::counting_semaphore<INT_MAX> of the standard library in use (fuzz/std_adapter.h: what it
-// lacks, and the known bug of libstdc++ 12 it steps around).
+// std::counting_semaphore<INT_MAX> of the standard library in use (fuzz/schedule/std_adapter.h:
+// what it lacks, and the known bug of libstdc++ 12 it steps around).
 using std_semaphore = std_adapter<std::counting_semaphore<INT_MAX>>;
 
 // POSIX sem_t (glibc). Single-token operations (counts > 1 become that many calls); EINTR is

@@ -47,7 +47,7 @@
 #include "fuzz/oracles/capabilities.h"
 #include "fuzz/oracles/contract.h"
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/run_skeleton.h"
+#include "fuzz/schedule/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/threads/adapters.h"
 #include "fuzz/threads/perturb.h"
@@ -170,7 +170,7 @@ class thread_runner {
     }
   }
 
-  // ---- The skeleton's hooks (fuzz/run_skeleton.h)
+  // ---- The skeleton's hooks (fuzz/schedule/run_skeleton.h)
  public:
   const std::vector<operation>& ops_of(int t) const { return ops_[t]; }
   bool keeps_going() const { return !failed_.load(std::memory_order_relaxed); }

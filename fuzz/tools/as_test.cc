@@ -24,7 +24,7 @@
 
 #include "fuzz/input/program.h"
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/schedule_target.h"
+#include "fuzz/schedule/schedule_target.h"
 
 namespace semfuzz {
 namespace {
@@ -178,8 +178,9 @@ struct printed_target {
   const char* build;
 };
 constexpr printed_target kTargets[] = {
-    {"schedule", "fuzz/schedule_target.h", "run_schedule_input", "the simulated platform",
-     "Build it like fuzz/tests/schedule_test.cc: link semfuzz_sim and fuzz/schedule_target.cc"},
+    {"schedule", "fuzz/schedule/schedule_target.h", "run_schedule_input", "the simulated platform",
+     "Build it like fuzz/schedule/schedule_test.cc: link semfuzz_sim and "
+     "fuzz/schedule/schedule_target.cc"},
     {"schedule_production", "fuzz/instrumented/production_target.h", "run_production_input",
      "the production platform (linux_futex.cc), compiled instrumented",
      "Build it like production_reproducer_tests (fuzz/instrumented/instrumented.cmake)"},

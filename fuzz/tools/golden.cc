@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/schedule_target.h"
+#include "fuzz/schedule/schedule_target.h"
 #include "fuzz/tools/golden_decode.h"
 
 namespace semfuzz {

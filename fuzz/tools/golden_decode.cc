@@ -7,7 +7,7 @@
 
 #include "fuzz/input/program.h"
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/schedule_target.h"
+#include "fuzz/schedule/schedule_target.h"
 #include "fuzz/sim/chooser.h"
 
 namespace semfuzz {

@@ -139,7 +139,7 @@ function(semfuzz_qt_targets)
   # library users run); QT_NO_KEYWORDS: the harness's own names (contract::patience::forever).
   # ALLOW: the calls into libQt6Core on qCritical's way (Qt reports a waiter-count overflow with
   # it), which only format and print a message, and getenv (SEMFUZZ_KNOWN_BUGS, read once by the
-  # adapter: fuzz/std_adapter.h); any other call into Qt's library (e.g.
+  # adapter: fuzz/schedule/std_adapter.h); any other call into Qt's library (e.g.
   # QDeadlineTimer's metatype registration, which the semaphore never reaches) stays unsupported.
   semfuzz_add_instrumented_target(
     schedule_qt

@@ -25,7 +25,7 @@
 #include <climits>
 #include <cstdint>
 
-#include "fuzz/std_adapter.h"
+#include "fuzz/schedule/std_adapter.h"
 
 namespace semfuzz::instr_qt {
 

@@ -1,9 +1,9 @@
-// What the simulated runner (fuzz/runner.h) knows of the calls of a run, apart from the semaphore:
-// each thread's call in flight (thread_ctx: when it began, its clock reads and waits, the least
-// available() it saw), the token ledger, the bounds they give (tokens in flight, the ledger's
-// floor, a call's deadline), and the oracles of black-box mode that judge from the ledger alone
-// (for a Sem that cannot count: fuzz/oracles/capabilities.h). It holds no Sem; program_runner<Sem>
-// adds the semaphore, runs the calls and judges the rest.
+// What the simulated runner (fuzz/schedule/runner.h) knows of the calls of a run, apart from the
+// semaphore: each thread's call in flight (thread_ctx: when it began, its clock reads and waits,
+// the least available() it saw), the token ledger, the bounds they give (tokens in flight, the
+// ledger's floor, a call's deadline), and the oracles of black-box mode that judge from the ledger
+// alone (for a Sem that cannot count: fuzz/oracles/capabilities.h). It holds no Sem;
+// program_runner<Sem> adds the semaphore, runs the calls and judges the rest.
 //
 // Synchronisation: none; the simulated threads run one at a time on one OS thread.
 #ifndef SEMFUZZ_FUZZ_SIM_CALL_BOOK_H_
@@ -20,7 +20,7 @@
 #include "fuzz/oracles/contract.h"
 #include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/run_skeleton.h"
+#include "fuzz/schedule/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
 
@@ -41,7 +41,7 @@ class sim_call_book {
         cap_ns_(cap_ns) {}
 
   // Thread i has finished, or is in its final operation (the skeleton's peer check,
-  // fuzz/run_skeleton.h).
+  // fuzz/schedule/run_skeleton.h).
   bool done_or_final(std::size_t i) const {
     const thread_ctx& c = ctx_[i];
     return c.finished || (c.in_op && c.op_index + 1 == ops_[i].size());

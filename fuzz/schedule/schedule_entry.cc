@@ -1,4 +1,4 @@
-#include "fuzz/schedule_entry.h"
+#include "fuzz/schedule/schedule_entry.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -10,7 +10,7 @@ namespace semfuzz {
 // SEMFUZZ_ORDER_CHECKING=0 switches the happens-before checker and the data-race oracle off
 // (fuzz/sim/happens_before.h; on by default), e.g. to measure what they cost.
 // Stutter elision (fuzz/sim/scheduler.h, point_load) follows the input's format version: on for
-// format v2, off for v1 (fuzz/runner.h), so every input keeps its run.
+// format v2, off for v1 (fuzz/schedule/runner.h), so every input keeps its run.
 sim::scheduler& shared_scheduler() {
   static sim::scheduler* s = [] {
     auto* made = new sim::scheduler;  // fibers reused across inputs

@@ -1,5 +1,5 @@
-// What every deterministic schedule target shares (fuzz/schedule_target.cc on the simulated
-// platform, fuzz/instrumented/production_target.cc on instrumented production code): the
+// What every deterministic schedule target shares (fuzz/schedule/schedule_target.cc on the
+// simulated platform, fuzz/instrumented/production_target.cc on instrumented production code): the
 // scheduler, decoding an input into a program and its choice bytes, and the libFuzzer entry
 // point's body.
 #ifndef SEMFUZZ_FUZZ_SCHEDULE_ENTRY_H_
@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "fuzz/input/program.h"
-#include "fuzz/runner.h"
+#include "fuzz/schedule/runner.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
 

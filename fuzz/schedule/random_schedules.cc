@@ -1,8 +1,8 @@
-#include "fuzz/random_schedules.h"
+#include "fuzz/schedule/random_schedules.h"
 
 #include <memory>
 
-#include "fuzz/schedule_target.h"
+#include "fuzz/schedule/schedule_target.h"
 #include "fuzz/sim/chooser.h"
 
 namespace semfuzz {

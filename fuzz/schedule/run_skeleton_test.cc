@@ -1,8 +1,8 @@
-// Tests of the runner skeleton (fuzz/run_skeleton.h) on its own: the order in which a runner's
-// hooks are called (the thread loop, the owner-destroys protocol), and the shared verdict
+// Tests of the runner skeleton (fuzz/schedule/run_skeleton.h) on its own: the order in which a
+// runner's hooks are called (the thread loop, the owner-destroys protocol), and the shared verdict
 // messages word for word. The runners themselves are tested through their targets (schedule,
 // threads, api: their corpus and reproducer replays).
-#include "fuzz/run_skeleton.h"
+#include "fuzz/schedule/run_skeleton.h"
 
 #include <gtest/gtest.h>
 

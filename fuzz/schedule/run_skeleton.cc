@@ -1,4 +1,4 @@
-#include "fuzz/run_skeleton.h"
+#include "fuzz/schedule/run_skeleton.h"
 
 namespace semfuzz::skeleton::message {
 

@@ -11,8 +11,8 @@
 #include "fuzz/input/program.h"
 #include "fuzz/input/program_builder.h"
 #include "fuzz/oracles/ordering_oracle.h"
-#include "fuzz/runner.h"
-#include "fuzz/schedule_target.h"
+#include "fuzz/schedule/runner.h"
+#include "fuzz/schedule/schedule_target.h"
 #include "fuzz/tests/broken_semaphores.h"
 
 #if defined(__has_feature)
@@ -61,7 +61,7 @@ TEST(Oracles, LostWakeup) {
   expect_correct_algorithms_pass(kHandOff);
 }
 
-// Black-box mode (fuzz/runner.h): with no available(), the ledger finds the sleeper whose
+// Black-box mode (fuzz/schedule/runner.h): with no available(), the ledger finds the sleeper whose
 // request fits, and the take beyond what was released; the correct semaphore as a black box
 // passes the same programs.
 TEST(Oracles, BlackBoxLostWakeupByLedger) {

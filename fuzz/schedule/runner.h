@@ -28,8 +28,8 @@
 // available() the ledger stands in. A Sem with every capability runs exactly as before.
 //
 // Where the parts live: the thread loop and the owner-destroys protocol are every runner's
-// (fuzz/run_skeleton.h); what is known of the calls in flight, and the oracles judged from that
-// alone (the sleep rule, black-box mode), is fuzz/sim_call_book.h; the rest is here.
+// (fuzz/schedule/run_skeleton.h); what is known of the calls in flight, and the oracles judged from
+// that alone (the sleep rule, black-box mode), is fuzz/schedule/sim_call_book.h; the rest is here.
 #ifndef SEMFUZZ_FUZZ_RUNNER_H_
 #define SEMFUZZ_FUZZ_RUNNER_H_
 
@@ -48,11 +48,11 @@
 #include "fuzz/oracles/ordering_oracle.h"
 #include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/run_skeleton.h"
+#include "fuzz/schedule/run_skeleton.h"
+#include "fuzz/schedule/sim_call_book.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
-#include "fuzz/sim_call_book.h"
 #include "semfuzz/internal/limits.h"
 #include "semfuzz/semaphore.h"
 
@@ -138,7 +138,7 @@ class program_runner final : public sim_call_book, public sim::observer {
   }
 
  public:
-  // ---- The skeleton's hooks (fuzz/run_skeleton.h)
+  // ---- The skeleton's hooks (fuzz/schedule/run_skeleton.h)
   const std::vector<operation>& ops_of(int t) const { return ops_[t]; }
   bool keeps_going() const { return true; }  // the scheduler stops a failed run's fibers itself
   void begin_op(int t, std::size_t i) { ctx_[t].op_index = i; }

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/runner.h"
+#include "fuzz/schedule/runner.h"
 
 namespace semfuzz {
 

@@ -1,7 +1,7 @@
-// Tests of -random_schedules (fuzz/random_schedules.h): a random schedule, written back as an
-// input, replays with the byte-stream chooser to the same run; SHA-1 names artifacts as
+// Tests of -random_schedules (fuzz/schedule/random_schedules.h): a random schedule, written back as
+// an input, replays with the byte-stream chooser to the same run; SHA-1 names artifacts as
 // libFuzzer does.
-#include "fuzz/random_schedules.h"
+#include "fuzz/schedule/random_schedules.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "fuzz/engine/sha1.h"
-#include "fuzz/schedule_target.h"
+#include "fuzz/schedule/schedule_target.h"
 
 namespace semfuzz {
 namespace {

@@ -1,10 +1,11 @@
-// The skeleton every runner of a decoded program shares: the simulated runner (fuzz/runner.h),
-// the real-thread runner (fuzz/threads/runner.h) and the API target (fuzz/api_target.cc) run
-// each thread's operations through the same loop, end destroy mode by the same owner-destroys
-// protocol (its steps: fuzz/oracles/contract.h) with the same peer check, and word the verdicts
-// they share with the same formatters (skeleton::message). What differs stays each runner's own:
-// how a call runs and is judged, how T0 waits for its peers (parked by the scheduler, or yielding
-// on real threads), what the ledger is (plain, or atomics the threads share).
+// The skeleton every runner of a decoded program shares: the simulated runner
+// (fuzz/schedule/runner.h), the real-thread runner (fuzz/threads/runner.h) and the API target
+// (fuzz/schedule/api_target.cc) run each thread's operations through the same loop, end destroy
+// mode by the same owner-destroys protocol (its steps: fuzz/oracles/contract.h) with the same peer
+// check, and word the verdicts they share with the same formatters (skeleton::message). What
+// differs stays each runner's own: how a call runs and is judged, how T0 waits for its peers
+// (parked by the scheduler, or yielding on real threads), what the ledger is (plain, or atomics the
+// threads share).
 //
 // A runner R gives the loop (thread_runner concept):
 //   ops_of(t)          thread t's operations, as the semaphore takes them (expand_operations)

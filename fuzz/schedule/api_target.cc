@@ -19,7 +19,7 @@
 #include "fuzz/input/program.h"
 #include "fuzz/oracles/contract.h"
 #include "fuzz/oracles/verdict.h"
-#include "fuzz/run_skeleton.h"
+#include "fuzz/schedule/run_skeleton.h"
 #include "semfuzz/semaphore.h"
 
 namespace semfuzz {
@@ -58,8 +58,8 @@ class spelled {
   bool qt_ = false;
 };
 
-// One thread runs every thread's operations in program order (fuzz/run_skeleton.h's loop; no
-// destroy mode: nobody else's release can be in flight), each judged against the model.
+// One thread runs every thread's operations in program order (fuzz/schedule/run_skeleton.h's loop;
+// no destroy mode: nobody else's release can be in flight), each judged against the model.
 template <class Sem>
 class api_runner {
  public:

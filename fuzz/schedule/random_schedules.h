@@ -3,10 +3,10 @@
 // [--chooser C] FILE`).
 //
 // For each file, the program part of the input runs under N schedules of the chooser
-// (fuzz/schedule_driver.h: seeds seed .. seed + N - 1, what is printed, the artifacts) instead of
-// the input's own choice bytes. A failing schedule's artifact is the program's bytes followed by
-// the byte-stream encoding of every decision the chooser made (fuzz/input/FORMAT.md), so the
-// finding replays with the ordinary byte-stream chooser to the same verdict and trace hash.
+// (fuzz/schedule/schedule_driver.h: seeds seed .. seed + N - 1, what is printed, the artifacts)
+// instead of the input's own choice bytes. A failing schedule's artifact is the program's bytes
+// followed by the byte-stream encoding of every decision the chooser made (fuzz/input/FORMAT.md),
+// so the finding replays with the ordinary byte-stream chooser to the same verdict and trace hash.
 #ifndef SEMFUZZ_FUZZ_RANDOM_SCHEDULES_H_
 #define SEMFUZZ_FUZZ_RANDOM_SCHEDULES_H_
 
@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "fuzz/input/program.h"
-#include "fuzz/runner.h"
-#include "fuzz/schedule_driver.h"
+#include "fuzz/schedule/runner.h"
+#include "fuzz/schedule/schedule_driver.h"
 
 namespace semfuzz {
 

@@ -1,4 +1,4 @@
-#include "fuzz/schedule_driver.h"
+#include "fuzz/schedule/schedule_driver.h"
 
 #include <algorithm>
 #include <cinttypes>

@@ -1,8 +1,8 @@
-// Tests of the chosen-schedules driver (fuzz/schedule_driver.h) on a subject of its own: the
-// scheduler tests' lost update (fuzz/sim/sim_test_harness.h), a depth-2 bug. PCT with depth 2
+// Tests of the chosen-schedules driver (fuzz/schedule/schedule_driver.h) on a subject of its own:
+// the scheduler tests' lost update (fuzz/sim/sim_test_harness.h), a depth-2 bug. PCT with depth 2
 // finds it, every artifact replays to the same run, the summary names the first failing
 // schedule; depth 1 never finds it; chooser names are checked.
-#include "fuzz/schedule_driver.h"
+#include "fuzz/schedule/schedule_driver.h"
 
 #include <gtest/gtest.h>
 

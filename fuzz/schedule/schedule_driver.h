@@ -1,5 +1,5 @@
 // Many chosen schedules of one input: the target-independent part of `-random_schedules=N`
-// (fuzz/engine/standalone_main.cc; the schedule target's use: fuzz/random_schedules.h).
+// (fuzz/engine/standalone_main.cc; the schedule target's use: fuzz/schedule/random_schedules.h).
 //
 // A target describes an input's fixed part (whatever its choice bytes follow: the schedule
 // target's program, nothing for a whole program) as a schedule_subject. schedules_main runs each
@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/runner.h"
+#include "fuzz/schedule/runner.h"
 #include "fuzz/sim/chooser.h"
 
 namespace semfuzz {

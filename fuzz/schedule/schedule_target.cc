@@ -1,7 +1,7 @@
-#include "fuzz/schedule_target.h"
+#include "fuzz/schedule/schedule_target.h"
 
 #include "fuzz/oracles/contract.h"
-#include "fuzz/schedule_entry.h"
+#include "fuzz/schedule/schedule_entry.h"
 #include "fuzz/sim/sim_platform.h"
 #include "semfuzz/semaphore.h"
 
