@@ -53,7 +53,7 @@ else()
 endif()
 
 # byo_proxy_wait: a semaphore brought as "your own" (tests/proxy_wait_adapter.h) whose correctness
-# rests on four seq_cst operations (a store-buffering proof, fuzz/tests/proxy_wait_semaphore.h),
+# rests on four seq_cst operations (a store-buffering proof, fuzz/sim/proxy_wait_semaphore.h),
 # on the production futex platform: the weak-memory model's fuzz target, and the target of its
 # weakened-order mutants (fuzz/mutants/PROXY-*.patch). A fuzz target of scripts/semfuzz, so built
 # without the tests too; on libstdc++ builds only (a user's code and the harness share a standard
@@ -105,7 +105,7 @@ if(SEMFUZZ_BUILD_TESTS)
   target_link_libraries(instrumented_runtime_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME instrumented_runtime_test COMMAND instrumented_runtime_test)
 
-  # The weak-memory model's litmus tests (fuzz/tests/litmus.h) through the hooks, on std::atomic.
+  # The weak-memory model's litmus tests (fuzz/sim/litmus.h) through the hooks, on std::atomic.
   semfuzz_add_instrumented(litmus KEEP "_ZN7semfuzz12instr_litmus.*"
                            SOURCES instrumented/tests/litmus_instr.cc)
   add_executable(instrumented_litmus_test instrumented/tests/litmus_instr_test.cc ${litmus_OBJECT}

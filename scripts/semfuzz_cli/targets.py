@@ -53,7 +53,7 @@ TARGETS = {
     "byo_proxy_wait": {"binary": "fuzz/byo_proxy_wait_fuzzer", "preset": "asan-fuzz",
                        "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",
                        "about": "a proxy-wait semaphore correct only with seq_cst "
-                                "(fuzz/tests/proxy_wait_semaphore.h), brought as your own "
+                                "(fuzz/sim/proxy_wait_semaphore.h), brought as your own "
                                 "semaphore: the weak-memory model's target (clang, libstdc++)"},
     "byo_condvar": {"binary": "fuzz/byo_condvar_fuzzer", "preset": "asan-fuzz",
                     "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",

@@ -1,4 +1,4 @@
-// The proxy-wait semaphore (fuzz/tests/proxy_wait_semaphore.h) on the production futex platform
+// The proxy-wait semaphore (fuzz/sim/proxy_wait_semaphore.h) on the production futex platform
 // (semfuzz/platform/linux_futex.h), brought as "your own semaphore": the byo_proxy_wait target.
 // Its correctness rests on four seq_cst operations (the header's proof), so only inputs with the
 // weak-memory option on (fuzz/input/FORMAT.md, format v2) can show a mistake there; its mutants
@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include "fuzz/instrumented/tests/derived_forms.h"
-#include "fuzz/tests/proxy_wait_semaphore.h"
+#include "fuzz/sim/proxy_wait_semaphore.h"
 #include "semfuzz/platform/linux_futex.h"
 
 namespace semfuzz::byo_test {

@@ -1,4 +1,4 @@
-// Runs the litmus cases of fuzz/tests/litmus.h on the deterministic scheduler with the
+// Runs the litmus cases of fuzz/sim/litmus.h on the deterministic scheduler with the
 // weak-memory model on: random schedules (seeded random_chooser: which thread steps and which
 // allowed store each load reads), counting how often the asked-about outcome appears.
 #ifndef SEMFUZZ_FUZZ_TESTS_LITMUS_RUN_H_
@@ -11,8 +11,8 @@
 #include <cstdlib>
 
 #include "fuzz/sim/chooser.h"
+#include "fuzz/sim/litmus.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/tests/litmus.h"
 
 namespace semfuzz::litmus {
 
