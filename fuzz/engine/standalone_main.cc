@@ -20,7 +20,7 @@
 #include <system_error>
 #include <vector>
 
-#include "fuzz/schedule/schedule_driver.h"
+#include "fuzz/engine/schedules_request.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 

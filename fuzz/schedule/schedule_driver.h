@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/engine/schedules_request.h"
 #include "fuzz/schedule/runner.h"
 #include "fuzz/sim/chooser.h"
 
@@ -87,15 +88,7 @@ using subject_maker = std::unique_ptr<schedule_subject> (*)(const std::vector<st
 run_result run_recorded(schedule_subject& subject, sim::chooser& choose,
                         std::vector<std::uint8_t>* input);
 
-// What the command line asks for (fuzz/engine/standalone_main.cc).
-struct schedules_request {
-  int schedules = 0;
-  std::uint64_t seed = 1;
-  std::string artifact_prefix;
-  std::string chooser = "random";  // parse_chooser_spec
-  bool stop_at_failure = false;    // each file's schedules end at its first failing one
-};
-
+// What the command line asks for: schedules_request (fuzz/engine/schedules_request.h).
 // The driver: returns the exit status (0 all passed, 1 some failed, 2 a bad chooser name, a file
 // that could not be read, an artifact not written or a replay that differed).
 int schedules_main(const std::vector<std::filesystem::path>& files,
