@@ -3,7 +3,9 @@
 #
 #   include/semfuzz/                 the semaphore's public headers
 #   include/semfuzz-harness/fuzz/    the harness's headers (semfuzz::sim's include directory)
-#   lib/                             libsemfuzz_semaphore.a, libsemfuzz_sim.a, and the
+#   lib/                             libsemfuzz_semaphore.a, the harness's libraries (one per
+#                                    folder of fuzz/: libsemfuzz_engine.a, _input, _simulation,
+#                                    _oracles, _schedule; semfuzz::sim links them all), and the
 #                                    instrumentation runtime's objects (semfuzz::instr_runtime)
 #   share/semfuzz/                   what the functions compile into a user's targets, in the
 #                                    layout of fuzz/ (engine/standalone_main.cc, instrumented/...)
@@ -13,11 +15,13 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(packaged semfuzz_semaphore semfuzz_sim)
+set(packaged semfuzz_semaphore semfuzz_engine semfuzz_input semfuzz_simulation semfuzz_oracles
+             semfuzz_schedule)
 if(TARGET semfuzz_instr_runtime)
   list(APPEND packaged semfuzz_instr_runtime)
 endif()
 add_custom_target(semfuzz_package DEPENDS ${packaged})
+list(APPEND packaged semfuzz_sim)  # an INTERFACE library: nothing to build
 
 install(TARGETS ${packaged} EXPORT semfuzzTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
