@@ -8,7 +8,7 @@
 #                                    _oracles, _schedule; semfuzz::sim links them all), and the
 #                                    instrumentation runtime's objects (semfuzz::instr_runtime)
 #   share/semfuzz/                   what the functions compile into a user's targets, in the
-#                                    layout of fuzz/ (engine/standalone_main.cc, instrumented/...)
+#                                    layout of fuzz/ (engine/standalone_main.cc, instrumented/runtime/...)
 #   share/semfuzz/cmake/             semfuzzConfig.cmake, the exported targets, the functions
 #
 # `cmake --build --preset asan-fuzz --target semfuzz_package` builds just what is installed.
@@ -36,15 +36,16 @@ set(share ${CMAKE_INSTALL_DATADIR}/semfuzz)
 install(FILES ${PROJECT_SOURCE_DIR}/fuzz/engine/standalone_main.cc
               ${PROJECT_SOURCE_DIR}/fuzz/engine/tsan_options.cc
         DESTINATION ${share}/engine)
-install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/interpose.py
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_bridge.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_target.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/program_target.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_sync.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_threads.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_thread.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_memory.cc
-        DESTINATION ${share}/instrumented)
+install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/interpose.py
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/adapter_bridge.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_sync.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_threads.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_thread.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_memory.cc
+        DESTINATION ${share}/instrumented/runtime)
+install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/targets/adapter_target.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/targets/program_target.cc
+        DESTINATION ${share}/instrumented/targets)
 
 install(EXPORT semfuzzTargets NAMESPACE semfuzz:: DESTINATION ${share}/cmake)
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/semfuzzConfig.cmake.in

@@ -1,8 +1,8 @@
 // What the standalone replay main's command line asks of a schedule driver (-random_schedules=N
 // and its flags, fuzz/engine/standalone_main.cc): the engine's side of -random_schedules, which a
 // target that runs chosen schedules implements as random_schedules_main (the schedule target:
-// fuzz/schedule/random_schedules.h; whole programs: fuzz/instrumented/program_target.cc) over
-// the driver of fuzz/schedule/schedule_driver.h.
+// fuzz/schedule/random_schedules.h; whole programs: fuzz/instrumented/targets/program_target.cc)
+// over the driver of fuzz/schedule/schedule_driver.h.
 #ifndef SEMFUZZ_FUZZ_ENGINE_SCHEDULES_REQUEST_H_
 #define SEMFUZZ_FUZZ_ENGINE_SCHEDULES_REQUEST_H_
 

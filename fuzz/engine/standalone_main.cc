@@ -7,7 +7,7 @@
 // [-artifact_prefix=P]: instead, runs each file's program under N seeded schedules of the chooser
 // (default random; fuzz/schedule/random_schedules.h, fuzz/schedule/schedule_driver.h), stopping at
 // a file's first failing one with -stop_at_failure=1; the schedule target and whole programs
-// (fuzz/instrumented/program_target.cc) only, the others exit 2.
+// (fuzz/instrumented/targets/program_target.cc) only, the others exit 2.
 // -chooser without -random_schedules is an error (exit 2).
 #include <algorithm>
 #include <chrono>

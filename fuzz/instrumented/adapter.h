@@ -1,8 +1,8 @@
 // Bring your own semaphore: the adapter you write so that semfuzz's deterministic scheduler runs
-// your semaphore, compiled unmodified with the instrumentation (fuzz/instrumented/runtime.h), and
-// the bridge through which the harness calls it. CMake: semfuzz_add_instrumented_target(NAME
-// SOURCES <your .cc files> ADAPTER <your adapter header> ADAPTER_CLASS <its class>)
-// (fuzz/cmake/semfuzz_functions.cmake); examples/ is a complete project.
+// your semaphore, compiled unmodified with the instrumentation
+// (fuzz/instrumented/runtime/runtime.h), and the bridge through which the harness calls it. CMake:
+// semfuzz_add_instrumented_target(NAME SOURCES <your .cc files> ADAPTER <your adapter header>
+// ADAPTER_CLASS <its class>) (fuzz/cmake/semfuzz_functions.cmake); examples/ is a complete project.
 //
 // Your adapter header defines one class, A, that wraps your semaphore (a member, not a pointer:
 // see "Memory" below) in the API every fuzzed semaphore offers (contract::fuzzable_semaphore,
@@ -62,7 +62,7 @@
 //     FUTEX_WAKE_OP, private or not; clock_gettime, std::chrono::steady_clock / system_clock::now,
 //     sched_yield, std::this_thread::yield, nanosleep, usleep: on virtual time;
 //   - pthread mutexes and condition variables, std::mutex, std::timed_mutex,
-//     std::recursive_mutex, std::condition_variable (fuzz/instrumented/pthread_mutex.h,
+//     std::recursive_mutex, std::condition_variable (fuzz/instrumented/runtime/pthread_mutex.h,
 //     pthread_cond.h; docs/whole-programs.md): their undefined uses are the verdict sync-misuse.
 // Any other call that may reach the OS (a thread, a read-write lock, another system call) ends
 // the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
@@ -154,7 +154,7 @@ consteval bool steady_clock_or_none() {
 }
 
 // Whether semaphore A wakes only waiters it has registered, so fuzz/schedule/runner.h's wasted-wake
-// oracle applies to it: false unless specialised (fuzz/instrumented/production.h: semfuzz's
+// oracle applies to it: false unless specialised (fuzz/instrumented/targets/production.h: semfuzz's
 // split64).
 template <class A>
 inline constexpr bool exact_wakes_v = false;

@@ -82,7 +82,7 @@ inline constexpr capabilities capabilities_of = [] {
 
 // Whether a sleeper in S's futex wait polls, i.e. the wait ends by itself (libc++ 14's after 2 s)
 // and the lost-wakeup oracle passes over it: S::futex_waits_poll() where S declares it (its
-// target may leave a known bug to it, fuzz/instrumented/libcxx_target.cc), else false.
+// target may leave a known bug to it, fuzz/instrumented/targets/libcxx_target.cc), else false.
 template <class S>
 bool futex_waits_poll() {
   if constexpr (requires { S::futex_waits_poll(); }) return S::futex_waits_poll();

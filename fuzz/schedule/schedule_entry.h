@@ -1,7 +1,7 @@
 // What every deterministic schedule target shares (fuzz/schedule/schedule_target.cc on the
-// simulated platform, fuzz/instrumented/production_target.cc on instrumented production code): the
-// scheduler, decoding an input into a program and its choice bytes, and the libFuzzer entry
-// point's body.
+// simulated platform, fuzz/instrumented/targets/production_target.cc on instrumented production
+// code): the scheduler, decoding an input into a program and its choice bytes, and the libFuzzer
+// entry point's body.
 #ifndef SEMFUZZ_FUZZ_SCHEDULE_ENTRY_H_
 #define SEMFUZZ_FUZZ_SCHEDULE_ENTRY_H_
 
@@ -33,8 +33,8 @@ run_result run_input(const std::uint8_t* data, std::size_t size, bool trace, pro
 int fuzz_one_input(const std::uint8_t* data, std::size_t size, program_run_fn run);
 
 // Its two halves, for an entry point that runs inputs its own way (a whole program's,
-// fuzz/instrumented/program.h): whether SEMFUZZ_TRACE asks for the trace; the report of a run
-// (with the trace: verdict, trace hash and steps on stderr), failing from the verdict's oracle.
+// fuzz/instrumented/runtime/program.h): whether SEMFUZZ_TRACE asks for the trace; the report of a
+// run (with the trace: verdict, trace hash and steps on stderr), failing from the verdict's oracle.
 bool tracing_requested();
 void report_run(const run_result& r, bool trace);
 

@@ -1,8 +1,8 @@
 // The fuzzable-semaphore API (fuzz/oracles/contract.h) over anything with std::counting_semaphore's
 // interface: the real-thread target's std::counting_semaphore<INT_MAX>
 // (fuzz/threads/adapters.h: std_semaphore) and the schedule_libstdcxx target's instrumented copy
-// of libstdc++'s (fuzz/instrumented/libstdcxx.h). One mapping from the program's operations to
-// the standard's calls, and one rule for the library's known bugs.
+// of libstdc++'s (fuzz/instrumented/targets/libstdcxx.h). One mapping from the program's operations
+// to the standard's calls, and one rule for the library's known bugs.
 #ifndef SEMFUZZ_FUZZ_STD_ADAPTER_H_
 #define SEMFUZZ_FUZZ_STD_ADAPTER_H_
 
@@ -70,7 +70,7 @@ class std_adapter {
 
   // Whether Std is the harness's own standard library's semaphore (which the known-bug rule above
   // is about); an Std from another library says `static constexpr bool harness_library = false;`
-  // (schedule_libcxx's libc++, fuzz/instrumented/libcxx_target.cc).
+  // (schedule_libcxx's libc++, fuzz/instrumented/targets/libcxx_target.cc).
   static constexpr bool kHarnessLibrary = [] {
     if constexpr (requires { Std::harness_library; }) return Std::harness_library;
     return true;

@@ -192,7 +192,7 @@ class scheduler {
   // thread runs its own code. Reset at the start of each run.
   race_detector* races() { return order_checking_ && simulating() ? &races_ : nullptr; }
   // The detector, whether or not a simulated thread runs (for forget(): the allocator's hook
-  // clears the history of each new block through it, fuzz/instrumented/runtime.cc).
+  // clears the history of each new block through it, fuzz/instrumented/runtime/runtime.cc).
   race_detector& shadow() { return races_; }
   vtime read_clock();  // a scheduling point, then the time, reported to the observer
   // The running thread spends `ns` of virtual time without blocking (the instrumentation
@@ -264,7 +264,7 @@ class scheduler {
   void note(const std::string& line);  // a trace-only line, not hashed
   // Trace only, not hashed: the code location the running thread's events come from, printed
   // at the end of their trace lines until it is set again (instrumented mode: the atomic or
-  // futex call's, fuzz/instrumented/runtime.h). Empty: none. Called only when tracing().
+  // futex call's, fuzz/instrumented/runtime/runtime.h). Empty: none. Called only when tracing().
   void trace_location(std::string where);
   std::uint64_t trace_hash() const { return trace_.hash(); }
   // A stable name for a registered address: "word<i>+<offset>" (futex_model::name_of).

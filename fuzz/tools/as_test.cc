@@ -181,7 +181,7 @@ constexpr printed_target kTargets[] = {
     {"schedule", "fuzz/schedule/schedule_target.h", "run_schedule_input", "the simulated platform",
      "Build it like fuzz/schedule/schedule_test.cc: link semfuzz_sim and "
      "fuzz/schedule/schedule_target.cc"},
-    {"schedule_production", "fuzz/instrumented/production_target.h", "run_production_input",
+    {"schedule_production", "fuzz/instrumented/targets/production_target.h", "run_production_input",
      "the production platform (linux_futex.cc), compiled instrumented",
      "Build it like production_reproducer_tests (fuzz/instrumented/instrumented.cmake)"},
 };

@@ -22,7 +22,7 @@ from .common import Failure, ROOT, UsageError, data_dir, files_in, rel, say
 # format, so the schedule target's deterministic coverage of the same programs decides instead.
 # `third_party`: the code under test is another library's; its findings are filed as unfixed.
 # `algorithms`: the only semaphore algorithms the target runs (the others' inputs pass without
-# running; e.g. fuzz/instrumented/production_target.cc), when not all of them. `as_test`: `replay
+# running; e.g. fuzz/instrumented/targets/production_target.cc), when not all of them. `as_test`: `replay
 # --as-test` can print its inputs as GoogleTest cases (fuzz/tools/as_test.cc --target NAME).
 # `seeds_from`: other targets' corpora a campaign also reads its seeds from (Target.seed_folders).
 TARGETS = {

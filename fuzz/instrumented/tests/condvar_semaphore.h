@@ -1,6 +1,6 @@
 // The most common hand-written semaphore: a count under a std::mutex and a
 // std::condition_variable (ctest byo_condvar_replay), fuzzed through "bring your own semaphore"
-// on the pthread mutex and condition variable models (fuzz/instrumented/pthread_mutex.h,
+// on the pthread mutex and condition variable models (fuzz/instrumented/runtime/pthread_mutex.h,
 // pthread_cond.h). Multi-token, counting, bad counts undefined.
 //
 // Two classic bugs, each a build option (ctests byo_condvar_if_* and byo_condvar_unlocked_*):

@@ -12,8 +12,8 @@
 #include <functional>
 #include <vector>
 
-#include "fuzz/instrumented/pthread_thread.h"
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/pthread_thread.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"

@@ -3,7 +3,7 @@
 // keeps its QSemaphorePrivate), and its sleepers futex-wait either on that heap word (byo_parking)
 // or, with -DSEMFUZZ_PARKING_LOT, on a word of a global table shared by every semaphore and hashed
 // by address (a parking lot, as libc++'s contention table). semfuzz's futex model takes both
-// (fuzz/instrumented/futex_memory.h); before, only the adapter's own bytes.
+// (fuzz/instrumented/runtime/futex_memory.h); before, only the adapter's own bytes.
 //
 // The state word: the low 31 bits are the tokens, the top bit says that someone sleeps. A release
 // adds its tokens and clears the bit in one compare-and-swap, and after it touches nothing of the

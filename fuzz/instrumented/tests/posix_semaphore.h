@@ -1,7 +1,7 @@
 // A semaphore on a POSIX unnamed semaphore (sem_t), brought as "your own semaphore" (the ctest
 // byo_posix_sem_replay): the code under test is this adapter's calls of sem_wait & co., which
-// run on the runtime's POSIX semaphore model (fuzz/instrumented/posix_sem.h). Single-token (a
-// sem_t takes one at a time), counting (sem_getvalue), bad counts undefined.
+// run on the runtime's POSIX semaphore model (fuzz/instrumented/runtime/posix_sem.h). Single-token
+// (a sem_t takes one at a time), counting (sem_getvalue), bad counts undefined.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_POSIX_SEMAPHORE_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_POSIX_SEMAPHORE_H_
 
