@@ -105,7 +105,7 @@ inline constexpr int kBumpBase = 0xFC;
 
 // A cursor over choice bytes: one byte per decision, decoded as fuzz/input/FORMAT.md says. Once the
 // bytes run out, `tail` decides (a whole program's seeded random walk or PCT, fuzz/
-// schedule_driver.h: schedule_tail), or, with no tail, nobody: false (the scheduler's fair
+// schedule/schedule_driver.h: schedule_tail), or, with no tail, nobody: false (the scheduler's fair
 // policy). Not polymorphic, so that the scheduler's fast path for the fuzzer's own chooser is a
 // plain call (no virtual dispatch, no UBSan vptr check per step while bytes are left).
 struct choice_bytes {

@@ -50,7 +50,7 @@ inline constexpr vtime kStartTime = 1'000'000'000;  // 1 s, so "before the start
 // What a simulated thread is waiting for, when blocked.
 // parked: by the thread itself (park), until another party unparks it.
 // timer: only its deadline (the instrumentation runtime's nanosleep / usleep, fuzz/instrumented/
-// os.cc), or an interruption; a sleeper like a futex waiter otherwise.
+// runtime/os.cc), or an interruption; a sleeper like a futex waiter otherwise.
 enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked, timer };
 
 // How a run ended: code 0 when nothing stopped it, else the code and message of the observer's
@@ -228,7 +228,7 @@ class scheduler {
   // Threads `first` and above start every run parked, before their first step: their body
   // begins when unpark() first makes them runnable, and a thread never unparked costs no step,
   // no choice and no event (the thread model's spare threads, fuzz/instrumented/
-  // pthread_thread.h). kMaxThreads (the default): every thread starts runnable.
+  // runtime/pthread_thread.h). kMaxThreads (the default): every thread starts runnable.
   void set_parked_from(int first) { parked_from_ = first; }
   int parked_from() const { return parked_from_; }
   // The number of simulated threads of the current (or last) run.

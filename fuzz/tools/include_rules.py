@@ -9,7 +9,9 @@ The folders of fuzz/, bottom to top (docs/architecture.md, "The map of fuzz/"):
   tests         test helpers shared by several folders (broken_semaphores.h, golden/)
   schedule      the simulated runner and its targets
   threads       the real-thread runner and its targets
-  instrumented  the instrumentation runtime and its targets
+  instrumented  adapter.h, the public header of bring-your-own adapters, then
+                its runtime/ (the hooks, the OS and library models, the whole-program runtime,
+                the adapter bridge), its targets/ and its tests/, in that order
   tools         the golden files' checker, as_test, seed_corpus
 The rules:
   - a file includes (`#include "fuzz/..."`) only its own folder and folders below it;
@@ -29,7 +31,7 @@ import sys
 from pathlib import Path
 
 LAYERS = ("engine", "input", "sim", "oracles", "tests", "schedule", "threads", "instrumented",
-          "tools")
+          "instrumented/runtime", "instrumented/targets", "instrumented/tests", "tools")
 SUFFIXES = (".h", ".cc", ".cpp", ".hpp")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"(fuzz/[^"]+)"', re.M)
 
@@ -40,8 +42,11 @@ def sources(root: Path, top: str) -> list[Path]:
 
 
 def folder(relative: str) -> str:
-    """The layer of fuzz/<layer>/...; '' for a file directly in fuzz/."""
+    """The layer of fuzz/<layer>/... (fuzz/instrumented/<layer>/... for instrumented/'s
+    folders); '' for a file directly in fuzz/."""
     parts = relative.split("/")
+    if len(parts) > 3 and parts[1] == "instrumented":
+        return "/".join(parts[1:3])
     return parts[1] if len(parts) > 2 else ""
 
 

@@ -1,7 +1,8 @@
 // libc++ 14's out-of-line synchronization code, modelled for instrumented code compiled with
-// -stdlib=libc++ (fuzz/instrumented/targets/libcxx.h). libc++ keeps std::atomic's wait / notify,
-// which std::counting_semaphore uses, in libc++.so (src/atomic.cpp), with this_thread::sleep_for
-// and steady_clock::now. This file defines those exported functions again, under the same names and
+// -stdlib=libc++ (fuzz/instrumented/runtime/libcxx_model.h; the target:
+// fuzz/instrumented/targets/libcxx.h). libc++ keeps std::atomic's wait / notify, which
+// std::counting_semaphore uses, in libc++.so (src/atomic.cpp), with this_thread::sleep_for and
+// steady_clock::now. This file defines those exported functions again, under the same names and
 // with the same algorithm as libc++ 14.0.6's build does (read from its source and checked against
 // the disassembly of Debian's libc++.so.1.0), and is compiled instrumented with the code under
 // test: its atomic operations are the hooks' scheduling points and its system calls reach the
@@ -37,7 +38,7 @@
 //
 // The table is one run's state, as it is one process's: libcxx_state() gives it to the harness,
 // which clears it and registers it with the scheduler (memory a futex may wait on) at the start
-// of each run (fuzz/instrumented/targets/libcxx.h).
+// of each run (fuzz/instrumented/targets/libcxx_process.h).
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -52,8 +53,8 @@
 #include <functional>
 #include <thread>
 
+#include "fuzz/instrumented/runtime/libcxx_model.h"
 #include "fuzz/instrumented/runtime/runtime.h"
-#include "fuzz/instrumented/targets/libcxx.h"
 
 #if !defined(_LIBCPP_VERSION) || _LIBCPP_VERSION < 14000 || _LIBCPP_VERSION >= 15000
 #error "libcxx_sync.cc models libc++ 14's libc++.so: compile it with libc++ 14 (-stdlib=libc++)"

@@ -1,7 +1,7 @@
 // The POSIX unnamed semaphore model of the instrumentation runtime (fuzz/instrumented/
-// posix_sem.cc): sem_init / destroy / post / wait / trywait / timedwait / clockwait / getvalue of
-// the code under test, renamed to semfuzz_instr_sem_* by interpose.py, on the deterministic
-// scheduler. Named semaphores (sem_open & co.) stay unsupported-call.
+// runtime/posix_sem.cc): sem_init / destroy / post / wait / trywait / timedwait / clockwait /
+// getvalue of the code under test, renamed to semfuzz_instr_sem_* by interpose.py, on the
+// deterministic scheduler. Named semaphores (sem_open & co.) stay unsupported-call.
 //
 // Each semaphore is a record of the model keyed by its address (the sem_t's own bytes are
 // registered with the scheduler, so traces name it "word<i>+0", and otherwise left as glibc's

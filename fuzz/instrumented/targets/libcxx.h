@@ -14,18 +14,11 @@
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_LIBCXX_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_LIBCXX_H_
 
-#include <cstddef>
 #include <cstdint>
 
-// libcxx_sync.cc: libc++.so's shared state (its contention table) as the model keeps it; *bytes
-// receives its size.
-extern "C" void* semfuzz_instr_libcxx_state(std::size_t* bytes);
+#include "fuzz/instrumented/runtime/libcxx_model.h"
 
 namespace semfuzz::instr {
-
-// The virtual time each steady_clock::now() of libc++ costs (libcxx_sync.cc explains why): the
-// time one iteration of its polling loops stands for.
-inline constexpr long kLibcxxClockReadNs = 8'000;
 
 // std::counting_semaphore<INT_MAX> of libc++ 14, with its own calls (single-token takes).
 class libcxx_semaphore {
