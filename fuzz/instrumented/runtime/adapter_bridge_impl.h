@@ -1,12 +1,13 @@
-// The members of adapter_bridge (fuzz/instrumented/adapter.h), for the translation units that
-// instantiate it: those compiled instrumented with the code under test (adapter_bridge.cc for a
-// user's adapter, production.cc for semfuzz's production semaphore), never the harness's.
+// The members of adapter_bridge (fuzz/instrumented/runtime/adapter_bridge.h), for the translation
+// units that instantiate it: those compiled instrumented with the code under test
+// (adapter_bridge.cc for a user's adapter, production.cc for semfuzz's production semaphore), never
+// the harness's.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_BRIDGE_IMPL_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_BRIDGE_IMPL_H_
 
 #include <memory>
 
-#include "fuzz/instrumented/adapter.h"
+#include "fuzz/instrumented/runtime/adapter_bridge.h"
 #include "fuzz/instrumented/runtime/runtime.h"
 
 namespace semfuzz::instr {

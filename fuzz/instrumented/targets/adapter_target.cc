@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/instrumented/adapter.h"
+#include "fuzz/instrumented/runtime/adapter_bridge.h"
 #include "fuzz/instrumented/targets/run.h"
 #include "fuzz/schedule/schedule_entry.h"
 

@@ -8,7 +8,7 @@
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_PRODUCTION_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_PRODUCTION_H_
 
-#include "fuzz/instrumented/adapter.h"
+#include "fuzz/instrumented/runtime/adapter_bridge.h"
 #include "semfuzz/internal/split64.h"
 #include "semfuzz/internal/word32.h"
 #include "semfuzz/platform/linux_futex.h"
