@@ -32,7 +32,9 @@
 // An adapter that lacks one of these, or has it with another signature, does not compile: the
 // bridge checks it member by member (check_fuzzable below), each error naming the member.
 // n == 0 must succeed at once (return true). Forms your semaphore lacks are written with the
-// ones it has (examples/futex_semaphore_adapter.h writes Qt's form with try_acquire_for).
+// ones it has: fuzz/instrumented/adapter_defaults.h has them ready-made (adapter_defaults<A>:
+// try_acquire_for and Qt's form; single_token_adapter<A>: the whole counted API, n == 0
+// included, over one-token calls, as examples/futex_semaphore_adapter.h uses it).
 // using clock = std::chrono::steady_clock: the only clock the harness gives deadlines on.
 //
 // What your semaphore cannot do, A declares with static constexpr bool members; one left out

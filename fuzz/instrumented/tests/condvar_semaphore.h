@@ -18,13 +18,13 @@
 #include <cstdint>
 #include <mutex>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
 
 namespace semfuzz::byo_test {
 
-class condvar_semaphore : public derived_forms<condvar_semaphore> {
+class condvar_semaphore : public instr::adapter_defaults<condvar_semaphore> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;
 

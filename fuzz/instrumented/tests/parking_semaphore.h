@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
 
 namespace semfuzz::byo_test {
 
@@ -33,9 +33,9 @@ namespace parking_detail {
 inline std::atomic<std::uint32_t> g_lot[8];
 }  // namespace parking_detail
 
-class parking_semaphore : public derived_forms<parking_semaphore> {
+class parking_semaphore : public instr::adapter_defaults<parking_semaphore> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;

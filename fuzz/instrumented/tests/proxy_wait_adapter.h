@@ -9,15 +9,15 @@
 #include <chrono>
 #include <cstdint>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
 #include "fuzz/sim/proxy_wait_semaphore.h"
 #include "semfuzz/platform/linux_futex.h"
 
 namespace semfuzz::byo_test {
 
-class proxy_wait_adapter : public derived_forms<proxy_wait_adapter> {
+class proxy_wait_adapter : public instr::adapter_defaults<proxy_wait_adapter> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;  // counts past 2^31 - 1 are undefined for it
 
