@@ -3,21 +3,25 @@
 #
 #   include/semfuzz/                 the semaphore's public headers
 #   include/semfuzz-harness/fuzz/    the harness's headers (semfuzz::sim's include directory)
-#   lib/                             libsemfuzz_semaphore.a, libsemfuzz_sim.a, and the
+#   lib/                             libsemfuzz_semaphore.a, the harness's libraries (one per
+#                                    folder of fuzz/: libsemfuzz_engine.a, _input, _simulation,
+#                                    _oracles, _schedule; semfuzz::sim links them all), and the
 #                                    instrumentation runtime's objects (semfuzz::instr_runtime)
 #   share/semfuzz/                   what the functions compile into a user's targets, in the
-#                                    layout of fuzz/ (standalone_main.cc, instrumented/...)
+#                                    layout of fuzz/ (engine/standalone_main.cc, instrumented/runtime/...)
 #   share/semfuzz/cmake/             semfuzzConfig.cmake, the exported targets, the functions
 #
 # `cmake --build --preset asan-fuzz --target semfuzz_package` builds just what is installed.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(packaged semfuzz_semaphore semfuzz_sim)
+set(packaged semfuzz_semaphore semfuzz_engine semfuzz_input semfuzz_simulation semfuzz_oracles
+             semfuzz_schedule)
 if(TARGET semfuzz_instr_runtime)
   list(APPEND packaged semfuzz_instr_runtime)
 endif()
 add_custom_target(semfuzz_package DEPENDS ${packaged})
+list(APPEND packaged semfuzz_sim)  # an INTERFACE library: nothing to build
 
 install(TARGETS ${packaged} EXPORT semfuzzTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -29,17 +33,19 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/fuzz/ DESTINATION ${CMAKE_INSTALL_INCLUD
         PATTERN "tests" EXCLUDE PATTERN "mutants" EXCLUDE PATTERN "tools" EXCLUDE)
 
 set(share ${CMAKE_INSTALL_DATADIR}/semfuzz)
-install(FILES ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cc ${PROJECT_SOURCE_DIR}/fuzz/tsan_options.cc
-        DESTINATION ${share})
-install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/interpose.py
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_bridge.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/adapter_target.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/program_target.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_sync.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_threads.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_thread.cc
-              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/libcxx_memory.cc
-        DESTINATION ${share}/instrumented)
+install(FILES ${PROJECT_SOURCE_DIR}/fuzz/engine/standalone_main.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/engine/tsan_options.cc
+        DESTINATION ${share}/engine)
+install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/interpose.py
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/adapter_bridge.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_sync.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_threads.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_thread.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/runtime/libcxx_memory.cc
+        DESTINATION ${share}/instrumented/runtime)
+install(FILES ${PROJECT_SOURCE_DIR}/fuzz/instrumented/targets/adapter_target.cc
+              ${PROJECT_SOURCE_DIR}/fuzz/instrumented/targets/program_target.cc
+        DESTINATION ${share}/instrumented/targets)
 
 install(EXPORT semfuzzTargets NAMESPACE semfuzz:: DESTINATION ${share}/cmake)
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/semfuzzConfig.cmake.in

@@ -4,8 +4,8 @@
 #   - a project that finds an installed semfuzz with find_package(semfuzz CONFIG), whose
 #     semfuzzConfig.cmake includes the installed copy of this file.
 # The functions find the harness's sources relative to this file: ../ is fuzz/ in the repository
-# and <prefix>/share/semfuzz/ once installed (the same layout: standalone_main.cc,
-# instrumented/interpose.py, ...). The harness's targets are named semfuzz::semaphore,
+# and <prefix>/share/semfuzz/ once installed (the same layout: engine/standalone_main.cc,
+# instrumented/runtime/interpose.py, ...). The harness's targets are named semfuzz::semaphore,
 # semfuzz::sim (the harness library) and semfuzz::instr_runtime in all three cases (ALIAS
 # targets in the build, IMPORTED ones when installed); semfuzz::sim carries how the harness was
 # built in the properties SEMFUZZ_SANITIZER and SEMFUZZ_FUZZ_ENGINE.
@@ -52,11 +52,11 @@ endfunction()
 # semfuzz_fuzz_target(NAME SOURCES...): NAME_fuzzer linked with the harness's fuzzing engine,
 # and NAME_replay, always with the standalone replay main (for ctest), both linking semfuzz::sim.
 # NAME_fuzzer carries the TSan defaults that let libFuzzer's crash, timeout and interrupt
-# handlers finish (tsan_options.cc).
+# handlers finish (engine/tsan_options.cc).
 function(semfuzz_fuzz_target name)
   set(harness ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/..)
   get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
-  add_executable(${name}_fuzzer ${ARGN} ${harness}/tsan_options.cc)
+  add_executable(${name}_fuzzer ${ARGN} ${harness}/engine/tsan_options.cc)
   target_link_libraries(${name}_fuzzer PRIVATE semfuzz::sim)
   if(engine STREQUAL "libfuzzer")
     target_link_options(${name}_fuzzer PRIVATE -fsanitize=fuzzer)
@@ -67,9 +67,9 @@ function(semfuzz_fuzz_target name)
     separate_arguments(engine_flags UNIX_COMMAND "$ENV{LIB_FUZZING_ENGINE}")
     target_link_libraries(${name}_fuzzer PRIVATE ${engine_flags})
   else()
-    target_sources(${name}_fuzzer PRIVATE ${harness}/standalone_main.cc)
+    target_sources(${name}_fuzzer PRIVATE ${harness}/engine/standalone_main.cc)
   endif()
-  add_executable(${name}_replay ${ARGN} ${harness}/standalone_main.cc)
+  add_executable(${name}_replay ${ARGN} ${harness}/engine/standalone_main.cc)
   target_link_libraries(${name}_replay PRIVATE semfuzz::sim)
 endfunction()
 
@@ -102,7 +102,7 @@ function(semfuzz_add_instrumented name)
                              $<TARGET_PROPERTY:semfuzz::semaphore,INTERFACE_INCLUDE_DIRECTORIES>)
   target_compile_features(${name}_cut PRIVATE cxx_std_20)
   # -femulated-tls: every thread_local access is a call the runtime models per simulated thread
-  # (fuzz/instrumented/emutls.h).
+  # (fuzz/instrumented/runtime/emutls.h).
   target_compile_options(${name}_cut PRIVATE -fno-sanitize=all -fsanitize=thread -femulated-tls
                                              ${arg_OPTIONS})
   if(engine STREQUAL "libfuzzer")
@@ -119,13 +119,13 @@ function(semfuzz_add_instrumented name)
   add_custom_command(
     OUTPUT ${object} ${stubs}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${dir}
-    COMMAND Python3::Interpreter ${harness}/instrumented/interpose.py
+    COMMAND Python3::Interpreter ${harness}/instrumented/runtime/interpose.py
             --nm ${CMAKE_NM} --objcopy ${CMAKE_OBJCOPY} --ld ${CMAKE_LINKER}
             --out ${object} --stubs ${stubs} --keep ${arg_KEEP} "--allow=${arg_ALLOW}"
             "--entry=${arg_ENTRY}"
             --runtime $<TARGET_OBJECTS:semfuzz::instr_runtime>
             --instrumented $<TARGET_OBJECTS:${name}_cut>
-    DEPENDS ${harness}/instrumented/interpose.py ${name}_cut ${runtime}
+    DEPENDS ${harness}/instrumented/runtime/interpose.py ${name}_cut ${runtime}
             $<TARGET_OBJECTS:${name}_cut> $<TARGET_OBJECTS:semfuzz::instr_runtime>
     COMMAND_EXPAND_LISTS
     COMMENT "Interposing the instrumented objects of ${name}"
@@ -152,12 +152,12 @@ int main() { std::counting_semaphore<1> s(0); return 0; }" SEMFUZZ_HAVE_LIBCXX14
 endfunction()
 
 # The models of libc++ 14's shared library, into ${out}: its atomic wait / notify, sleep_for and
-# steady_clock (instrumented/libcxx_sync.cc), its locks, condition variables, call_once and
+# steady_clock (instrumented/runtime/libcxx_sync.cc), its locks, condition variables, call_once and
 # barrier (libcxx_threads.cc), std::thread (libcxx_thread.cc) and shared_ptr's control block
 # (libcxx_memory.cc). Compiled instrumented with -stdlib=libc++ beside code under test built on
 # libc++, they stand for libc++.so (docs/whole-programs.md).
 function(semfuzz_libcxx_model_sources out)
-  set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../instrumented)
+  set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../instrumented/runtime)
   set(${out} ${dir}/libcxx_sync.cc ${dir}/libcxx_threads.cc ${dir}/libcxx_thread.cc
              ${dir}/libcxx_memory.cc PARENT_SCOPE)
 endfunction()
@@ -208,12 +208,12 @@ function(semfuzz_add_instrumented_target name)
   # adapter (semfuzz::instr::adapter_bridge<ADAPTER_CLASS>, whose members are kept by name).
   semfuzz_add_instrumented(${name} ALLOW "${arg_ALLOW}" OPTIONS ${arg_OPTIONS}
                            INCLUDE_DIRECTORIES ${includes}
-                           SOURCES ${arg_SOURCES} ${harness}/instrumented/adapter_bridge.cc)
+                           SOURCES ${arg_SOURCES} ${harness}/instrumented/runtime/adapter_bridge.cc)
   target_compile_definitions(${name}_cut PRIVATE ${adapter_defs})
 
   # The harness side (the sanitizers come with semfuzz::sim), with libFuzzer's coverage.
   get_target_property(engine semfuzz::sim SEMFUZZ_FUZZ_ENGINE)
-  semfuzz_fuzz_target(${name} ${harness}/instrumented/adapter_target.cc ${${name}_OBJECT}
+  semfuzz_fuzz_target(${name} ${harness}/instrumented/targets/adapter_target.cc ${${name}_OBJECT}
                       ${${name}_STUBS} $<TARGET_OBJECTS:semfuzz::instr_runtime>)
   foreach(exe ${name}_fuzzer ${name}_replay)
     target_include_directories(${exe} PRIVATE ${includes})
@@ -228,7 +228,7 @@ endfunction()
 # semfuzz_add_instrumented_program(NAME SOURCES files... [ENTRY function] [STDLIB libc++]
 #                                  [OPTIONS flags...] [INCLUDE_DIRECTORIES dirs...] [ALLOW regex]
 #                                  [TAIL chooser])
-# A whole program under the deterministic scheduler (fuzz/instrumented/program.h): NAME_fuzzer
+# A whole program under the deterministic scheduler (fuzz/instrumented/runtime/program.h): NAME_fuzzer
 # (libFuzzer) and NAME_replay (the standalone replay main, the same flags as every target's),
 # each input running the program once with its own threads (std::thread, pthread_create) on
 # simulated threads, the whole input deciding the schedule until its bytes run out, the TAIL
@@ -248,7 +248,7 @@ endfunction()
 #                        linked; the configuration stops where clang finds no libc++ 14 headers,
 #                        semfuzz_have_libcxx14);
 #   OPTIONS, INCLUDE_DIRECTORIES, ALLOW  as for semfuzz_add_instrumented_target;
-#   TAIL                 the schedule once an input's bytes run out (fuzz/schedule_driver.h:
+#   TAIL                 the schedule once an input's bytes run out (fuzz/schedule/schedule_driver.h:
 #                        schedule_tail): random (the random walk, seeded by the input's bytes;
 #                        the default, or the variable SEMFUZZ_PROGRAM_TAIL where it is set), pct,
 #                        pct:D (PCT with depth D, 1 to 16) or fair (the scheduler's fair policy).
@@ -298,7 +298,7 @@ function(semfuzz_add_instrumented_program name)
                            OPTIONS -UNDEBUG ${stdlib_options} ${arg_OPTIONS}
                            INCLUDE_DIRECTORIES ${arg_INCLUDE_DIRECTORIES}
                            SOURCES ${arg_SOURCES} ${stdlib_sources})
-  semfuzz_fuzz_target(${name} ${harness}/instrumented/program_target.cc ${${name}_OBJECT}
+  semfuzz_fuzz_target(${name} ${harness}/instrumented/targets/program_target.cc ${${name}_OBJECT}
                       ${${name}_STUBS} $<TARGET_OBJECTS:semfuzz::instr_runtime>)
   foreach(exe ${name}_fuzzer ${name}_replay)
     target_compile_definitions(${exe} PRIVATE SEMFUZZ_PROGRAM_TAIL="${arg_TAIL}")

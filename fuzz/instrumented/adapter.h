@@ -1,12 +1,13 @@
 // Bring your own semaphore: the adapter you write so that semfuzz's deterministic scheduler runs
-// your semaphore, compiled unmodified with the instrumentation (fuzz/instrumented/runtime.h), and
-// the bridge through which the harness calls it. CMake: semfuzz_add_instrumented_target(NAME
-// SOURCES <your .cc files> ADAPTER <your adapter header> ADAPTER_CLASS <its class>)
-// (fuzz/cmake/semfuzz_functions.cmake); examples/ is a complete project.
+// your semaphore, compiled unmodified with the instrumentation
+// (fuzz/instrumented/runtime/runtime.h); the bridge through which the harness calls it is the
+// runtime's (fuzz/instrumented/runtime/adapter_bridge.h). CMake:
+// semfuzz_add_instrumented_target(NAME SOURCES <your .cc files> ADAPTER <your adapter header>
+// ADAPTER_CLASS <its class>) (fuzz/cmake/semfuzz_functions.cmake); examples/ is a complete project.
 //
 // Your adapter header defines one class, A, that wraps your semaphore (a member, not a pointer:
 // see "Memory" below) in the API every fuzzed semaphore offers (contract::fuzzable_semaphore,
-// fuzz/contract.h), with std::int64_t counts. The harness calls:
+// fuzz/oracles/contract.h), with std::int64_t counts. The harness calls:
 //   A(std::int64_t initial)         construct with `initial` tokens, 0 <= initial <= 2^31 - 1.
 //   void acquire(n)                 take n tokens, blocking until they are there.
 //   bool try_acquire(n)             take n tokens if they are there now; never blocks.
@@ -31,11 +32,13 @@
 // An adapter that lacks one of these, or has it with another signature, does not compile: the
 // bridge checks it member by member (check_fuzzable below), each error naming the member.
 // n == 0 must succeed at once (return true). Forms your semaphore lacks are written with the
-// ones it has (examples/futex_semaphore_adapter.h writes Qt's form with try_acquire_for).
+// ones it has: fuzz/instrumented/adapter_defaults.h has them ready-made (adapter_defaults<A>:
+// try_acquire_for and Qt's form; single_token_adapter<A>: the whole counted API, n == 0
+// included, over one-token calls, as examples/futex_semaphore_adapter.h uses it).
 // using clock = std::chrono::steady_clock: the only clock the harness gives deadlines on.
 //
 // What your semaphore cannot do, A declares with static constexpr bool members; one left out
-// means true (fuzz/capabilities.h has the rule each one changes):
+// means true (fuzz/oracles/capabilities.h has the rule each one changes):
 //   multi_token         acquire(n) and the try forms take n > 1 tokens at once, all or none.
 //                       false: the harness only ever passes n <= 1 to them (a count n > 1 becomes
 //                       n calls); release(n) still gets any n.
@@ -47,9 +50,9 @@
 //   strong_try          a try form never fails while its tokens are there. false: it may fail
 //                       while another call runs (as C++20's std::counting_semaphore may).
 // and, as static constexpr std::int64_t timeout_resolution_ns (1 if left out), the resolution its
-// timed waits round a timeout up to (Qt's: 1 ms; fuzz/capabilities.h), and static bool
+// timed waits round a timeout up to (Qt's: 1 ms; fuzz/oracles/capabilities.h), and static bool
 // relative_timed_waits(), static bool multi_token_wakeups_lost() and static std::int64_t
-// max_timeout_ns() where its target steps around a known bug (fuzz/capabilities.h).
+// max_timeout_ns() where its target steps around a known bug (fuzz/oracles/capabilities.h).
 //
 // What your code may use. Everything in the files you name in SOURCES, and every inline function
 // they and A call, is compiled with -fsanitize=thread and linked against semfuzz's hooks:
@@ -62,17 +65,18 @@
 //     FUTEX_WAKE_OP, private or not; clock_gettime, std::chrono::steady_clock / system_clock::now,
 //     sched_yield, std::this_thread::yield, nanosleep, usleep: on virtual time;
 //   - pthread mutexes and condition variables, std::mutex, std::timed_mutex,
-//     std::recursive_mutex, std::condition_variable (fuzz/instrumented/pthread_mutex.h,
+//     std::recursive_mutex, std::condition_variable (fuzz/instrumented/runtime/pthread_mutex.h,
 //     pthread_cond.h; docs/whole-programs.md): their undefined uses are the verdict sync-misuse.
 // Any other call that may reach the OS (a thread, a read-write lock, another system call) ends
 // the run with the verdict unsupported-call, naming it. Plain memory accesses are free.
 //
 // Memory. The bridge registers A's own bytes with the scheduler and, once the harness deletes
 // the semaphore, watches them: any later access by your code, atomic or plain, is the verdict
-// use-after-destroy. A futex word may lie anywhere in your code's memory (fuzz/instrumented/
-// futex_memory.h): inside A, in a heap block it allocates, in a global table, on a waiter's stack;
-// freeing a heap block while a thread sleeps on a word inside it is use-after-destroy too.
-// Accesses to other freed memory are not checked (ASan does not see the instrumented code).
+// use-after-destroy. A futex word may lie anywhere in your code's memory
+// (fuzz/instrumented/runtime/futex_memory.h): inside A, in a heap block it allocates, in a global
+// table, on a waiter's stack; freeing a heap block while a thread sleeps on a word inside it is
+// use-after-destroy too. Accesses to other freed memory are not checked (ASan does not see the
+// instrumented code).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_ADAPTER_H_
 
@@ -80,8 +84,8 @@
 #include <concepts>
 #include <cstdint>
 
-#include "fuzz/capabilities.h"
-#include "fuzz/contract.h"
+#include "fuzz/oracles/capabilities.h"
+#include "fuzz/oracles/contract.h"
 
 namespace semfuzz::instr {
 
@@ -141,74 +145,6 @@ consteval bool check_fuzzable() {
       "where it cannot count, with `static constexpr bool counts = false;`)");
   return contract::fuzzable_semaphore<S>;
 }
-
-// Whether A's clock, if it has one, is the steady clock (the bridge's check of semaphore_adapter's
-// second half, where check_fuzzable() has named a missing clock already).
-template <class A>
-consteval bool steady_clock_or_none() {
-  if constexpr (requires { typename A::clock; }) {
-    return std::same_as<typename A::clock, std::chrono::steady_clock>;
-  } else {
-    return true;
-  }
-}
-
-// Whether semaphore A wakes only waiters it has registered, so fuzz/runner.h's wasted-wake oracle
-// applies to it: false unless specialised (fuzz/instrumented/production.h: semfuzz's split64).
-template <class A>
-inline constexpr bool exact_wakes_v = false;
-
-// The harness's view of adapter A: the same API and capabilities, with every member defined in
-// adapter_bridge.cc, which is compiled instrumented with your code, so the harness (compiled with
-// ASan + UBSan, adapter_target.cc) never instantiates your semaphore itself. The constructor
-// registers A's bytes with the scheduler; the destructor destroys A, then reports its bytes
-// destroyed. Create, use and destroy it inside a scheduler scope.
-template <class A>
-class adapter_bridge {
-  // Member by member, so that a missing one is named (check_fuzzable), then the clock.
-  static_assert(check_fuzzable<A>());
-  static_assert(steady_clock_or_none<A>(),
-                "semfuzz: the adapter's clock must be std::chrono::steady_clock (`using clock = "
-                "std::chrono::steady_clock;`), the only clock the harness gives deadlines on");
-
- public:
-  using clock = std::chrono::steady_clock;
-  static constexpr bool multi_token = contract::capabilities_of<A>.multi_token;
-  static constexpr bool rejects_bad_counts = contract::capabilities_of<A>.rejects_bad_counts;
-  static constexpr bool counts = contract::capabilities_of<A>.counts;
-  static constexpr bool strong_try = contract::capabilities_of<A>.strong_try;
-  static constexpr bool exact_wakes = exact_wakes_v<A>;
-  static constexpr std::int64_t timeout_resolution_ns = contract::timeout_resolution_ns<A>;
-  static bool relative_timed_waits();      // contract::relative_timed_waits<A>()
-  static bool multi_token_wakeups_lost();  // contract::multi_token_wakeups_lost<A>()
-  static std::int64_t max_timeout_ns();    // contract::max_timeout_ns<A>()
-  // A's destructor is code under test: the runner (fuzz/runner.h) deletes the bridge on a
-  // simulated thread (at the latest as the run's final step), or abandons it (abandon()).
-  static constexpr bool destroy_in_run = true;
-
-  explicit adapter_bridge(std::int64_t initial);
-  ~adapter_bridge();
-  adapter_bridge(const adapter_bridge&) = delete;
-  adapter_bridge& operator=(const adapter_bridge&) = delete;
-
-  void acquire(std::int64_t n);
-  bool try_acquire(std::int64_t n);
-  bool try_acquire(std::int64_t n, int ms);
-  bool try_acquire_for(std::int64_t n, std::chrono::nanoseconds d);
-  bool try_acquire_until(std::int64_t n, clock::time_point t);
-  void release(std::int64_t n);
-  std::int64_t available();
-  // Instead of delete, when the run ended with a verdict before its final step: a thread may
-  // have been abandoned inside a call, so destroying A would be undefined. The bridge's bytes are
-  // reported destroyed and it is left as it is, never destroyed nor freed (instr::object_abandoned:
-  // no leak for LeakSanitizer).
-  void abandon();
-
- private:
-  union {
-    A adapter_;  // its lifetime is the bridge's constructor and destructor bodies'
-  };
-};
 
 }  // namespace semfuzz::instr
 

@@ -1,4 +1,4 @@
-# Instrumented mode (fuzz/instrumented/runtime.h): the code under test compiled with clang's
+# Instrumented mode (fuzz/instrumented/runtime/runtime.h): the code under test compiled with clang's
 # -fsanitize=thread hooks, linked without the TSan runtime against semfuzz's own hooks, so the
 # deterministic scheduler controls production code. Included from fuzz/CMakeLists.txt; the
 # functions that build such targets are in fuzz/cmake/semfuzz_functions.cmake.
@@ -13,20 +13,15 @@ endif()
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
 # The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan).
-add_library(semfuzz_instr_runtime OBJECT instrumented/hooks.cc instrumented/os.cc
-                                         instrumented/runtime.cc instrumented/annotations.cc
-                                         instrumented/futex_memory.cc
-                                         instrumented/lock_graph.cc
-                                         instrumented/pthread_mutex.cc instrumented/pthread_cond.cc
-                                         instrumented/posix_sem.cc
-                                         instrumented/pthread_rwlock.cc
-                                         instrumented/pthread_once.cc
-                                         instrumented/pthread_spin.cc
-                                         instrumented/pthread_barrier.cc
-                                         instrumented/pthread_thread.cc
-                                         instrumented/pthread_key.cc
-                                         instrumented/emutls.cc
-                                         instrumented/program.cc)
+add_library(semfuzz_instr_runtime OBJECT
+            instrumented/runtime/hooks.cc instrumented/runtime/os.cc instrumented/runtime/runtime.cc
+            instrumented/runtime/annotations.cc instrumented/runtime/futex_memory.cc
+            instrumented/runtime/lock_graph.cc instrumented/runtime/pthread_mutex.cc
+            instrumented/runtime/pthread_cond.cc instrumented/runtime/posix_sem.cc
+            instrumented/runtime/pthread_rwlock.cc instrumented/runtime/pthread_once.cc
+            instrumented/runtime/pthread_spin.cc instrumented/runtime/pthread_barrier.cc
+            instrumented/runtime/pthread_thread.cc instrumented/runtime/pthread_key.cc
+            instrumented/runtime/emutls.cc instrumented/runtime/program.cc)
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
@@ -35,10 +30,10 @@ if(NOT SEMFUZZ_BUILD_TARGETS)
 endif()
 
 # schedule_production: semfuzz's production semaphore (its linux_futex_platform and .cc files).
-semfuzz_add_instrumented(production SOURCES instrumented/production.cc
+semfuzz_add_instrumented(production SOURCES instrumented/targets/production.cc
                                             ${PROJECT_SOURCE_DIR}/semaphore/src/linux_futex.cc
                                             ${PROJECT_SOURCE_DIR}/semaphore/src/errors.cc)
-semfuzz_fuzz_target(schedule_production instrumented/production_target.cc ${production_OBJECT}
+semfuzz_fuzz_target(schedule_production instrumented/targets/production_target.cc ${production_OBJECT}
                     ${production_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 
 # schedule_libstdcxx: the build's libstdc++ std::counting_semaphore (header code, all of it
@@ -47,13 +42,13 @@ if(CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
   message(STATUS "schedule_libstdcxx skipped: the build uses libc++")
 else()
   semfuzz_add_instrumented(libstdcxx KEEP "_ZN7semfuzz5instr19libstdcxx_semaphore.*"
-                           SOURCES instrumented/libstdcxx.cc)
-  semfuzz_fuzz_target(schedule_libstdcxx instrumented/libstdcxx_target.cc ${libstdcxx_OBJECT}
+                           SOURCES instrumented/targets/libstdcxx.cc)
+  semfuzz_fuzz_target(schedule_libstdcxx instrumented/targets/libstdcxx_target.cc ${libstdcxx_OBJECT}
                       ${libstdcxx_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 endif()
 
 # byo_proxy_wait: a semaphore brought as "your own" (tests/proxy_wait_adapter.h) whose correctness
-# rests on four seq_cst operations (a store-buffering proof, fuzz/tests/proxy_wait_semaphore.h),
+# rests on four seq_cst operations (a store-buffering proof, fuzz/sim/proxy_wait_semaphore.h),
 # on the production futex platform: the weak-memory model's fuzz target, and the target of its
 # weakened-order mutants (fuzz/mutants/PROXY-*.patch). A fuzz target of scripts/semfuzz, so built
 # without the tests too; on libstdc++ builds only (a user's code and the harness share a standard
@@ -65,7 +60,7 @@ if(NOT CMAKE_CXX_FLAGS MATCHES "-stdlib=libc\\+\\+")
                                   ADAPTER_CLASS semfuzz::byo_test::proxy_wait_adapter)
 endif()
 
-# Whole programs (fuzz/instrumented/program.h) from tests/programs/, each with its fixed twin
+# Whole programs (fuzz/instrumented/runtime/program.h) from tests/programs/, each with its fixed twin
 # (-DSEMFUZZ_PROGRAM_FIXED): program_lost_update_fixed is a fuzz target of scripts/semfuzz (its
 # corpus is corpus/program_lost_update_fixed), so built without the tests too; libstdc++ builds
 # only (their std::thread members are modelled for libstdc++).
@@ -94,7 +89,7 @@ if(SEMFUZZ_BUILD_TESTS)
   # `scripts/semfuzz replay --as-test --target schedule_production`: the tests as_test prints for
   # this target's reproducers compile against its objects and pass.
   semfuzz_reproducer_tests(production_reproducer_tests schedule_production
-                           instrumented/production_target.cc ${production_OBJECT}
+                           instrumented/targets/production_target.cc ${production_OBJECT}
                            ${production_STUBS} $<TARGET_OBJECTS:semfuzz_instr_runtime>)
 
   # The runtime's tests, through instrumented code (tests/probe.h) that reaches every hook.
@@ -105,7 +100,7 @@ if(SEMFUZZ_BUILD_TESTS)
   target_link_libraries(instrumented_runtime_test PRIVATE semfuzz_sim GTest::gtest_main)
   add_test(NAME instrumented_runtime_test COMMAND instrumented_runtime_test)
 
-  # The weak-memory model's litmus tests (fuzz/tests/litmus.h) through the hooks, on std::atomic.
+  # The weak-memory model's litmus tests (fuzz/sim/litmus.h) through the hooks, on std::atomic.
   semfuzz_add_instrumented(litmus KEEP "_ZN7semfuzz12instr_litmus.*"
                            SOURCES instrumented/tests/litmus_instr.cc)
   add_executable(instrumented_litmus_test instrumented/tests/litmus_instr_test.cc ${litmus_OBJECT}
@@ -192,7 +187,7 @@ if(SEMFUZZ_BUILD_TESTS)
   # The build fails when instrumented code needs a hook the runtime lacks: interpose.py, given a
   # runtime without hooks.cc, must refuse the probe and name the missing hooks.
   add_test(NAME instrumented_missing_hook_fails
-           COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/interpose.py
+           COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/instrumented/runtime/interpose.py
                    --nm ${CMAKE_NM} --objcopy ${CMAKE_OBJCOPY} --ld ${CMAKE_LINKER}
                    --out ${CMAKE_CURRENT_BINARY_DIR}/instrumented/missing_hook.o
                    --stubs ${CMAKE_CURRENT_BINARY_DIR}/instrumented/missing_hook_stubs.cc
@@ -401,4 +396,4 @@ std::thread::join ([^)]*) on T1 (its end), holding [^;]*totals_mutex[^;]*; T1 in
   endif()
 endif()
 
-include(instrumented/libcxx.cmake)
+include(instrumented/targets/libcxx.cmake)

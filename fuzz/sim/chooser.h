@@ -16,7 +16,7 @@
 // queued waiter). Every decision a chooser makes must be one of the options it was offered.
 //
 // Implementations: byte_stream_chooser (the fuzzer's input; its byte values are specified in
-// fuzz/FORMAT.md), random_chooser (seeded; every decision it makes is encodable as a choice
+// fuzz/input/FORMAT.md), random_chooser (seeded; every decision it makes is encodable as a choice
 // byte), pct_chooser (probabilistic concurrency testing, seeded, encodable too), fair_chooser
 // (no opinion), recorded_chooser (replays a list of decisions) and recording_chooser (wraps another
 // and records its decisions, and their encoding as choice bytes).
@@ -36,7 +36,7 @@ namespace semfuzz::sim {
 // Virtual nanoseconds since the simulated clock's epoch.
 using vtime = std::int64_t;
 
-// The clock steps a chooser may ask for (choice bytes 0xFC..0xFF; see fuzz/FORMAT.md).
+// The clock steps a chooser may ask for (choice bytes 0xFC..0xFF; see fuzz/input/FORMAT.md).
 inline constexpr vtime kClockBumps[4] = {100'000, 1'000'000, 10'000'000, 100'000'000};
 
 // What the scheduler offers at a step. Thread ids are ascending in both lists.
@@ -75,8 +75,8 @@ class chooser {
 };
 
 // Choice bytes at or above kActionBase are actions on sleepers or on the clock, not runs
-// (fuzz/FORMAT.md, "Choice bytes"): 0xF0..0xF7 a sleeper returns (odd: with EINTR), 0xF8..0xFB
-// the earliest timer fires, 0xFC..0xFF the clock moves by kClockBumps[byte & 3].
+// (fuzz/input/FORMAT.md, "Choice bytes"): 0xF0..0xF7 a sleeper returns (odd: with EINTR),
+// 0xF8..0xFB the earliest timer fires, 0xFC..0xFF the clock moves by kClockBumps[byte & 3].
 inline constexpr std::uint8_t kActionBase = 0xF0;
 inline constexpr int kWakeActions = 8;
 inline constexpr int kTimerActions = 12;
@@ -103,9 +103,9 @@ inline constexpr int kBumpBase = 0xFC;
   return c;
 }
 
-// A cursor over choice bytes: one byte per decision, decoded as fuzz/FORMAT.md says. Once the
+// A cursor over choice bytes: one byte per decision, decoded as fuzz/input/FORMAT.md says. Once the
 // bytes run out, `tail` decides (a whole program's seeded random walk or PCT, fuzz/
-// schedule_driver.h: schedule_tail), or, with no tail, nobody: false (the scheduler's fair
+// schedule/schedule_driver.h: schedule_tail), or, with no tail, nobody: false (the scheduler's fair
 // policy). Not polymorphic, so that the scheduler's fast path for the fuzzer's own chooser is a
 // plain call (no virtual dispatch, no UBSan vptr check per step while bytes are left).
 struct choice_bytes {
@@ -153,7 +153,7 @@ class byte_stream_chooser final : public chooser {
 static_assert(choice_cursor<byte_stream_chooser>);
 
 // A byte that decode_step turns into `choice` under `options`, or -1 when none does (EINTR of
-// the first of two sleepers, for one: see fuzz/FORMAT.md).
+// the first of two sleepers, for one: see fuzz/input/FORMAT.md).
 int encode_step(const step_choice& choice, const step_options& options);
 
 // Seeded pseudo-random decisions (splitmix64): 7 steps in 8 run a uniformly chosen runnable

@@ -8,9 +8,9 @@
 // before epoch e of r" happens-before thread t's current point iff clock(t)[r] >= e.
 //
 // Fed by every atomic of the scheduled run: the simulated platform's (fuzz/sim/sim_platform.h)
-// and, in instrumented mode, clang's __tsan_atomic* hooks (fuzz/instrumented/hooks.cc), both
-// through the members below. Plain accesses of instrumented code are checked against these clocks
-// by the race detector (fuzz/sim/race_detector.h).
+// and, in instrumented mode, clang's __tsan_atomic* hooks (fuzz/instrumented/runtime/hooks.cc),
+// both through the members below. Plain accesses of instrumented code are checked against these
+// clocks by the race detector (fuzz/sim/race_detector.h).
 //
 // The rules (C++20 [intro.races], [atomics.order], [atomics.fences]), per location M (an atomic
 // object, or a mutex), whose stores each carry the clock of the release sequence they belong to

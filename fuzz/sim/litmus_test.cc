@@ -1,12 +1,12 @@
-// The litmus tests (fuzz/tests/litmus.h) on the simulated platform's atomics with the weak-memory
+// The litmus tests (fuzz/sim/litmus.h) on the simulated platform's atomics with the weak-memory
 // model on: every outcome the C++ model allows is reached within the schedules run, every
 // forbidden one never appears in them (SEMFUZZ_LITMUS_RUNS schedules per case, default 100,000).
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
+#include "fuzz/sim/litmus_run.h"
 #include "fuzz/sim/sim_platform.h"
-#include "fuzz/tests/litmus_run.h"
 
 namespace semfuzz::litmus {
 namespace {

@@ -4,8 +4,9 @@
 // One store history per location, kept by the happens-before checker (fuzz/sim/happens_before.h)
 // beside its vector clocks: the writer's epoch and each store's release-sequence clock are those
 // clocks. The simulated platform's atomics (fuzz/sim/sim_platform.h) and the instrumented hooks
-// (fuzz/instrumented/hooks.cc) both reach it through scheduler::load_value() and the checker's
-// store / rmw, so one model serves both. docs/memory-model.md says what it explores and what not.
+// (fuzz/instrumented/runtime/hooks.cc) both reach it through scheduler::load_value() and the
+// checker's store / rmw, so one model serves both. docs/memory-model.md says what it explores and
+// what not.
 //
 // Modification order (mo) is execution order (sound: every outcome is allowed; it misses those
 // whose mo disagrees with execution, e.g. 2+2W). A load by thread T may read any store of the

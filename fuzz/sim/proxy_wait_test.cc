@@ -1,4 +1,4 @@
-// The proxy-wait semaphore (fuzz/tests/proxy_wait_semaphore.h) under the weak-memory model: the
+// The proxy-wait semaphore (fuzz/sim/proxy_wait_semaphore.h) under the weak-memory model: the
 // correct one (A..D seq_cst) never loses a wakeup; each variant with one of A..D weakened does,
 // in random schedules of a taker and a releaser (T0 acquire(1), T1 release(1), no tokens at the
 // start). A lost wakeup: nothing can run, T0 sleeps in its futex wait, and the count is >= 1.
@@ -9,10 +9,10 @@
 #include <memory>
 
 #include "fuzz/sim/chooser.h"
+#include "fuzz/sim/litmus_run.h"
+#include "fuzz/sim/proxy_wait_semaphore.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
-#include "fuzz/tests/litmus_run.h"
-#include "fuzz/tests/proxy_wait_semaphore.h"
 
 namespace semfuzz::proxy {
 namespace {

@@ -1,6 +1,6 @@
 // The plain-access race detector of the scheduled run: FastTrack (Flanagan & Freund, PLDI'09)
 // over the happens-before checker's vector clocks (fuzz/sim/happens_before.h). Instrumented mode
-// (fuzz/instrumented/hooks.cc) feeds it every plain read and write of the code under test.
+// (fuzz/instrumented/runtime/hooks.cc) feeds it every plain read and write of the code under test.
 //
 // Two accesses to a byte race when they come from different simulated threads, at least one
 // writes, and neither happens-before the other. Shadow memory, per byte: the last write, and
@@ -18,7 +18,7 @@
 // reused between runs); forget() forgets a range (memory allocated anew: it has no history).
 // Within a run each simulated thread keeps its own fiber stack, so stack memory is never reused
 // by another thread; heap memory is, and the instrumentation runtime forgets each block the
-// allocator hands out (fuzz/instrumented/runtime.cc).
+// allocator hands out (fuzz/instrumented/runtime/runtime.cc).
 //
 // Synchronisation: none; one detector belongs to one scheduler, on one OS thread.
 #ifndef SEMFUZZ_FUZZ_SIM_RACE_DETECTOR_H_

@@ -21,7 +21,7 @@
 //
 // The scheduler judges nothing: it reports events to its observer (the harness), which decides
 // what is a violation and may stop the run with fail(), giving a code the scheduler only carries
-// (the harness's verdict kind: fuzz/sim_oracles.h, fail_run).
+// (the harness's verdict kind: fuzz/oracles/sim_oracles.h, fail_run).
 //
 // Synchronisation: none; a scheduler and everything it runs live on one OS thread.
 #ifndef SEMFUZZ_FUZZ_SIM_SCHEDULER_H_
@@ -50,7 +50,7 @@ inline constexpr vtime kStartTime = 1'000'000'000;  // 1 s, so "before the start
 // What a simulated thread is waiting for, when blocked.
 // parked: by the thread itself (park), until another party unparks it.
 // timer: only its deadline (the instrumentation runtime's nanosleep / usleep, fuzz/instrumented/
-// os.cc), or an interruption; a sleeper like a futex waiter otherwise.
+// runtime/os.cc), or an interruption; a sleeper like a futex waiter otherwise.
 enum class wait_kind : std::uint8_t { none, futex, mutex, condvar, parked, timer };
 
 // How a run ended: code 0 when nothing stopped it, else the code and message of the observer's
@@ -192,7 +192,7 @@ class scheduler {
   // thread runs its own code. Reset at the start of each run.
   race_detector* races() { return order_checking_ && simulating() ? &races_ : nullptr; }
   // The detector, whether or not a simulated thread runs (for forget(): the allocator's hook
-  // clears the history of each new block through it, fuzz/instrumented/runtime.cc).
+  // clears the history of each new block through it, fuzz/instrumented/runtime/runtime.cc).
   race_detector& shadow() { return races_; }
   vtime read_clock();  // a scheduling point, then the time, reported to the observer
   // The running thread spends `ns` of virtual time without blocking (the instrumentation
@@ -228,7 +228,7 @@ class scheduler {
   // Threads `first` and above start every run parked, before their first step: their body
   // begins when unpark() first makes them runnable, and a thread never unparked costs no step,
   // no choice and no event (the thread model's spare threads, fuzz/instrumented/
-  // pthread_thread.h). kMaxThreads (the default): every thread starts runnable.
+  // runtime/pthread_thread.h). kMaxThreads (the default): every thread starts runnable.
   void set_parked_from(int first) { parked_from_ = first; }
   int parked_from() const { return parked_from_; }
   // The number of simulated threads of the current (or last) run.
@@ -264,7 +264,7 @@ class scheduler {
   void note(const std::string& line);  // a trace-only line, not hashed
   // Trace only, not hashed: the code location the running thread's events come from, printed
   // at the end of their trace lines until it is set again (instrumented mode: the atomic or
-  // futex call's, fuzz/instrumented/runtime.h). Empty: none. Called only when tracing().
+  // futex call's, fuzz/instrumented/runtime/runtime.h). Empty: none. Called only when tracing().
   void trace_location(std::string where);
   std::uint64_t trace_hash() const { return trace_.hash(); }
   // A stable name for a registered address: "word<i>+<offset>" (futex_model::name_of).

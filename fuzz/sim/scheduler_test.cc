@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/sim_platform.h"
 #include "fuzz/sim/sim_test_harness.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::sim {
 namespace {

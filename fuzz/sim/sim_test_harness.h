@@ -1,5 +1,5 @@
 // What the scheduler's tests share (fuzz/sim/scheduler_test.cc, fuzz/sim/pct_test.cc,
-// fuzz/tests/schedule_driver_test.cc): simulated threads as small lambdas over sim_platform
+// fuzz/schedule/schedule_driver_test.cc): simulated threads as small lambdas over sim_platform
 // atomics, an observer that records what the scheduler reports, a program with blocking, timers
 // and contention for whole-run tests, and a depth-2 bug (a lost update) for choosers' rates.
 #ifndef SEMFUZZ_FUZZ_SIM_SIM_TEST_HARNESS_H_
@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
 #include "fuzz/sim/sim_platform.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::sim {
 
@@ -26,7 +26,7 @@ struct recorder final : observer {
   std::vector<std::string> log;
   int quiescences = 0;
   std::uint64_t steps = 0;
-  scheduler* judge = nullptr;  // when set: the harness's oracles judge (fuzz/sim_oracles.h)
+  scheduler* judge = nullptr;  // when set: the harness's oracles judge (fuzz/oracles/sim_oracles.h)
 
   void on_clock_read(int, vtime) override {}
   void on_wait(int thread, vtime deadline) override {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "fuzz/contract.h"
+#include "fuzz/oracles/contract.h"
 #include "fuzz/sim/sim_platform.h"
 #include "semfuzz/semaphore.h"
 
@@ -114,7 +114,7 @@ class accepts_negative_counts : public good {
   }
 };
 
-// Any of the above as a black box (fuzz/capabilities.h): it declares that it has only
+// Any of the above as a black box (fuzz/oracles/capabilities.h): it declares that it has only
 // single-token takes, leaves bad counts undefined, cannot count (available() answers
 // kUnknownCount) and may fail a try under contention, as std::counting_semaphore does, so the
 // schedule runner checks it in black-box mode, by its ledger.

@@ -8,7 +8,7 @@ CLI's libFuzzer flags and sanitizer options) from a corpus of one input that fai
 within 10 s: a non-zero exit, the verdict as the CLI classifies it, and the artifact holding that
 input; for the harness's own verdicts also the verdict line and the oracle's frame in the crash
 stack. Cases: a worker's finding, the watchdog's (its worker stays blocked for good), and
-libFuzzer's own -timeout. Before fuzz/tsan_options.cc each of them slept until SIGKILL with no
+libFuzzer's own -timeout. Before fuzz/engine/tsan_options.cc each of them slept until SIGKILL with no
 artifact (see that file).
 """
 
@@ -30,7 +30,7 @@ EXIT_WITHIN_S = 10
 
 
 def program(algorithm: int) -> bytes:
-    """One thread, no tokens, one try_acquire_for(1, 1 ms) (format: fuzz/program.h). The
+    """One thread, no tokens, one try_acquire_for(1, 1 ms) (format: fuzz/input/program.h). The
     planted target's defect is picked by the algorithm: 0 gives up at once, 1 ignores the
     deadline."""
     try_acquire_for_1ms = 4 | 3 << 3  # kind 4, timeout class 3 (1 ms)

@@ -18,17 +18,18 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "fuzz/contract.h"
-#include "fuzz/std_adapter.h"
+#include "fuzz/oracles/contract.h"
+#include "fuzz/schedule/std_adapter.h"
 #include "fuzz/threads/perturb.h"
 #include "semfuzz/semaphore.h"
 
 namespace semfuzz::threads {
 
 // What the real-thread runner (fuzz/threads/runner.h) needs of an adapter: the fuzzable
-// semaphore API (fuzz/contract.h) on std::chrono::steady_clock, available() answering
+// semaphore API (fuzz/oracles/contract.h) on std::chrono::steady_clock, available() answering
 // contract::kUnknownCount when the semaphore cannot count, and three constants:
-//   multi_token, rejects_bad_counts  what it offers (fuzz/capabilities.h; the runner gives it
+//   multi_token, rejects_bad_counts  what it offers (fuzz/oracles/capabilities.h; the runner gives
+//   it
 //                       the program's operations as contract::expand_operations() makes them);
 //   payload_check       false when ThreadSanitizer cannot see the semaphore's synchronisation
 //                       (an uninstrumented library).
@@ -65,8 +66,8 @@ class own_semaphore {
   basic_semaphore<Algorithm, hooked_platform> s_;
 };
 
-// std::counting_semaphore<INT_MAX> of the standard library in use (fuzz/std_adapter.h: what it
-// lacks, and the known bug of libstdc++ 12 it steps around).
+// std::counting_semaphore<INT_MAX> of the standard library in use (fuzz/schedule/std_adapter.h:
+// what it lacks, and the known bug of libstdc++ 12 it steps around).
 using std_semaphore = std_adapter<std::counting_semaphore<INT_MAX>>;
 
 // POSIX sem_t (glibc). Single-token operations (counts > 1 become that many calls); EINTR is

@@ -1,5 +1,5 @@
-// The real-thread target: a decoded program (fuzz/program.h, the schedule target's format) runs on
-// real threads from a pool created once, against any semaphore behind an adapter.
+// The real-thread target: a decoded program (fuzz/input/program.h, the schedule target's format)
+// runs on real threads from a pool created once, against any semaphore behind an adapter.
 //
 // What it checks, beyond what the sanitizers see:
 //   lost-wakeup       a watchdog: every unfinished thread blocked in an untimed acquire, no
@@ -18,10 +18,10 @@
 //                     ordering it promises is a race.
 //   use after destroy (ASan) destroy mode, as in the schedule target, for programs whose
 //                     releases cannot overflow.
-// What each call may return is judged by fuzz/contract.h (judge), with what real threads let this
-// runner know: the patience, and the elapsed time against the timeout. Differences from the
-// schedule target, by necessity: finite timeouts are capped at 2 ms of real time (the real-time
-// rule, fuzz/contract.h); the choice stream becomes per-thread perturbation bytes
+// What each call may return is judged by fuzz/oracles/contract.h (judge), with what real threads
+// let this runner know: the patience, and the elapsed time against the timeout. Differences from
+// the schedule target, by necessity: finite timeouts are capped at 2 ms of real time (the real-time
+// rule, fuzz/oracles/contract.h); the choice stream becomes per-thread perturbation bytes
 // (fuzz/threads/perturb.h); runs are not reproducible step by step, only likely to recur.
 //
 // Adapter is any threads::thread_adapter (fuzz/threads/adapters.h).
@@ -43,15 +43,15 @@
 #include <thread>
 #include <vector>
 
-#include "fuzz/capabilities.h"
-#include "fuzz/contract.h"
-#include "fuzz/program.h"
-#include "fuzz/run_skeleton.h"
+#include "fuzz/input/program.h"
+#include "fuzz/oracles/capabilities.h"
+#include "fuzz/oracles/contract.h"
+#include "fuzz/oracles/verdict.h"
+#include "fuzz/schedule/run_skeleton.h"
 #include "fuzz/sim/feedback.h"
 #include "fuzz/threads/adapters.h"
 #include "fuzz/threads/perturb.h"
 #include "fuzz/threads/pool.h"
-#include "fuzz/verdict.h"
 #include "semfuzz/internal/limits.h"
 
 namespace semfuzz::threads {
@@ -156,8 +156,8 @@ class thread_runner {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
   }
 
-  // The program's calls as the adapter can take them (fuzz/capabilities.h: expand_operations),
-  // with room kept for the watchdog's rescues.
+  // The program's calls as the adapter can take them (fuzz/oracles/capabilities.h:
+  // expand_operations), with room kept for the watchdog's rescues.
   void expand_ops() {
     ops_ = contract::expand_operations(prog_, contract::capabilities_of<Adapter>, kRescueMargin);
   }
@@ -170,7 +170,7 @@ class thread_runner {
     }
   }
 
-  // ---- The skeleton's hooks (fuzz/run_skeleton.h)
+  // ---- The skeleton's hooks (fuzz/schedule/run_skeleton.h)
  public:
   const std::vector<operation>& ops_of(int t) const { return ops_[t]; }
   bool keeps_going() const { return !failed_.load(std::memory_order_relaxed); }

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "fuzz/program.h"
+#include "fuzz/input/program.h"
+#include "fuzz/oracles/verdict.h"
 #include "fuzz/threads/runner.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz::threads {
 

@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/contract.h"
+#include "fuzz/oracles/contract.h"
 #include "fuzz/threads/adapters.h"
 #include "fuzz/threads/target.h"
 

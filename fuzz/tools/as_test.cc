@@ -1,8 +1,9 @@
 // Turns inputs of the deterministic targets into readable, self-contained GoogleTest cases: the
-// decoded program (algorithm, initial tokens, each thread's operations as fuzz/program.h structs)
-// and the choice bytes spelled out, re-encoded with semfuzz::encode and run with the target's
-// input function (semfuzz::run_schedule_input, or run_production_input for schedule_production),
-// expecting a pass. `scripts/semfuzz replay FILE --as-test [--target NAME]` runs it.
+// decoded program (algorithm, initial tokens, each thread's operations as fuzz/input/program.h
+// structs) and the choice bytes spelled out, re-encoded with semfuzz::encode and run with the
+// target's input function (semfuzz::run_schedule_input, or run_production_input for
+// schedule_production), expecting a pass. `scripts/semfuzz replay FILE --as-test [--target NAME]`
+// runs it.
 //
 // usage: as_test [--target NAME] [-o OUT] FILE|DIR...  prints the includes once, then one TEST
 //                                                      per input (NAME: schedule by default)
@@ -21,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/program.h"
-#include "fuzz/schedule_target.h"
-#include "fuzz/verdict.h"
+#include "fuzz/input/program.h"
+#include "fuzz/oracles/verdict.h"
+#include "fuzz/schedule/schedule_target.h"
 
 namespace semfuzz {
 namespace {
@@ -177,9 +178,10 @@ struct printed_target {
   const char* build;
 };
 constexpr printed_target kTargets[] = {
-    {"schedule", "fuzz/schedule_target.h", "run_schedule_input", "the simulated platform",
-     "Build it like fuzz/tests/schedule_test.cc: link semfuzz_sim and fuzz/schedule_target.cc"},
-    {"schedule_production", "fuzz/instrumented/production_target.h", "run_production_input",
+    {"schedule", "fuzz/schedule/schedule_target.h", "run_schedule_input", "the simulated platform",
+     "Build it like fuzz/schedule/schedule_test.cc: link semfuzz_sim and "
+     "fuzz/schedule/schedule_target.cc"},
+    {"schedule_production", "fuzz/instrumented/targets/production_target.h", "run_production_input",
      "the production platform (linux_futex.cc), compiled instrumented",
      "Build it like production_reproducer_tests (fuzz/instrumented/instrumented.cmake)"},
 };
@@ -203,7 +205,7 @@ void print_preamble(const printed_target& t) {
       "#include <cstdint>\n"
       "#include <vector>\n"
       "\n"
-      "#include \"fuzz/program.h\"\n"
+      "#include \"fuzz/input/program.h\"\n"
       "#include \"%s\"\n",
       named ? " --target " : "", named ? t.name : "", t.name, t.runs_on, t.build, t.header);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rewrites committed inputs between format versions (fuzz/FORMAT.md).
+"""Rewrites committed inputs between format versions (fuzz/input/FORMAT.md).
 
   format_version.py keep-v1 FILE...   clears header bit 7 of v1 inputs (FORMAT.md, "How v1 files
                                       keep their meaning"): bit 7 was ignored in v1 and marks v2

@@ -1,5 +1,6 @@
-// The recorded-format checks of the schedule target (fuzz/FORMAT.md): a format or behaviour change
-// cannot slip in silently, because each of these files changes with it and must be re-recorded.
+// The recorded-format checks of the schedule target (fuzz/input/FORMAT.md): a format or behaviour
+// change cannot slip in silently, because each of these files changes with it and must be
+// re-recorded.
 //
 // usage: golden [--record] hashes   fuzz/tests/golden/trace_hashes.txt: the verdict and trace hash
 //                                   of every committed input in corpus/schedule and
@@ -25,9 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/schedule_target.h"
+#include "fuzz/oracles/verdict.h"
+#include "fuzz/schedule/schedule_target.h"
 #include "fuzz/tools/golden_decode.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz {
 namespace {

@@ -5,10 +5,10 @@
 #include <sstream>
 #include <vector>
 
-#include "fuzz/program.h"
-#include "fuzz/schedule_target.h"
+#include "fuzz/input/program.h"
+#include "fuzz/oracles/verdict.h"
+#include "fuzz/schedule/schedule_target.h"
 #include "fuzz/sim/chooser.h"
-#include "fuzz/verdict.h"
 
 namespace semfuzz {
 namespace {

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/program.h"
-#include "fuzz/program_builder.h"
+#include "fuzz/input/program.h"
+#include "fuzz/input/program_builder.h"
 
 namespace semfuzz {
 namespace {

@@ -24,7 +24,7 @@ from .targets import TARGETS, Target, sanitizer_env, target
 
 DEFAULT_FUZZ_SECONDS = 600
 MIN_FREE_MB = 200  # in runs/ and corpus/ before a run starts
-# Input format v2 (fuzz/FORMAT.md): header bit 7, then the options byte: bit 0 the weak-memory
+# Input format v2 (fuzz/input/FORMAT.md): header bit 7, then the options byte: bit 0 the weak-memory
 # model, bit 1 (with bit 0) the futex calls are no fence.
 FORMAT_V2_BIT, WEAK_MEMORY_BIT, FUTEX_NO_FENCE_BIT = 0x80, 0x01, 0x02
 
@@ -218,7 +218,7 @@ def register(verbs) -> None:
                            "default 1, which stops at the first crash)")
     fuzz.add_argument("--weak-memory", action="store_true",
                       help="seed the run with the corpus and reproducers rewritten as format v2 "
-                           "with the weak-memory option on (fuzz/FORMAT.md; v1 inputs alternately "
+                           "with the weak-memory option on (fuzz/input/FORMAT.md; v1 inputs alternately "
                            "with the futex a full barrier and no fence), so that the campaign "
                            "explores stale reads; the fuzzer may still clear the option")
     fuzz.add_argument("--list", action="store_true",

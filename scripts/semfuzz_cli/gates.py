@@ -126,3 +126,14 @@ def size_problems(root: Path = ROOT) -> list[str]:
     if run.returncode not in (0, 1):
         raise Failure(f"fuzz/tools/size_rules.py failed: {run.stderr.strip()}")
     return run.stdout.splitlines()
+
+
+def include_problems(root: Path = ROOT) -> list[str]:
+    """fuzz/tools/include_rules.py: each folder of fuzz/ includes only itself and the folders
+    below it (engine < input < sim < oracles < tests < schedule < threads < instrumented <
+    tools), code includes no test, semaphore/ nothing of fuzz/; one line per offending include."""
+    run = subprocess.run([sys.executable, str(ROOT / "fuzz" / "tools" / "include_rules.py"),
+                          str(root)], capture_output=True, text=True)
+    if run.returncode not in (0, 1):
+        raise Failure(f"fuzz/tools/include_rules.py failed: {run.stderr.strip()}")
+    return run.stdout.splitlines()

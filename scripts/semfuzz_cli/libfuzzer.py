@@ -67,7 +67,7 @@ def run_libfuzzer(t: Target, seconds: int, corpus_dirs: list[Path], artifacts: P
     scratch.mkdir(exist_ok=True)
     started = time.monotonic()
     # The backstop for a hang libFuzzer's -timeout misses (its alarm handler deadlocked in TSan
-    # builds before fuzz/tsan_options.cc). SIGKILL, since such a process may never handle SIGTERM.
+    # builds before fuzz/engine/tsan_options.cc). SIGKILL, since such a process may never handle SIGTERM.
     backstop = started + seconds + FUZZ_OVERRUN_S
     hung = False
     with open(log, "w") as log_file:

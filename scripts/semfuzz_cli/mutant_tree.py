@@ -84,7 +84,7 @@ class Mutant:
     def replay_sanitizer(self) -> str:
         """The sanitizers a replay needs to show the expected verdict: none for our oracles, except
         on an instrumented target, whose harness is built with ASan + UBSan (its plain-access race
-        detector learns of heap reuse through ASan's allocator hook; fuzz/instrumented/runtime.h)."""
+        detector learns of heap reuse through ASan's allocator hook; fuzz/instrumented/runtime/runtime.h)."""
         if self.oracle.startswith("tsan-"):
             return "thread"
         if self.oracle.startswith(("asan-", "ubsan")) or self.replay_optimized:

@@ -1,7 +1,7 @@
 """`replay --random-schedules N [--chooser C]`: one program under N seeded schedules.
 
-The schedule target's standalone replay binary does the work (fuzz/standalone_main.cc,
-fuzz/schedule_driver.h): with `-random_schedules=N -random_seed=S -chooser=C` it runs each
+The schedule target's standalone replay binary does the work (fuzz/engine/standalone_main.cc,
+fuzz/schedule/schedule_driver.h): with `-random_schedules=N -random_seed=S -chooser=C` it runs each
 input's program under N schedules of chooser C (`random`: the random walk; `pct` or `pct:D`:
 probabilistic concurrency testing with depth D, default 3) seeded with S, S+1, ..., prints one
 line per failing schedule and a summary `random schedules: N run, K failed` (with
@@ -32,7 +32,7 @@ def chosen_schedules(name: str) -> bool:
 SUMMARY = re.compile(r"^random schedules: (\d+) run, (\d+) failed"
                      r"(?:, first at schedule (\d+))?\s*$", re.MULTILINE)
 CHOOSER = re.compile(r"^(random|pct)(?::(\d{1,2}))?$")
-MAX_PCT_DEPTH = 16  # fuzz/schedule_driver.h, kMaxPctDepth
+MAX_PCT_DEPTH = 16  # fuzz/schedule/schedule_driver.h, kMaxPctDepth
 DEFAULT_CHOOSER = "random"
 FAILURE_LINE = re.compile(r"^\s*(?:random )?schedule\b|VERDICT")
 WALL_LIMIT_S = 600  # per input: a backstop; each schedule is bounded by the runaway oracle

@@ -22,7 +22,7 @@ from .common import Failure, ROOT, UsageError, data_dir, files_in, rel, say
 # format, so the schedule target's deterministic coverage of the same programs decides instead.
 # `third_party`: the code under test is another library's; its findings are filed as unfixed.
 # `algorithms`: the only semaphore algorithms the target runs (the others' inputs pass without
-# running; e.g. fuzz/instrumented/production_target.cc), when not all of them. `as_test`: `replay
+# running; e.g. fuzz/instrumented/targets/production_target.cc), when not all of them. `as_test`: `replay
 # --as-test` can print its inputs as GoogleTest cases (fuzz/tools/as_test.cc --target NAME).
 # `seeds_from`: other targets' corpora a campaign also reads its seeds from (Target.seed_folders).
 TARGETS = {
@@ -53,7 +53,7 @@ TARGETS = {
     "byo_proxy_wait": {"binary": "fuzz/byo_proxy_wait_fuzzer", "preset": "asan-fuzz",
                        "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",
                        "about": "a proxy-wait semaphore correct only with seq_cst "
-                                "(fuzz/tests/proxy_wait_semaphore.h), brought as your own "
+                                "(fuzz/sim/proxy_wait_semaphore.h), brought as your own "
                                 "semaphore: the weak-memory model's target (clang, libstdc++)"},
     "byo_condvar": {"binary": "fuzz/byo_condvar_fuzzer", "preset": "asan-fuzz",
                     "oss_fuzz": False, "instrumented": True, "stdlib": "libstdc++",

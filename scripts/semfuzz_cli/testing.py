@@ -11,7 +11,8 @@ from .builds import build, config, configure, ctest, ensure_packages
 from .cliargs import add_verb
 from .common import Failure, data_dir, files_in, new_run_dir, rel, say
 from .doclinks import docs_problems
-from .gates import format_problems, pyflakes_problems, python_problems, size_problems
+from .gates import (format_problems, include_problems, pyflakes_problems, python_problems,
+                    size_problems)
 from .libfuzzer import run_libfuzzer
 from .mutants import check_mutant_reproducers
 from .ossfuzz import OSS_FUZZ_CHECK_SANITIZERS, OSS_FUZZ_CHECK_WORK, oss_fuzz_check
@@ -66,13 +67,14 @@ def cmd_test(args) -> int:
 
 def run_gates() -> tuple[int, int]:
     """The cheap checks first: formatting of C++ files, compiling and pyflakes of Python files,
-    the links and shown commands of README.md and docs/, the size rules of fuzz/. Returns (passed, failed), one test
-    each."""
+    the links and shown commands of README.md and docs/, the size and include rules of fuzz/.
+    Returns (passed, failed), one test each."""
     passed = failed = 0
     for name, check in (("clang-format", format_problems), ("py_compile", python_problems),
                         ("pyflakes", pyflakes_problems),
                         ("docs links and commands", docs_problems),
-                        ("size rules of fuzz/", size_problems)):
+                        ("size rules of fuzz/", size_problems),
+                        ("include rules of fuzz/", include_problems)):
         try:
             problems = check()
         except Failure as error:

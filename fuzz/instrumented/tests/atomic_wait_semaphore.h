@@ -19,14 +19,14 @@
 #include <climits>
 #include <cstdint>
 
-#include "fuzz/contract.h"
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
+#include "fuzz/oracles/contract.h"
 
 namespace semfuzz::byo_test {
 
-class atomic_wait_semaphore : public derived_forms<atomic_wait_semaphore> {
+class atomic_wait_semaphore : public instr::adapter_defaults<atomic_wait_semaphore> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;
   static constexpr bool counts = false;

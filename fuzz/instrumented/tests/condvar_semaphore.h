@@ -1,6 +1,6 @@
 // The most common hand-written semaphore: a count under a std::mutex and a
 // std::condition_variable (ctest byo_condvar_replay), fuzzed through "bring your own semaphore"
-// on the pthread mutex and condition variable models (fuzz/instrumented/pthread_mutex.h,
+// on the pthread mutex and condition variable models (fuzz/instrumented/runtime/pthread_mutex.h,
 // pthread_cond.h). Multi-token, counting, bad counts undefined.
 //
 // Two classic bugs, each a build option (ctests byo_condvar_if_* and byo_condvar_unlocked_*):
@@ -18,13 +18,13 @@
 #include <cstdint>
 #include <mutex>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
 
 namespace semfuzz::byo_test {
 
-class condvar_semaphore : public derived_forms<condvar_semaphore> {
+class condvar_semaphore : public instr::adapter_defaults<condvar_semaphore> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;
 

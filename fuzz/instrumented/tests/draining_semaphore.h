@@ -26,13 +26,13 @@
 #include <climits>
 #include <cstdint>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
 
 namespace semfuzz::byo_test {
 
-class draining_semaphore : public derived_forms<draining_semaphore> {
+class draining_semaphore : public instr::adapter_defaults<draining_semaphore> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;

@@ -12,11 +12,11 @@
 #include <functional>
 #include <vector>
 
-#include "fuzz/instrumented/pthread_thread.h"
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/pthread_thread.h"
+#include "fuzz/instrumented/runtime/runtime.h"
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::instr {
 

@@ -1,4 +1,4 @@
-// Tests of libc++ 14's modelled synchronization library (fuzz/instrumented/libcxx_sync.cc),
+// Tests of libc++ 14's modelled synchronization library (fuzz/instrumented/runtime/libcxx_sync.cc),
 // through libc++'s own headers (libcxx_probe.h): std::atomic<T>::wait / notify reach the contention
 // table and the futex model as libc++.so's code does, sleep_for and steady_clock::now run on
 // virtual time.
@@ -7,12 +7,12 @@
 #include <functional>
 #include <vector>
 
-#include "fuzz/instrumented/libcxx_process.h"
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
+#include "fuzz/instrumented/targets/libcxx_process.h"
 #include "fuzz/instrumented/tests/libcxx_probe.h"
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::instr {
 namespace {

@@ -1,5 +1,5 @@
 // Compiled instrumented with -stdlib=libc++ (libcxx_probe.h), linked with the model of libc++.so
-// (fuzz/instrumented/libcxx_sync.cc).
+// (fuzz/instrumented/runtime/libcxx_sync.cc).
 #include "fuzz/instrumented/tests/libcxx_probe.h"
 
 #include <atomic>

@@ -1,6 +1,6 @@
 // Code under test for the tests of libc++'s modelled synchronization library
-// (libcxx_model_test.cc, fuzz/instrumented/libcxx_sync.cc): compiled instrumented with libc++
-// (libcxx_probe.cc), so each call goes through libc++ 14's headers into the model, as
+// (libcxx_model_test.cc, fuzz/instrumented/runtime/libcxx_sync.cc): compiled instrumented with
+// libc++ (libcxx_probe.cc), so each call goes through libc++ 14's headers into the model, as
 // std::counting_semaphore's do. No standard-library type crosses this header (the test is built
 // with libstdc++).
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_LIBCXX_PROBE_H_

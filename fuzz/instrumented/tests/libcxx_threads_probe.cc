@@ -1,5 +1,5 @@
 // Compiled instrumented with -stdlib=libc++ (libcxx_threads_probe.h), linked with the model of
-// libc++.so (fuzz/instrumented/libcxx_threads.cc, libcxx_sync.cc).
+// libc++.so (fuzz/instrumented/runtime/libcxx_threads.cc, libcxx_sync.cc).
 #include "fuzz/instrumented/tests/libcxx_threads_probe.h"
 
 #include <sched.h>

@@ -1,5 +1,5 @@
 // Code under test for the tests of libc++'s modelled locks, condition variables, std::call_once
-// and std::barrier (libcxx_threads_test.cc, fuzz/instrumented/libcxx_threads.cc): compiled
+// and std::barrier (libcxx_threads_test.cc, fuzz/instrumented/runtime/libcxx_threads.cc): compiled
 // instrumented with libc++ (libcxx_threads_probe.cc), so each call goes through libc++ 14's
 // headers into the model of libc++.so and from there into the pthread models. The objects live
 // in the probe; no standard-library type crosses this header (the test is built with libstdc++).

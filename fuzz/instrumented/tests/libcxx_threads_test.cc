@@ -1,8 +1,8 @@
 // Tests of libc++ 14's modelled locks, condition variables, std::call_once and std::barrier
-// (fuzz/instrumented/libcxx_threads.cc), through libc++'s own headers (libcxx_threads_probe.h):
-// each member reaches the pthread models as libc++.so's code does, so lock / unlock order plain
-// accesses for the race detector, waits block on the scheduler, and timed waits run on virtual
-// time.
+// (fuzz/instrumented/runtime/libcxx_threads.cc), through libc++'s own headers
+// (libcxx_threads_probe.h): each member reaches the pthread models as libc++.so's code does, so
+// lock / unlock order plain accesses for the race detector, waits block on the scheduler, and timed
+// waits run on virtual time.
 #include <gtest/gtest.h>
 #include <sanitizer/lsan_interface.h>
 
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/instrumented/libcxx_process.h"
-#include "fuzz/instrumented/pthread_thread.h"
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/pthread_thread.h"
+#include "fuzz/instrumented/runtime/runtime.h"
+#include "fuzz/instrumented/targets/libcxx_process.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/libcxx_threads_probe.h"
 

@@ -1,6 +1,7 @@
-// The litmus tests (fuzz/tests/litmus.h) as instrumented code: std::atomic and
+// The litmus tests (fuzz/sim/litmus.h) as instrumented code: std::atomic and
 // std::atomic_thread_fence compiled with clang's thread hooks (litmus_instr.cc), so that the
-// weak-memory model is reached through fuzz/instrumented/hooks.cc as unmodified code reaches it.
+// weak-memory model is reached through fuzz/instrumented/runtime/hooks.cc as unmodified code
+// reaches it.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_LITMUS_INSTR_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_LITMUS_INSTR_H_
 
@@ -8,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/tests/litmus.h"
+#include "fuzz/sim/litmus.h"
 
 namespace semfuzz::instr_litmus {
 

@@ -1,4 +1,4 @@
-// The litmus tests (fuzz/tests/litmus.h) on instrumented std::atomic code (litmus_instr.h) with
+// The litmus tests (fuzz/sim/litmus.h) on instrumented std::atomic code (litmus_instr.h) with
 // the weak-memory model on: as on the simulated platform (fuzz/sim/litmus_test.cc), every allowed
 // outcome is reached and no forbidden one appears in SEMFUZZ_LITMUS_RUNS schedules per case
 // (default 100,000).
@@ -8,7 +8,7 @@
 
 #include <cstdio>
 
-#include "fuzz/tests/litmus_run.h"
+#include "fuzz/sim/litmus_run.h"
 
 namespace semfuzz::litmus {
 namespace {

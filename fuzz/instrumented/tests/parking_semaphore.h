@@ -3,7 +3,7 @@
 // keeps its QSemaphorePrivate), and its sleepers futex-wait either on that heap word (byo_parking)
 // or, with -DSEMFUZZ_PARKING_LOT, on a word of a global table shared by every semaphore and hashed
 // by address (a parking lot, as libc++'s contention table). semfuzz's futex model takes both
-// (fuzz/instrumented/futex_memory.h); before, only the adapter's own bytes.
+// (fuzz/instrumented/runtime/futex_memory.h); before, only the adapter's own bytes.
 //
 // The state word: the low 31 bits are the tokens, the top bit says that someone sleeps. A release
 // adds its tokens and clears the bit in one compare-and-swap, and after it touches nothing of the
@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
 
 namespace semfuzz::byo_test {
 
@@ -33,9 +33,9 @@ namespace parking_detail {
 inline std::atomic<std::uint32_t> g_lot[8];
 }  // namespace parking_detail
 
-class parking_semaphore : public derived_forms<parking_semaphore> {
+class parking_semaphore : public instr::adapter_defaults<parking_semaphore> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;

@@ -1,8 +1,8 @@
-// Tests of the POSIX unnamed semaphore model (fuzz/instrumented/posix_sem.h) through
+// Tests of the POSIX unnamed semaphore model (fuzz/instrumented/runtime/posix_sem.h) through
 // instrumented code (sem_probe.h): counting and blocking with happens-before for the race
 // detector, POSIX's results, timed waits on virtual time on both clocks, and misuse as the
 // verdict sync-misuse.
-#include "fuzz/instrumented/posix_sem.h"
+#include "fuzz/instrumented/runtime/posix_sem.h"
 
 #include <gtest/gtest.h>
 #include <semaphore.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/sem_probe.h"
 

@@ -1,7 +1,7 @@
 // A semaphore on a POSIX unnamed semaphore (sem_t), brought as "your own semaphore" (the ctest
 // byo_posix_sem_replay): the code under test is this adapter's calls of sem_wait & co., which
-// run on the runtime's POSIX semaphore model (fuzz/instrumented/posix_sem.h). Single-token (a
-// sem_t takes one at a time), counting (sem_getvalue), bad counts undefined.
+// run on the runtime's POSIX semaphore model (fuzz/instrumented/runtime/posix_sem.h). Single-token
+// (a sem_t takes one at a time), counting (sem_getvalue), bad counts undefined.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_POSIX_SEMAPHORE_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_POSIX_SEMAPHORE_H_
 
@@ -11,13 +11,13 @@
 #include <chrono>
 #include <cstdint>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
+#include "fuzz/instrumented/adapter_defaults.h"
 
 namespace semfuzz::byo_test {
 
-class posix_semaphore : public derived_forms<posix_semaphore> {
+class posix_semaphore : public instr::adapter_defaults<posix_semaphore> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;

@@ -16,7 +16,7 @@ namespace semfuzz::instr_probe {
 // __atomic_fetch_nand, compare_exchange_strong (failing) and _weak (succeeding), and both fences:
 // 12 atomic operations and one thread fence. Starting from a == 1, returns a digest of every
 // result; a ends at 6. Inline, so that the tests can run an uninstrumented copy as the reference
-// (the instrumented copy is renamed apart from it: fuzz/instrumented/interpose.py).
+// (the instrumented copy is renamed apart from it: fuzz/instrumented/runtime/interpose.py).
 template <class T>
 std::uint64_t all_atomics(std::atomic<T>& a) {
   std::uint64_t d = a.load(std::memory_order_acquire);

@@ -1,7 +1,7 @@
-// The proxy-wait semaphore (fuzz/tests/proxy_wait_semaphore.h) on the production futex platform
+// The proxy-wait semaphore (fuzz/sim/proxy_wait_semaphore.h) on the production futex platform
 // (semfuzz/platform/linux_futex.h), brought as "your own semaphore": the byo_proxy_wait target.
 // Its correctness rests on four seq_cst operations (the header's proof), so only inputs with the
-// weak-memory option on (fuzz/FORMAT.md, format v2) can show a mistake there; its mutants
+// weak-memory option on (fuzz/input/FORMAT.md, format v2) can show a mistake there; its mutants
 // fuzz/mutants/PROXY-*.patch weaken each one.
 #ifndef SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_PROXY_WAIT_ADAPTER_H_
 #define SEMFUZZ_FUZZ_INSTRUMENTED_TESTS_PROXY_WAIT_ADAPTER_H_
@@ -9,15 +9,15 @@
 #include <chrono>
 #include <cstdint>
 
-#include "fuzz/instrumented/tests/derived_forms.h"
-#include "fuzz/tests/proxy_wait_semaphore.h"
+#include "fuzz/instrumented/adapter_defaults.h"
+#include "fuzz/sim/proxy_wait_semaphore.h"
 #include "semfuzz/platform/linux_futex.h"
 
 namespace semfuzz::byo_test {
 
-class proxy_wait_adapter : public derived_forms<proxy_wait_adapter> {
+class proxy_wait_adapter : public instr::adapter_defaults<proxy_wait_adapter> {
  public:
-  using derived_forms::try_acquire;
+  using adapter_defaults::try_acquire;
   using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;  // counts past 2^31 - 1 are undefined for it
 

@@ -1,9 +1,9 @@
-// Tests of the barrier model (fuzz/instrumented/pthread_barrier.h) through instrumented code
-// (barrier_probe.h): every arrival of a round happens-before every return from it (the race
+// Tests of the barrier model (fuzz/instrumented/runtime/pthread_barrier.h) through instrumented
+// code (barrier_probe.h): every arrival of a round happens-before every return from it (the race
 // detector sees no race, every thread sees every write) over reused rounds under many schedules,
 // PTHREAD_BARRIER_SERIAL_THREAD to exactly one thread per round, POSIX's results, a destroy by
 // the serial thread while the others leave, and misuse as the verdict sync-misuse.
-#include "fuzz/instrumented/pthread_barrier.h"
+#include "fuzz/instrumented/runtime/pthread_barrier.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -12,7 +12,7 @@
 #include <chrono>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/barrier_probe.h"
 #include "fuzz/instrumented/tests/harness.h"
 

@@ -1,7 +1,8 @@
-// Tests of the condition variable model (fuzz/instrumented/pthread_cond.h) through instrumented
-// code (mutex_probe.h): timed waits on the attribute's clock and on clockwait's, the mutex held
-// again on return, signal waking one sleeper and broadcast all, and misuse as sync-misuse.
-#include "fuzz/instrumented/pthread_cond.h"
+// Tests of the condition variable model (fuzz/instrumented/runtime/pthread_cond.h) through
+// instrumented code (mutex_probe.h): timed waits on the attribute's clock and on clockwait's, the
+// mutex held again on return, signal waking one sleeper and broadcast all, and misuse as
+// sync-misuse.
+#include "fuzz/instrumented/runtime/pthread_cond.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -9,7 +10,7 @@
 #include <cerrno>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/mutex_probe.h"
 

@@ -1,8 +1,8 @@
-// Tests of the pthread mutex model (fuzz/instrumented/pthread_mutex.h) through instrumented code
-// (mutex_probe.h): mutual exclusion with happens-before for the race detector, the three types'
-// POSIX results, timed locks on virtual time on both clocks, std::mutex / std::timed_mutex /
+// Tests of the pthread mutex model (fuzz/instrumented/runtime/pthread_mutex.h) through instrumented
+// code (mutex_probe.h): mutual exclusion with happens-before for the race detector, the three
+// types' POSIX results, timed locks on virtual time on both clocks, std::mutex / std::timed_mutex /
 // std::recursive_mutex, and misuse as the verdict sync-misuse.
-#include "fuzz/instrumented/pthread_mutex.h"
+#include "fuzz/instrumented/runtime/pthread_mutex.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/mutex_probe.h"
 

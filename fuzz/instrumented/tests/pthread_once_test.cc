@@ -1,9 +1,9 @@
-// Tests of the once model (fuzz/instrumented/pthread_once.h) through instrumented code
+// Tests of the once model (fuzz/instrumented/runtime/pthread_once.h) through instrumented code
 // (once_probe.h): the routine runs once, on the first caller's thread, and happens-before every
 // caller's return (the race detector sees no race), under many schedules, for pthread_once and
 // std::call_once; the others wait for it; a routine that throws leaves the once to the next
 // caller, with that caller's own callable; a recursive call is sync-misuse.
-#include "fuzz/instrumented/pthread_once.h"
+#include "fuzz/instrumented/runtime/pthread_once.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -12,7 +12,7 @@
 #include <mutex>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/once_probe.h"
 

@@ -1,10 +1,10 @@
-// Tests of the read-write lock model (fuzz/instrumented/pthread_rwlock.h) through instrumented
-// code (rwlock_probe.h): std::shared_mutex excludes writers from everyone and orders a write
-// unlock before every later lock and a read unlock before the next write lock (the race detector
-// sees no race); readers share and do not order each other; POSIX's (glibc's) results; reader
-// and writer preference; timed locks on virtual time on both clocks and std::shared_timed_mutex;
-// misuse as the verdict sync-misuse.
-#include "fuzz/instrumented/pthread_rwlock.h"
+// Tests of the read-write lock model (fuzz/instrumented/runtime/pthread_rwlock.h) through
+// instrumented code (rwlock_probe.h): std::shared_mutex excludes writers from everyone and orders a
+// write unlock before every later lock and a read unlock before the next write lock (the race
+// detector sees no race); readers share and do not order each other; POSIX's (glibc's) results;
+// reader and writer preference; timed locks on virtual time on both clocks and
+// std::shared_timed_mutex; misuse as the verdict sync-misuse.
+#include "fuzz/instrumented/runtime/pthread_rwlock.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/rwlock_probe.h"
 

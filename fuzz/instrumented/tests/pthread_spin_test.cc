@@ -1,8 +1,8 @@
-// Tests of the spin lock model (fuzz/instrumented/pthread_spin.h) through instrumented code
+// Tests of the spin lock model (fuzz/instrumented/runtime/pthread_spin.h) through instrumented code
 // (spin_probe.h): mutual exclusion with happens-before for the race detector under many
 // schedules, trylock's EBUSY, a spinner entering when the holder unlocks (on virtual time), and
 // misuse as the verdict sync-misuse.
-#include "fuzz/instrumented/pthread_spin.h"
+#include "fuzz/instrumented/runtime/pthread_spin.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -12,7 +12,7 @@
 #include <functional>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/spin_probe.h"
 

@@ -1,8 +1,8 @@
-// Tests of the thread model (fuzz/instrumented/pthread_thread.h) through instrumented code
+// Tests of the thread model (fuzz/instrumented/runtime/pthread_thread.h) through instrumented code
 // (thread_probe.h): create and join as happens-before edges for the race detector, results
 // through join and pthread_exit, glibc's error results, misuse as the verdict sync-misuse, the
 // limit on threads, spare threads reused after a join, and libstdc++'s std::thread.
-#include "fuzz/instrumented/pthread_thread.h"
+#include "fuzz/instrumented/runtime/pthread_thread.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/thread_probe.h"
 

@@ -1,8 +1,8 @@
-// Tests of the instrumentation runtime (fuzz/instrumented/runtime.h) through instrumented code
-// (probe.h): the hooks perform the real operations and are scheduling points, plain accesses are
-// not, use after destroy is seen, and the OS calls reach the futex model and virtual time, or end
-// the run with unsupported-call.
-#include "fuzz/instrumented/runtime.h"
+// Tests of the instrumentation runtime (fuzz/instrumented/runtime/runtime.h) through instrumented
+// code (probe.h): the hooks perform the real operations and are scheduling points, plain accesses
+// are not, use after destroy is seen, and the OS calls reach the futex model and virtual time, or
+// end the run with unsupported-call.
+#include "fuzz/instrumented/runtime/runtime.h"
 
 #include <gtest/gtest.h>
 #include <linux/futex.h>
@@ -16,9 +16,9 @@
 
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/probe.h"
+#include "fuzz/oracles/sim_oracles.h"
 #include "fuzz/sim/chooser.h"
 #include "fuzz/sim/scheduler.h"
-#include "fuzz/sim_oracles.h"
 
 namespace semfuzz::instr {
 namespace {
@@ -147,7 +147,7 @@ TEST(InstrumentedRuntime, FutexWaitAndWakeReachTheModel) {
 std::uint32_t g_futex_word = 0;  // a global of the program: memory a futex may wait on
 
 // A futex wait on memory no object registered (a global, the waiter's own stack, a heap block)
-// sleeps until a wake on that address (fuzz/instrumented/futex_memory.h).
+// sleeps until a wake on that address (fuzz/instrumented/runtime/futex_memory.h).
 TEST(InstrumentedRuntime, FutexWaitsOnAnyMemory) {
   for (const char* where : {"global", "stack", "heap"}) {
     harness h;

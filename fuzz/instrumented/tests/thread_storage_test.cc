@@ -1,6 +1,6 @@
 // Tests of per-thread storage through instrumented code (storage_probe.h): the key model
-// (fuzz/instrumented/pthread_key.h): a value per simulated thread, destructors at a thread's end
-// in POSIX's rounds, glibc's results, keys undone between runs.
+// (fuzz/instrumented/runtime/pthread_key.h): a value per simulated thread, destructors at a
+// thread's end in POSIX's rounds, glibc's results, keys undone between runs.
 #include <gtest/gtest.h>
 #include <limits.h>
 #include <pthread.h>
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/instrumented/pthread_key.h"
-#include "fuzz/instrumented/pthread_thread.h"
-#include "fuzz/instrumented/runtime.h"
+#include "fuzz/instrumented/runtime/pthread_key.h"
+#include "fuzz/instrumented/runtime/pthread_thread.h"
+#include "fuzz/instrumented/runtime/runtime.h"
 #include "fuzz/instrumented/tests/harness.h"
 #include "fuzz/instrumented/tests/storage_probe.h"
 

@@ -1,4 +1,5 @@
-"""The format, py_compile and pyflakes gates of `test`, on a throw-away git repository."""
+"""The format, py_compile, pyflakes and include-rules gates of `test`, on a throw-away git
+repository."""
 
 import shutil
 import subprocess
@@ -52,7 +53,27 @@ class GatesTest(unittest.TestCase):
         self.assertTrue(problems[0].startswith("bad.py:2: "), problems)
         self.assertIn("machine", problems[0])
 
+    def test_each_upward_include_is_one_line(self):
+        self.commit({"fuzz/input/program.h": '#include "fuzz/sim/fiber.h"\n',
+                     "fuzz/sim/fiber.h": '#include "fuzz/input/program.h"\n',
+                     "fuzz/oracles/verdict.h": '#include "fuzz/input/program.h"\n',
+                     "fuzz/oracles/x_test.cc": '#include "fuzz/schedule/runner.h"\n',
+                     "fuzz/schedule/runner.h": '#include "fuzz/oracles/verdict.h"\n',
+                     "fuzz/schedule/helper.h": '#include "fuzz/tests/broken.h"\n',
+                     "fuzz/tests/broken.h": '#include "fuzz/oracles/verdict.h"\n',
+                     "fuzz/loose.h": "\n",
+                     "fuzz/threads/t.cc": '#include "fuzz/loose.h"\n',
+                     "semaphore/s.h": '#include "fuzz/input/program.h"\n'})
+        problems = gates.include_problems(self.root)
+        self.assertEqual([p.split(": includes ")[0] for p in problems],
+                         ["fuzz/input/program.h:1", "fuzz/schedule/helper.h:1",
+                          "fuzz/threads/t.cc:1", "semaphore/s.h:1"])
+        self.assertIn("sim/ is above input/", problems[0])
+        self.assertIn("a test helper, from code that is not a test", problems[1])
+        self.assertIn("fuzz/loose.h is in no folder", problems[2])
+
     def test_the_repository_passes_the_gates(self):
+        self.assertEqual(gates.include_problems(ROOT), [])
         self.assertEqual(gates.python_problems(ROOT), [])
         if shutil.which("pyflakes3"):
             self.assertEqual(gates.pyflakes_problems(ROOT, shutil.which("pyflakes3")), [])

@@ -10,7 +10,7 @@ from semfuzz_cli.common import Failure, UsageError
 from semfuzz_cli.reproducers import replay_command
 from semfuzz_cli.targets import target
 
-# The shape fuzz/standalone_main.cc prints with -random_schedules=N (lines before the summary
+# The shape fuzz/engine/standalone_main.cc prints with -random_schedules=N (lines before the summary
 # name each failing schedule).
 OUTPUT = """\
 Running: corpus/schedule/abc

@@ -10,12 +10,12 @@ semfuzz: VERDICT lost-wakeup: T1 sleeps in acquire(1) while 1 token is available
 ==7==ERROR: AddressSanitizer: ABRT on unknown address 0x000000000007 (pc 0x7f bp 0x1 sp 0x2 T0)
     #0 0x7f00 in __pthread_kill_implementation nptl/./nptl/pthread_kill.c:44:76
     #1 0x7f10 in abort stdlib/./stdlib/abort.c:79:7
-    #2 0x5510 in semfuzz::(anonymous namespace)::die(semfuzz::verdict const&) /src/fuzz/verdict.cc:41:3
-    #3 0x5520 in semfuzz::(anonymous namespace)::oracle_lost_wakeup(semfuzz::verdict const&) /src/fuzz/verdict.cc:47:1
-    #4 0x5530 in semfuzz::report_and_abort(semfuzz::verdict const&) /src/fuzz/verdict.cc:66:7
-    #5 0x5540 in semfuzz::program_runner<semfuzz::split64>::finish() const /src/fuzz/runner.h:300:9
+    #2 0x5510 in semfuzz::(anonymous namespace)::die(semfuzz::verdict const&) /src/fuzz/oracles/verdict.cc:41:3
+    #3 0x5520 in semfuzz::(anonymous namespace)::oracle_lost_wakeup(semfuzz::verdict const&) /src/fuzz/oracles/verdict.cc:47:1
+    #4 0x5530 in semfuzz::report_and_abort(semfuzz::verdict const&) /src/fuzz/oracles/verdict.cc:66:7
+    #5 0x5540 in semfuzz::program_runner<semfuzz::split64>::finish() const /src/fuzz/schedule/runner.h:300:9
     #6 0x5550 in semfuzz::run_schedule_input(unsigned char const*, unsigned long) /src/fuzz/schedule.cc:20:3
-    #7 0x5560 in LLVMFuzzerTestOneInput /src/fuzz/schedule_target.cc:10:3
+    #7 0x5560 in LLVMFuzzerTestOneInput /src/fuzz/schedule/schedule_target.cc:10:3
     #8 0x5570 in fuzzer::Fuzzer::ExecuteCallback(unsigned char const*, unsigned long) (/out/schedule_fuzzer+0x45293)
     #9 0x5580 in main (/out/schedule_fuzzer+0x1234)
 
@@ -27,12 +27,12 @@ USE_AFTER_FREE = """\
 WRITE of size 8 at 0x6020 thread T0
     #0 0x5600 in semfuzz::internal::word32_core<semfuzz::sim_platform>::release(long) /src/semaphore/include/semfuzz/internal/word32.h:120:5
     #1 0x5610 in semfuzz::basic_semaphore<semfuzz::internal::word32_core, semfuzz::sim_platform>::release(long) /src/semaphore/include/semfuzz/semaphore.h:200:5
-    #2 0x5620 in semfuzz::program_runner<semfuzz::word32>::step(int) /src/fuzz/runner.h:180:7
+    #2 0x5620 in semfuzz::program_runner<semfuzz::word32>::step(int) /src/fuzz/schedule/runner.h:180:7
 
 0x6020 is located 0 bytes inside of 16-byte region [0x6020,0x6030)
 freed by thread T0 here:
     #0 0x7000 in operator delete(void*) (/out/schedule_fuzzer+0x1000)
-    #1 0x5630 in semfuzz::program_runner<semfuzz::word32>::destroy() /src/fuzz/runner.h:220:3
+    #1 0x5630 in semfuzz::program_runner<semfuzz::word32>::destroy() /src/fuzz/schedule/runner.h:220:3
 
 SUMMARY: AddressSanitizer: heap-use-after-free /src/semaphore/include/semfuzz/internal/word32.h:120:5 in release
 """

@@ -1,6 +1,6 @@
 // Adapters that must not compile, for semaphore/tests/compile_fail/run.cmake (ctest
-// adapter_compile_fail): the bridge (fuzz/instrumented/adapter.h) checks an adapter member by
-// member (check_fuzzable), so an adapter that lacks one, or offers it with another
+// adapter_compile_fail): the bridge (fuzz/instrumented/runtime/adapter_bridge.h) checks an adapter
+// member by member (check_fuzzable), so an adapter that lacks one, or offers it with another
 // signature, gets an error naming it.
 //
 // Built with SEMFUZZ_CASE=0 this file must compile: the adapter is complete. Built with
@@ -19,7 +19,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "fuzz/instrumented/adapter.h"
+#include "fuzz/instrumented/runtime/adapter_bridge.h"
 
 #ifndef SEMFUZZ_CASE
 #define SEMFUZZ_CASE 0

@@ -1,7 +1,7 @@
-// A whole program (semfuzz_add_instrumented_program, fuzz/instrumented/program.h) on std::jthread
-// and std::stop_token (libstdc++'s header code over std::thread, atomics and, for a stop callback
-// that runs while another thread deregisters it, a binary semaphore): correct under every
-// schedule.
+// A whole program (semfuzz_add_instrumented_program, fuzz/instrumented/runtime/program.h) on
+// std::jthread and std::stop_token (libstdc++'s header code over std::thread, atomics and, for a
+// stop callback that runs while another thread deregisters it, a binary semaphore): correct under
+// every schedule.
 //
 // A worker polls its stop token and counts; main waits until it has counted, registers a stop
 // callback, and requests stop; the worker then writes a plain int, which main reads after the

@@ -1,4 +1,4 @@
-// A whole program (semfuzz_add_instrumented_program, fuzz/instrumented/program.h): two
+// A whole program (semfuzz_add_instrumented_program, fuzz/instrumented/runtime/program.h): two
 // std::threads each add 1 to a global counter three times, then main checks the sum. The counter
 // is a plain int; built with -DSEMFUZZ_PROGRAM_FIXED each increment holds a std::mutex.
 //

@@ -1,6 +1,6 @@
-// A whole program (semfuzz_add_instrumented_program, fuzz/instrumented/program.h) that is correct
-// only with per-thread storage: two std::threads each count in a thread_local int and in a heap
-// int kept under a pthread key, yielding between increments, and check their own counts; each
+// A whole program (semfuzz_add_instrumented_program, fuzz/instrumented/runtime/program.h) that is
+// correct only with per-thread storage: two std::threads each count in a thread_local int and in a
+// heap int kept under a pthread key, yielding between increments, and check their own counts; each
 // thread's key destructor and thread_local destructor check the thread's final count before its
 // join returns; main counts in its own thread_local too.
 //
