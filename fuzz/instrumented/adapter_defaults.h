@@ -24,8 +24,20 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <optional>
 
 namespace semfuzz::instr {
+
+// A deadline of the adapters' clock as the absolute CLOCK_MONOTONIC timespec that a futex wait
+// (FUTEX_WAIT_BITSET) or sem_clockwait takes; nullopt for one before the clock's epoch (long
+// past: try once). time_point::max() (wait for ever) is the caller's to test first.
+inline std::optional<timespec> monotonic_deadline(std::chrono::steady_clock::time_point t) {
+  const std::int64_t ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  if (ns < 0) return std::nullopt;
+  return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+}
 
 template <class A>
 class adapter_defaults {

@@ -3,8 +3,33 @@
 // that take semaphores they did not write: the schedule runner's black-box mode
 // (fuzz/schedule/runner.h) and the real-thread runner (fuzz/threads/runner.h).
 //
-// A semaphore type states what it offers with static constexpr bool members; a member it does
-// not declare counts as true (semfuzz's own algorithms declare none: they offer everything):
+// The traits table: every trait a semaphore type S may declare, as a static member, with its
+// default where S does not declare it, and what the harness does with it. Each is read only
+// here, by the definition of its name below, and each declared one is checked here too
+// (check_traits<S>(): one declared with the wrong type or not as a constant is named).
+//   trait                       default    rule
+//   multi_token                 true       false: black-box mode, single-token takes (below)
+//   rejects_bad_counts          true       false: black-box mode, no undefined counts (below)
+//   counts                      true       false: black-box mode, the ledger for available()
+//   strong_try                  true       false: black-box mode, a try may fail while another
+//                                          call runs (below)
+//   exact_wakes                 split64    true: the wasted-wake oracle applies (S wakes only
+//                               (any       waiters it registered); semfuzz's split64 counts its
+//                               platform)  waiters, word32 and condvar do not
+//   destroy_in_run              false      true: S's destructor is code under test, run on a
+//                                          simulated thread (fuzz/schedule/runner.h)
+//   timeout_resolution_ns       1          a timed wait may sleep up to this less 1 ns past its
+//                                          deadline (late-timeout)
+//   max_timeout_ns()            uncapped   every finite timeout is capped at it
+//   futex_waits_poll()          false      true: a sleeper in a futex wait wakes by itself, so the
+//                                          lost-wakeup oracle passes over it
+//   relative_timed_waits()      false      a known bug stepped around (Qt 6.4): the late-timeout
+//                                          rule counts from the last clock read
+//   multi_token_wakeups_lost()  false      a known bug stepped around (Qt 6.4): multi-token
+//                                          sleepers are not judged lost
+// (A real-thread adapter has one more, payload_check, which only the real-thread runner reads:
+// fuzz/threads/adapters.h.)
+// The four capabilities in detail (semfuzz's own algorithms declare none: they offer everything):
 //   multi_token         acquire / try forms of n > 1 take all n tokens or none. false: each
 //                       token-taking call of n > 1 becomes n calls of 1 (not all-or-nothing);
 //                       releases stay whole (release(n) of any n is the semaphore's to take).
@@ -49,11 +74,14 @@
 #ifndef SEMFUZZ_FUZZ_CAPABILITIES_H_
 #define SEMFUZZ_FUZZ_CAPABILITIES_H_
 
+#include <concepts>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "fuzz/input/program.h"
 #include "fuzz/oracles/contract.h"
+#include "semfuzz/semaphore.h"
 
 namespace semfuzz::contract {
 
@@ -69,9 +97,100 @@ struct capabilities {
   }
 };
 
+namespace detail {
+template <class S>
+inline constexpr bool is_split64 = false;
+template <platform P>
+inline constexpr bool is_split64<basic_semaphore<internal::split64_core, P>> = true;
+}  // namespace detail
+
+// check_traits' first half: the bool constants.
+template <class S>
+consteval bool check_flag_traits() {
+  if constexpr (requires { S::multi_token; }) {
+    static_assert(
+        requires { typename std::bool_constant<S::multi_token>; },
+        "semfuzz: multi_token must be a static constexpr bool");
+  }
+  if constexpr (requires { S::rejects_bad_counts; }) {
+    static_assert(
+        requires { typename std::bool_constant<S::rejects_bad_counts>; },
+        "semfuzz: rejects_bad_counts must be a static constexpr bool");
+  }
+  if constexpr (requires { S::counts; }) {
+    static_assert(
+        requires { typename std::bool_constant<S::counts>; },
+        "semfuzz: counts must be a static constexpr bool");
+  }
+  if constexpr (requires { S::strong_try; }) {
+    static_assert(
+        requires { typename std::bool_constant<S::strong_try>; },
+        "semfuzz: strong_try must be a static constexpr bool");
+  }
+  if constexpr (requires { S::exact_wakes; }) {
+    static_assert(
+        requires { typename std::bool_constant<S::exact_wakes>; },
+        "semfuzz: exact_wakes must be a static constexpr bool");
+  }
+  if constexpr (requires { S::destroy_in_run; }) {
+    static_assert(
+        requires { typename std::bool_constant<S::destroy_in_run>; },
+        "semfuzz: destroy_in_run must be a static constexpr bool");
+  }
+  return true;
+}
+
+// check_traits' second half: the integer constant and the static functions.
+template <class S>
+consteval bool check_function_traits() {
+  if constexpr (requires { S::timeout_resolution_ns; }) {
+    static_assert(
+        requires { typename std::integral_constant<std::int64_t, S::timeout_resolution_ns>; },
+        "semfuzz: timeout_resolution_ns must be a static constexpr integer");
+  }
+  if constexpr (requires { &S::max_timeout_ns; }) {
+    static_assert(
+        requires {
+          { S::max_timeout_ns() } -> std::convertible_to<std::int64_t>;
+        },
+        "semfuzz: max_timeout_ns must be static std::int64_t max_timeout_ns()");
+  }
+  if constexpr (requires { &S::futex_waits_poll; }) {
+    static_assert(
+        requires {
+          { S::futex_waits_poll() } -> std::convertible_to<bool>;
+        },
+        "semfuzz: futex_waits_poll must be static bool futex_waits_poll()");
+  }
+  if constexpr (requires { &S::relative_timed_waits; }) {
+    static_assert(
+        requires {
+          { S::relative_timed_waits() } -> std::convertible_to<bool>;
+        },
+        "semfuzz: relative_timed_waits must be static bool relative_timed_waits()");
+  }
+  if constexpr (requires { &S::multi_token_wakeups_lost; }) {
+    static_assert(
+        requires {
+          { S::multi_token_wakeups_lost() } -> std::convertible_to<bool>;
+        },
+        "semfuzz: multi_token_wakeups_lost must be static bool "
+        "multi_token_wakeups_lost()");
+  }
+  return true;
+}
+
+// Each trait S declares, checked member by member (the table at the head of this file): a
+// declared one with the wrong type, or not a constant, gets an error naming it.
+template <class S>
+consteval bool check_traits() {
+  return check_flag_traits<S>() && check_function_traits<S>();
+}
+
 // The capabilities S declares (the head of this file).
 template <class S>
 inline constexpr capabilities capabilities_of = [] {
+  static_assert(check_traits<S>());
   capabilities c;
   if constexpr (requires { S::multi_token; }) c.multi_token = S::multi_token;
   if constexpr (requires { S::rejects_bad_counts; }) c.rejects_bad_counts = S::rejects_bad_counts;
@@ -142,6 +261,31 @@ std::int64_t max_timeout_ns() {
   }
   return kUncapped;
 }
+
+// Whether S wakes only waiters it has registered, so that a futex wake of a release with no other
+// thread in a call that may block is a wasted wake (fuzz/schedule/runner.h): S::exact_wakes where
+// S declares it, else true for semfuzz's split64 on any platform (it counts its waiters), else
+// false.
+template <class S>
+inline constexpr bool exact_wakes = [] {
+  if constexpr (requires { S::exact_wakes; }) {
+    return static_cast<bool>(S::exact_wakes);
+  } else {
+    return detail::is_split64<S>;
+  }
+}();
+
+// Whether S's destructor is code under test (an instrumented adapter's, which may use atomics and
+// block): S::destroy_in_run where S declares it, else false. The schedule runner then deletes S
+// on a simulated thread (fuzz/schedule/runner.h), never in harness code.
+template <class S>
+inline constexpr bool destroy_in_run = [] {
+  if constexpr (requires { S::destroy_in_run; }) {
+    return static_cast<bool>(S::destroy_in_run);
+  } else {
+    return false;
+  }
+}();
 
 // The expansion rule: each thread's operations as a semaphore with capabilities `caps` is given
 // them (the head of this file). `reserve`: tokens the runner keeps out of the release budget

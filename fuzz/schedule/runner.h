@@ -116,22 +116,14 @@ class program_runner final : public sim_call_book, public sim::observer {
   static constexpr std::int64_t kResolution = contract::timeout_resolution_ns<Sem>;
   // Black-box destroy mode: the most single-token acquires T0's last acquire may become.
   static constexpr std::int64_t kMaxSplitTakes = 64;
-  // Whether Sem wakes only registered waiters (split64; an adapter says so with a static member
-  // exact_wakes), so the wasted-wake oracle applies.
-  static constexpr bool kExactWakes = [] {
-    if constexpr (requires { Sem::exact_wakes; }) return static_cast<bool>(Sem::exact_wakes);
-    return std::is_same_v<Sem, basic_semaphore<internal::split64_core, sim::sim_platform>>;
-  }();
-  // Whether Sem's destructor is code under test (an instrumented adapter's, which may use atomics
-  // and block: Sem::destroy_in_run, with abandon()): it then runs on a simulated thread, never
-  // in harness code: the owner's delete (destroy mode) is no harness section, and otherwise the
-  // last thread to finish destroys the semaphore as the run's final step, after the end state is
-  // judged. A Sem without the member is destroyed after the run (the simulated platform's
-  // destructors do nothing a scheduler sees).
-  static constexpr bool kDestroyInRun = [] {
-    if constexpr (requires { Sem::destroy_in_run; }) return static_cast<bool>(Sem::destroy_in_run);
-    return false;
-  }();
+  // The traits of fuzz/oracles/capabilities.h this runner reads at compile time: whether the
+  // wasted-wake oracle applies, and whether Sem's destructor is code under test (it then runs on a
+  // simulated thread, never in harness code: the owner's delete (destroy mode) is no harness
+  // section, and otherwise the last thread to finish destroys the semaphore as the run's final
+  // step, after the end state is judged; else Sem is destroyed after the run, the simulated
+  // platform's destructors doing nothing a scheduler sees).
+  static constexpr bool kExactWakes = contract::exact_wakes<Sem>;
+  static constexpr bool kDestroyInRun = contract::destroy_in_run<Sem>;
 
   static void body(void* self, int thread) {
     skeleton::run_thread(*static_cast<program_runner*>(self), thread);

@@ -27,12 +27,6 @@ consteval bool steady_clock_or_none() {
   }
 }
 
-// Whether semaphore A wakes only waiters it has registered, so fuzz/schedule/runner.h's wasted-wake
-// oracle applies to it: false unless specialised (fuzz/instrumented/targets/production.h: semfuzz's
-// split64).
-template <class A>
-inline constexpr bool exact_wakes_v = false;
-
 // The harness's view of adapter A: the same API and capabilities, with every member defined in
 // adapter_bridge.cc, which is compiled instrumented with your code, so the harness (compiled with
 // ASan + UBSan, adapter_target.cc) never instantiates your semaphore itself. The constructor
@@ -42,6 +36,7 @@ template <class A>
 class adapter_bridge {
   // Member by member, so that a missing one is named (check_fuzzable), then the clock.
   static_assert(check_fuzzable<A>());
+  static_assert(contract::check_traits<A>());  // the optional traits, member by member
   static_assert(steady_clock_or_none<A>(),
                 "semfuzz: the adapter's clock must be std::chrono::steady_clock (`using clock = "
                 "std::chrono::steady_clock;`), the only clock the harness gives deadlines on");
@@ -52,7 +47,7 @@ class adapter_bridge {
   static constexpr bool rejects_bad_counts = contract::capabilities_of<A>.rejects_bad_counts;
   static constexpr bool counts = contract::capabilities_of<A>.counts;
   static constexpr bool strong_try = contract::capabilities_of<A>.strong_try;
-  static constexpr bool exact_wakes = exact_wakes_v<A>;
+  static constexpr bool exact_wakes = contract::exact_wakes<A>;
   static constexpr std::int64_t timeout_resolution_ns = contract::timeout_resolution_ns<A>;
   static bool relative_timed_waits();      // contract::relative_timed_waits<A>()
   static bool multi_token_wakeups_lost();  // contract::multi_token_wakeups_lost<A>()

@@ -21,12 +21,9 @@ namespace {
 using sim::scheduler;
 using sim::vtime;
 
-using model::kFree;
-using model::kHarness;  // locked outside a simulated thread
-using model::misuse;
-using model::simulation;
-using model::stop;
-using model::thread_name;
+// The lock models' shared records and rules (model_records.h): kFree, kHarness (a call outside a
+// simulated thread), misuse, simulation, stop, thread_name, record_table.
+using namespace model;
 
 struct mutex_record : model::record_base {
   int type = PTHREAD_MUTEX_NORMAL;  // PTHREAD_MUTEX_NORMAL, _RECURSIVE or _ERRORCHECK

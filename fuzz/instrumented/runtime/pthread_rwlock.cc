@@ -22,12 +22,9 @@ namespace {
 using sim::scheduler;
 using sim::vtime;
 
-using model::kFree;
-using model::kHarness;
-using model::misuse;
-using model::simulation;
-using model::stop;
-using model::thread_name;
+// The lock models' shared records and rules (model_records.h): kFree, kHarness (a call outside a
+// simulated thread), misuse, simulation, stop, thread_name, record_table.
+using namespace model;
 constexpr std::size_t kHarnessSlot = scheduler::kMaxThreads;
 
 struct rwlock_record : model::record_base {

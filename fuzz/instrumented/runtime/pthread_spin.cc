@@ -16,12 +16,9 @@
 namespace semfuzz::instr {
 namespace {
 
-using model::kFree;
-using model::kHarness;
-using model::misuse;
-using model::simulation;
-using model::stop;
-using model::thread_name;
+// The lock models' shared records and rules (model_records.h): kFree, kHarness (a call outside a
+// simulated thread), misuse, simulation, stop, thread_name, record_table.
+using namespace model;
 using sim::scheduler;
 
 // A spin lock's address as the scheduler and the checkers key it (pthread_spinlock_t is a

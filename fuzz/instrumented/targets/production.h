@@ -16,11 +16,6 @@
 
 namespace semfuzz::instr {
 
-// split64 counts its waiters and wakes only registered ones: the wasted-wake oracle applies.
-template <>
-inline constexpr bool exact_wakes_v<basic_semaphore<internal::split64_core, linux_futex_platform>> =
-    true;
-
 // Instantiated for split64_core and word32_core (production.cc).
 template <template <class> class Algorithm>
 using production_semaphore = adapter_bridge<basic_semaphore<Algorithm, linux_futex_platform>>;

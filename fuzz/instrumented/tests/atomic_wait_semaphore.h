@@ -18,6 +18,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <optional>
 
 #include "fuzz/instrumented/adapter_defaults.h"
 #include "fuzz/oracles/contract.h"
@@ -27,7 +28,6 @@ namespace semfuzz::byo_test {
 class atomic_wait_semaphore : public instr::adapter_defaults<atomic_wait_semaphore> {
  public:
   using adapter_defaults::try_acquire;
-  using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;
   static constexpr bool counts = false;
 
@@ -49,13 +49,11 @@ class atomic_wait_semaphore : public instr::adapter_defaults<atomic_wait_semapho
       acquire(n);
       return true;
     }
-    const std::int64_t ns = deadline.time_since_epoch().count();
-    if (ns < 0) return try_acquire(n);
-    const timespec at{static_cast<time_t>(ns / 1'000'000'000),
-                      static_cast<long>(ns % 1'000'000'000)};
+    const std::optional<timespec> at = instr::monotonic_deadline(deadline);
+    if (!at) return try_acquire(n);
     int c = __atomic_load_n(&count_, __ATOMIC_RELAXED);
     while (!take(n, c)) {
-      if (syscall(SYS_futex, &count_, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, c, &at, nullptr,
+      if (syscall(SYS_futex, &count_, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, c, &*at, nullptr,
                   FUTEX_BITSET_MATCH_ANY) != 0 &&
           errno == ETIMEDOUT) {
         return try_acquire(n);

@@ -25,7 +25,6 @@ namespace semfuzz::byo_test {
 class condvar_semaphore : public instr::adapter_defaults<condvar_semaphore> {
  public:
   using adapter_defaults::try_acquire;
-  using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;
 
   explicit condvar_semaphore(std::int64_t initial) : count_(initial) {}

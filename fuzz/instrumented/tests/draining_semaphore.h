@@ -25,6 +25,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdint>
+#include <optional>
 
 #include "fuzz/instrumented/adapter_defaults.h"
 
@@ -33,7 +34,6 @@ namespace semfuzz::byo_test {
 class draining_semaphore : public instr::adapter_defaults<draining_semaphore> {
  public:
   using adapter_defaults::try_acquire;
-  using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
 
@@ -57,11 +57,9 @@ class draining_semaphore : public instr::adapter_defaults<draining_semaphore> {
   bool try_acquire_until(std::int64_t n, clock::time_point deadline) {
     if (n == 0) return true;
     if (deadline == clock::time_point::max()) return take_until(nullptr);
-    const std::int64_t ns = deadline.time_since_epoch().count();
-    if (ns < 0) return take_one();
-    const timespec at{static_cast<time_t>(ns / 1'000'000'000),
-                      static_cast<long>(ns % 1'000'000'000)};
-    return take_until(&at);
+    const std::optional<timespec> at = instr::monotonic_deadline(deadline);
+    if (!at) return take_one();
+    return take_until(&*at);
   }
   void release(std::int64_t n) {
     if (n == 0) return;

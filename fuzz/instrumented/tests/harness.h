@@ -8,6 +8,7 @@
 #include <sanitizer/lsan_interface.h>
 #include <time.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -81,6 +82,21 @@ inline verdict run_main_to_verdict(const std::function<void()>& main) {
 inline constexpr sim::vtime kMs = 1'000'000;
 // An absolute timespec for ns (virtual, on whichever clock the caller means).
 inline timespec at_ns(sim::vtime ns) { return timespec{ns / 1'000'000'000, ns % 1'000'000'000}; }
+
+// The deadlines of the models' "times out on virtual time on both clocks" tests: a timed call
+// without a clock (clock -1: CLOCK_REALTIME, 5 ms ahead), with CLOCK_REALTIME (5 ms) and with
+// CLOCK_MONOTONIC (7 ms); `expires` is the virtual time after the start it must return at.
+struct timed_case {
+  int clock;
+  timespec at;
+  sim::vtime expires;
+};
+inline std::array<timed_case, 3> timed_cases() {
+  const timespec realtime = at_ns(sim::kStartTime + kRealtimeOffsetNs + 5 * kMs);
+  return {{{-1, realtime, 5 * kMs},
+           {CLOCK_REALTIME, realtime, 5 * kMs},
+           {CLOCK_MONOTONIC, at_ns(sim::kStartTime + 7 * kMs), 7 * kMs}}};
+}
 
 }  // namespace semfuzz::instr
 

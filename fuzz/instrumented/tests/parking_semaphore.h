@@ -23,6 +23,7 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "fuzz/instrumented/adapter_defaults.h"
 
@@ -36,7 +37,6 @@ inline std::atomic<std::uint32_t> g_lot[8];
 class parking_semaphore : public instr::adapter_defaults<parking_semaphore> {
  public:
   using adapter_defaults::try_acquire;
-  using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
 
@@ -56,11 +56,9 @@ class parking_semaphore : public instr::adapter_defaults<parking_semaphore> {
   bool try_acquire_until(std::int64_t n, clock::time_point deadline) {
     if (n == 0) return true;
     if (deadline == clock::time_point::max()) return take(nullptr);
-    const std::int64_t ns = deadline.time_since_epoch().count();
-    if (ns < 0) return try_acquire(n);
-    const timespec at{static_cast<time_t>(ns / 1'000'000'000),
-                      static_cast<long>(ns % 1'000'000'000)};
-    return take(&at);
+    const std::optional<timespec> at = instr::monotonic_deadline(deadline);
+    if (!at) return try_acquire(n);
+    return take(&*at);
   }
   void release(std::int64_t n) {
     if (n == 0) return;

@@ -99,23 +99,14 @@ TEST(PosixSem, AWaitBlocksUntilThePost) {
 }
 
 TEST(PosixSem, TimedWaitsTimeOutOnVirtualTimeOnBothClocks) {
-  const timespec realtime = at_ns(kStartTime + kRealtimeOffsetNs + 5 * kMs);
-  const timespec monotonic = at_ns(kStartTime + 7 * kMs);
-  struct {
-    int clock;  // -1: sem_timedwait
-    const timespec* at;
-    sim::vtime expires;
-  } cases[] = {{-1, &realtime, 5 * kMs},
-               {CLOCK_REALTIME, &realtime, 5 * kMs},
-               {CLOCK_MONOTONIC, &monotonic, 7 * kMs}};
-  for (const auto& c : cases) {
+  for (const timed_case& c : timed_cases()) {  // clock -1: sem_timedwait
     harness h;
     sem_t s;
     int rc = -1;
     sim::vtime when = 0;
     h.bodies.push_back([&](int) {
       probe::init(&s, 0);
-      rc = c.clock < 0 ? probe::timedwait(&s, c.at) : probe::clockwait(&s, c.clock, c.at);
+      rc = c.clock < 0 ? probe::timedwait(&s, &c.at) : probe::clockwait(&s, c.clock, &c.at);
       when = h.sched.now();
     });
     EXPECT_FALSE(h.run().failed());
@@ -125,6 +116,7 @@ TEST(PosixSem, TimedWaitsTimeOutOnVirtualTimeOnBothClocks) {
   harness bad;
   sem_t s;
   const timespec invalid{0, 1'000'000'000};
+  const timespec monotonic = timed_cases()[2].at;  // valid, for an invalid clock below
   std::vector<int> rc;
   bad.bodies.push_back([&](int) {
     probe::init(&s, 0);

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "fuzz/instrumented/adapter_defaults.h"
 
@@ -18,7 +19,6 @@ namespace semfuzz::byo_test {
 class posix_semaphore : public instr::adapter_defaults<posix_semaphore> {
  public:
   using adapter_defaults::try_acquire;
-  using clock = std::chrono::steady_clock;
   static constexpr bool multi_token = false;
   static constexpr bool rejects_bad_counts = false;
 
@@ -42,11 +42,9 @@ class posix_semaphore : public instr::adapter_defaults<posix_semaphore> {
       acquire(n);
       return true;
     }
-    const std::int64_t ns = deadline.time_since_epoch().count();
-    if (ns < 0) return try_acquire(n);
-    const timespec at{static_cast<time_t>(ns / 1'000'000'000),
-                      static_cast<long>(ns % 1'000'000'000)};
-    return sem_clockwait(&sem_, CLOCK_MONOTONIC, &at) == 0;
+    const std::optional<timespec> at = instr::monotonic_deadline(deadline);
+    if (!at) return try_acquire(n);
+    return sem_clockwait(&sem_, CLOCK_MONOTONIC, &*at) == 0;
   }
   void release(std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) sem_post(&sem_);

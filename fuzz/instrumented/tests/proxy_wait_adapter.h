@@ -18,7 +18,6 @@ namespace semfuzz::byo_test {
 class proxy_wait_adapter : public instr::adapter_defaults<proxy_wait_adapter> {
  public:
   using adapter_defaults::try_acquire;
-  using clock = std::chrono::steady_clock;
   static constexpr bool rejects_bad_counts = false;  // counts past 2^31 - 1 are undefined for it
 
   explicit proxy_wait_adapter(std::int64_t initial) : sem_(static_cast<std::uint32_t>(initial)) {}

@@ -97,23 +97,14 @@ TEST(PthreadMutex, AContendedLockWaitsForTheUnlock) {
 }
 
 TEST(PthreadMutex, TimedLocksTimeOutOnVirtualTimeOnBothClocks) {
-  const timespec realtime = at_ns(kStartTime + kRealtimeOffsetNs + 5 * kMs);
-  const timespec monotonic = at_ns(kStartTime + 7 * kMs);
-  struct {
-    int clock;  // -1: pthread_mutex_timedlock
-    const timespec* at;
-    sim::vtime expires;
-  } cases[] = {{-1, &realtime, 5 * kMs},
-               {CLOCK_REALTIME, &realtime, 5 * kMs},
-               {CLOCK_MONOTONIC, &monotonic, 7 * kMs}};
-  for (const auto& c : cases) {
+  for (const timed_case& c : timed_cases()) {  // clock -1: pthread_mutex_timedlock
     harness h;
     pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
     int rc = -1;
     sim::vtime when = 0;
     h.bodies.push_back([&](int) { probe::lock(&m); });  // and never unlocks
     h.bodies.push_back([&](int) {
-      rc = c.clock < 0 ? probe::timedlock(&m, c.at) : probe::clocklock(&m, c.clock, c.at);
+      rc = c.clock < 0 ? probe::timedlock(&m, &c.at) : probe::clocklock(&m, c.clock, &c.at);
       when = h.sched.now();
     });
     EXPECT_FALSE(h.run().failed());
@@ -123,6 +114,7 @@ TEST(PthreadMutex, TimedLocksTimeOutOnVirtualTimeOnBothClocks) {
   harness bad;
   pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
   const timespec invalid{0, 1'000'000'000};
+  const timespec monotonic = timed_cases()[2].at;  // valid, for an invalid clock below
   std::vector<int> rc;
   bad.bodies.push_back([&](int) {
     rc.push_back(probe::timedlock(&m, &invalid));

@@ -1,7 +1,7 @@
 // Adapters that must not compile, for semaphore/tests/compile_fail/run.cmake (ctest
 // adapter_compile_fail): the bridge (fuzz/instrumented/runtime/adapter_bridge.h) checks an adapter
-// member by member (check_fuzzable), so an adapter that lacks one, or offers it with another
-// signature, gets an error naming it.
+// member by member (check_fuzzable, and check_traits for the optional traits), so an adapter that
+// lacks one, or offers it with another signature, gets an error naming it.
 //
 // Built with SEMFUZZ_CASE=0 this file must compile: the adapter is complete. Built with
 // SEMFUZZ_CASE=k it loses or changes one member, and the error must contain the text the case's
@@ -16,6 +16,9 @@
 //   SEMFUZZ_CASE == 8 expects "void release(std::int64_t n)"
 //   SEMFUZZ_CASE == 9 expects "std::int64_t available()"
 //   SEMFUZZ_CASE == 10 expects "the adapter's clock must be std::chrono::steady_clock"
+// and an optional trait (fuzz/oracles/capabilities.h's table) declared with the wrong type:
+//   SEMFUZZ_CASE == 11 expects "semfuzz: counts must be a static constexpr bool"
+//   SEMFUZZ_CASE == 12 expects "semfuzz: max_timeout_ns must be static std::int64_t"
 #include <chrono>
 #include <cstdint>
 
@@ -60,6 +63,11 @@ struct token_semaphore {
 #endif
 #if SEMFUZZ_CASE != 9
   std::int64_t available() { return tokens; }
+#endif
+#if SEMFUZZ_CASE == 11
+  static bool counts;  // not a constant
+#elif SEMFUZZ_CASE == 12
+  static constexpr std::int64_t max_timeout_ns = 1000;  // a value, not the function
 #endif
   std::int64_t tokens = 0;
 };
