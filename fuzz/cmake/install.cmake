@@ -55,4 +55,6 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/semfuzzConfigVersion.cmak
                                  VERSION 0.1 COMPATIBILITY ExactVersion)
 install(FILES ${PROJECT_BINARY_DIR}/semfuzzConfig.cmake ${PROJECT_BINARY_DIR}/semfuzzConfigVersion.cmake
               ${CMAKE_CURRENT_LIST_DIR}/semfuzz_functions.cmake
+              ${CMAKE_CURRENT_LIST_DIR}/harness_coverage.ignorelist
+              ${CMAKE_CURRENT_LIST_DIR}/harness_ubsan.ignorelist
         DESTINATION ${share}/cmake)

@@ -71,6 +71,46 @@ function(semfuzz_fuzz_target name)
   endif()
   add_executable(${name}_replay ${ARGN} ${harness}/engine/standalone_main.cc)
   target_link_libraries(${name}_replay PRIVATE semfuzz::sim)
+  semfuzz_scope_to_code_under_test(${name}_fuzzer ${name}_replay)
+endfunction()
+
+# semfuzz_scope_to_code_under_test([COVERAGE_ONLY] TARGETS...): the targets' own sources keep
+# edge coverage and UBSan for the code under test only, leaving out the harness's functions
+# (harness_coverage.ignorelist) and files (harness_ubsan.ignorelist) beside this file;
+# COVERAGE_ONLY: coverage only (the instrumentation runtime, which the runtime's unit tests share,
+# keeps UBSan). Clang only; each list where the target has what it scopes when this is called:
+# coverage (-fsanitize=fuzzer-no-link in its or its directory's options, or
+# -fsanitize=fuzzer-no-link / -fsanitize-coverage= in CMAKE_CXX_FLAGS, as OSS-Fuzz sets) and UBSan.
+function(semfuzz_scope_to_code_under_test)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "COVERAGE_ONLY" "" "")
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    return()
+  endif()
+  get_target_property(sanitizer semfuzz::sim SEMFUZZ_SANITIZER)
+  get_directory_property(directory_options COMPILE_OPTIONS)
+  # The lists are passed as copies named by their content: clang records no dependency on a
+  # coverage list, so a changed list must change the command line (for ninja and ccache alike).
+  foreach(list harness_coverage harness_ubsan)
+    set(source ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/${list}.ignorelist)
+    file(SHA1 ${source} sha)
+    string(SUBSTRING ${sha} 0 12 sha)
+    set(${list} ${CMAKE_BINARY_DIR}/semfuzz-scope/${list}-${sha}.ignorelist)
+    configure_file(${source} ${${list}} COPYONLY)
+  endforeach()
+  foreach(target ${arg_UNPARSED_ARGUMENTS})
+    get_target_property(options ${target} COMPILE_OPTIONS)
+    if("${CMAKE_CXX_FLAGS};${directory_options};${options}" MATCHES
+       "fuzzer-no-link|sanitize-coverage=")
+      target_compile_options(${target} PRIVATE
+                             -fsanitize-coverage-ignorelist=${harness_coverage})
+      set_property(GLOBAL APPEND PROPERTY SEMFUZZ_COVERAGE_SCOPED ${target})
+    endif()
+    if(NOT arg_COVERAGE_ONLY AND
+       "${sanitizer};${CMAKE_CXX_FLAGS}" MATCHES "undefined|signed-integer")
+      target_compile_options(${target} PRIVATE
+                             -fsanitize-ignorelist=${harness_ubsan})
+    endif()
+  endforeach()
 endfunction()
 
 # semfuzz_add_instrumented(NAME [KEEP REGEX] [ALLOW REGEX] [ENTRY function] [OPTIONS flags...]
@@ -221,6 +261,7 @@ function(semfuzz_add_instrumented_target name)
     target_compile_options(${exe} PRIVATE ${arg_OPTIONS})
     if(engine STREQUAL "libfuzzer")
       target_compile_options(${exe} PRIVATE -fsanitize=fuzzer-no-link)
+      semfuzz_scope_to_code_under_test(COVERAGE_ONLY ${exe})
     endif()
   endforeach()
 endfunction()

@@ -12,7 +12,8 @@ if(reason)
 endif()
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
-# The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan).
+# The runtime: the hooks and the OS models, compiled like the rest of the harness (ASan + UBSan),
+# without edge coverage (semfuzz_scope_to_code_under_test).
 add_library(semfuzz_instr_runtime OBJECT
             instrumented/runtime/hooks.cc instrumented/runtime/os.cc instrumented/runtime/runtime.cc
             instrumented/runtime/annotations.cc instrumented/runtime/futex_memory.cc
@@ -25,6 +26,7 @@ add_library(semfuzz_instr_runtime OBJECT
 target_link_libraries(semfuzz_instr_runtime PUBLIC semfuzz_sim)
 set_target_properties(semfuzz_instr_runtime PROPERTIES EXPORT_NAME instr_runtime)
 add_library(semfuzz::instr_runtime ALIAS semfuzz_instr_runtime)
+semfuzz_scope_to_code_under_test(COVERAGE_ONLY semfuzz_instr_runtime)
 if(NOT SEMFUZZ_BUILD_TARGETS)
   return()
 endif()
