@@ -56,6 +56,8 @@ run_end scheduler::run_with(int threads, body_fn body, void* arg, chooser& choos
   sleeping_ = 0;
   parked_ = 0;
   ended_ = false;
+  handoff_ = kNoPick;
+  stepped_ = false;
   end_ = run_end{};
   hb_.reset(threads);
   races_.reset();
@@ -123,10 +125,52 @@ bool scheduler::advance_time(vtime to) {
   }
 }
 
+// The host's loop. Each step runs one thread from its scheduling point to the next. The thread
+// itself ends its step at that point and chooses the next one (point()); only when the choice is
+// another thread, or when the step ended otherwise (it blocked or finished), does it come back
+// here. Either way the same choices and observer calls happen in the same order.
 void scheduler::schedule_loop() {
+  for (;;) {
+    int pick = handoff_;
+    handoff_ = kNoPick;
+    if (pick == kNoPick) pick = next_pick();
+    if (pick == kRunOver) break;
+    if (pick == kQuiescent) {
+      if (!quiesce()) break;
+      continue;
+    }
+    begin_step(pick);
+    host_.resume(*fibers_[pick]);
+    if (stepped_) {  // ended by the thread, at point()
+      stepped_ = false;
+      continue;
+    }
+    running_ = -1;
+    if (fibers_[pick]->finished()) threads_[pick].state = run_state::done;
+    end_step();
+  }
+}
+
+void scheduler::point() {
+  if (!simulating()) return;
+  const int self = running_;
+  running_ = -1;
+  end_step();
+  const int pick = next_pick();
+  if (pick == self) {  // this thread again: no switch to the host and back
+    begin_step(self);
+    return;
+  }
+  handoff_ = pick;
+  stepped_ = true;
+  host_.yield_to_host();
+}
+
+int scheduler::next_pick() {
   int runnable[kMaxThreads];
   int sleepers[kMaxThreads];
-  while (!failed() && !ended_) {
+  for (;;) {
+    if (failed() || ended_) return kRunOver;
     int n_runnable = 0, n_sleepers = 0;
     bool timers = false;
     for (const thread_state& t : threads_) {
@@ -136,39 +180,39 @@ void scheduler::schedule_loop() {
         timers |= t.deadline != kNoDeadline;
       }
     }
-    if (n_runnable == 0) {
-      idle_until_ = -1;
-      obs_->at_quiescence();
-      if (failed() || ended_) break;
-      vtime next = earliest_deadline();
-      if (idle_until_ >= 0)
-        next = idle_until_ == kNoDeadline ? kNoDeadline : std::max(next, idle_until_);
-      if (next == kNoDeadline) break;  // finished, or blocked for good
-      advance_time(next);
-      continue;
-    }
-    int pick = -1;
+    if (n_runnable == 0) return kQuiescent;
     step_choice c;
     const step_options options{runnable, n_runnable, sleepers, n_sleepers, timers};
     if ((n_runnable > 1 || n_sleepers > 0) && choose_step(options, &c)) {
-      if (c.kind == step_kind::run) {
-        pick = c.thread;
-      } else {
-        act(c);
-        continue;
-      }
-    } else {
-      pick = pick_fair();
+      if (c.kind == step_kind::run) return c.thread;
+      act(c);
+      continue;
     }
-    last_ = pick;
-    running_ = pick;
-    stutter_ = nullptr;
-    host_.resume(*fibers_[pick]);
-    running_ = -1;
-    if (fibers_[pick]->finished()) threads_[pick].state = run_state::done;
-    ++steps_;
-    if (!failed() && !ended_) obs_->after_step(steps_);
+    return pick_fair();
   }
+}
+
+bool scheduler::quiesce() {
+  idle_until_ = -1;
+  obs_->at_quiescence();
+  if (failed() || ended_) return false;
+  vtime next = earliest_deadline();
+  if (idle_until_ >= 0)
+    next = idle_until_ == kNoDeadline ? kNoDeadline : std::max(next, idle_until_);
+  if (next == kNoDeadline) return false;  // finished, or blocked for good
+  advance_time(next);
+  return true;
+}
+
+void scheduler::begin_step(int pick) {
+  last_ = pick;
+  running_ = pick;
+  stutter_ = nullptr;
+}
+
+void scheduler::end_step() {
+  ++steps_;
+  if (!failed() && !ended_) obs_->after_step(steps_);
 }
 
 int scheduler::pick_fair() const {
@@ -207,10 +251,6 @@ vtime scheduler::read_clock() {
   if (simulating()) obs_->on_clock_read(running_, now_);
   event(ev::clock, nullptr, static_cast<std::uint64_t>(now_));
   return now_;
-}
-
-void scheduler::point() {
-  if (simulating()) host_.yield_to_host();
 }
 
 void scheduler::register_word(const void* address, std::size_t bytes) {

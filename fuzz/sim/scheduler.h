@@ -127,7 +127,9 @@ class scheduler {
 
   // ---- For the simulated platform (called from fibers, or from harness code between steps,
   // ---- where they do not yield).
-  // A scheduling point: the running fiber hands control back to the scheduler.
+  // A scheduling point: the running thread's step ends here (the observer sees it) and the next
+  // step is chosen; the thread goes on if it is chosen again, else its fiber hands control back
+  // to the scheduler.
   void point();
   // The scheduling point before a load of `address` by the running thread. With stutter elision
   // on, none when the thread's previous event, in the same step, was a load of the same address
@@ -281,7 +283,15 @@ class scheduler {
   run_end run_with(int threads, body_fn body, void* arg, chooser& choose, choice_bytes* bytes,
                    observer* obs, bool trace);
   static void fiber_body(void* arg);
+  // next_pick's answers besides a thread, and "none handed over" (handoff_).
+  static constexpr int kRunOver = -1;    // failed or ended: the loop stops
+  static constexpr int kQuiescent = -2;  // no thread can run: time moves or the run ends
+  static constexpr int kNoPick = -3;
   void schedule_loop();
+  int next_pick();  // the next thread to run, after any other step_choice; or kRunOver, kQuiescent
+  bool quiesce();   // no thread can run: at_quiescence, then time moves; false: the run is over
+  void begin_step(int pick);
+  void end_step();                 // counts the step and shows it to the observer
   void act(const step_choice& c);  // a step_choice other than run
   bool advance_time(vtime to);     // fires the timers due at `to`; false if none
   vtime earliest_deadline() const;
@@ -311,6 +321,8 @@ class scheduler {
   int parked_ = 0;
   int parked_from_ = kMaxThreads;
   bool ended_ = false;
+  int handoff_ = kNoPick;  // the next thread, chosen by the thread whose step ended (point())
+  bool stepped_ = false;   // the running thread ended its step itself and came back to the host
   vtime idle_until_ = -1;  // set by idle_until() during at_quiescence(); -1: none
   run_trace trace_;
   bool quiet_ = false;
