@@ -109,6 +109,21 @@ TYPED_TEST(SemaphoreTest, ReleaseOverflowThrowsAndChangesNothing) {
   }
 }
 
+// The errors' texts name the call, the count and the limit it broke, in full.
+TYPED_TEST(SemaphoreTest, ErrorMessagesNameTheCallAndTheCount) {
+  TypeParam s(7);
+  EXPECT_EQ(ThrownMessage([&] { s.release(-3); }),
+            "semfuzz::semaphore::release: n = -3 is negative");
+  EXPECT_EQ(ThrownMessage([&] { (void)s.try_acquire(PTRDIFF_MIN); }),
+            "semfuzz::semaphore::try_acquire: n = -9223372036854775808 is negative");
+  EXPECT_EQ(ThrownMessage([&] { s.acquire(PTRDIFF_MAX); }),
+            "semfuzz::semaphore::acquire: n = 9223372036854775807 exceeds max() = 2147483647");
+  EXPECT_EQ(ThrownMessage([&] { s.release(TypeParam::max()); }),
+            "semfuzz::semaphore::release: 2147483647 more tokens would overflow the counter "
+            "(available 7, max() 2147483647)");
+  EXPECT_EQ(s.available(), 7);
+}
+
 // n == 0 succeeds at once for every call, whatever the count, and changes nothing.
 TYPED_TEST(SemaphoreTest, ZeroCountIsANoOp) {
   for (const std::ptrdiff_t initial : {std::ptrdiff_t{0}, std::ptrdiff_t{3}, TypeParam::max()}) {

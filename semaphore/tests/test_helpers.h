@@ -103,6 +103,17 @@ inline char ThreadState(long tid) {
   return line[paren + 2];
 }
 
+// The text of the exception that call() throws, or "no exception" when it returns.
+template <class F>
+std::string ThrownMessage(const F& call) {
+  try {
+    (void)call();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no exception";
+}
+
 // Runs callables on threads, counts the ones that returned, and joins them. A callable that
 // throws is recorded as a test failure.
 class Workers {

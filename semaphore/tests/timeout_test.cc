@@ -404,20 +404,13 @@ static_assert(CheckTimeoutOverloads<word32_semaphore>());
 // try_acquire, and a sleeping waiter of each is woken by a release before its deadline.
 TYPED_TEST(SemaphoreTest, QtDurationAndDeadlineOverloads) {
   TypeParam s;
-  const auto message = [](const auto& call) -> std::string {
-    try {
-      (void)call();
-    } catch (const std::invalid_argument& e) {
-      return e.what();
-    }
-    return "no exception";
-  };
-  EXPECT_NE(message([&] { return s.try_acquire(-1, 5ms); }).find("::try_acquire: n = -1"),
+  EXPECT_NE(ThrownMessage([&] { return s.try_acquire(-1, 5ms); }).find("::try_acquire: n = -1"),
             std::string::npos)
-      << message([&] { return s.try_acquire(-1, 5ms); });
-  EXPECT_NE(message([&] { return s.try_acquire(-1, Clock::now()); }).find("::try_acquire: n = -1"),
-            std::string::npos)
-      << message([&] { return s.try_acquire(-1, Clock::now()); });
+      << ThrownMessage([&] { return s.try_acquire(-1, 5ms); });
+  EXPECT_NE(
+      ThrownMessage([&] { return s.try_acquire(-1, Clock::now()); }).find("::try_acquire: n = -1"),
+      std::string::npos)
+      << ThrownMessage([&] { return s.try_acquire(-1, Clock::now()); });
 
   std::atomic<int> got{0};
   Workers w([&] { s.release(3); });

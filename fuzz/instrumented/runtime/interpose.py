@@ -128,7 +128,7 @@ PROGRAM_SECTIONS = """SECTIONS {
 # (libFuzzer's, clang's source-based profile).
 PURE = re.compile("|".join([
     r"mem(cpy|move|set|cmp)", r"str(len|cmp|error)", r"__errno_location", r"abort",
-    r"f?printf", r"fputs", r"fwrite", r"fflush", r"stderr", r"__stack_chk_fail",
+    r"f?printf", r"v?snprintf", r"fputs", r"fwrite", r"fflush", r"stderr", r"__stack_chk_fail",
     r"_Unwind_Resume", r"__g(cc|xx)_personality_v0", r"__dso_handle", r"_GLOBAL_OFFSET_TABLE_",
     r"__cxa_(allocate_exception|free_exception|throw|begin_catch|end_catch|rethrow|"
     r"call_unexpected|pure_virtual|atexit|guard_abort)",
