@@ -189,17 +189,28 @@ def ctest(cfg: Config, env: dict) -> tuple[int, int]:
     return 0, 1  # ctest itself failed: count it so that the run cannot pass
 
 
+@functools.lru_cache(maxsize=None)
+def aslr_off_prefix() -> tuple[str, ...]:
+    """`setarch ARCH -R`, which runs a program without address randomisation, where it works
+    (a container may refuse the personality call); else nothing."""
+    if not shutil.which("setarch"):
+        return ()
+    prefix = ("setarch", platform.machine(), "-R")
+    probe = subprocess.run([*prefix, "true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return prefix if probe.returncode == 0 else ()
+
+
 def no_aslr_prefix(cfg: Config) -> list[str]:
     """clang 14's TSan cannot place its shadow memory when the kernel randomises mmap with more
     than 28 bits (the default from Linux 6.5 on some distributions): run TSan builds without
     ASLR there."""
-    if "thread" not in cfg.sanitizers or not shutil.which("setarch"):
+    if "thread" not in cfg.sanitizers:
         return []
     try:
         bits = int(Path("/proc/sys/vm/mmap_rnd_bits").read_text())
     except (OSError, ValueError):
         return []
-    return ["setarch", platform.machine(), "-R"] if bits > 28 else []
+    return list(aslr_off_prefix()) if bits > 28 else []
 
 
 def ensure(packages: Iterable[str], why: str) -> None:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from .builds import Config, config, ensure_packages, no_aslr_prefix
+from .builds import Config, aslr_off_prefix, config, ensure_packages, no_aslr_prefix
 from .cliargs import add_verb, positive
 from .common import (Failure, ROOT, check_output_file, files_in, markdown_table, new_run_dir,
                      print_table, rel, say)
@@ -130,10 +130,15 @@ MUTANT_TABLE_HEADER = ["mutant", "origin", "algorithm", "target", "oracle that f
                        "baseline verdict"]
 
 
-def fuzz_attempt(fuzzer: Path, target_name: str, cfg: Config, seed: int, args, env: dict,
+def fuzz_attempt(fuzzer: Path, target_name: str, seed: int, args, env: dict,
                  run: Path) -> Attempt:
     """One libFuzzer run of a mutant's fuzzer from an EMPTY corpus, with the target's .options
-    and .dict, up to the budget; its smallest crash artifact, if any, is the attempt's."""
+    and .dict, up to the budget; its smallest crash artifact, if any, is the attempt's.
+    Repeatable: a seed's run of one build is the same every time (the same executions to the
+    same kill), so that two builds compare seed by seed. Two things would break that: libFuzzer
+    re-reads its corpus folder every second (-reload=0 stops it), and address randomisation
+    (the values of compared pointers reach libFuzzer's table of recent comparisons, which its
+    mutations draw from; aslr_off_prefix)."""
     spec = Path(TARGETS[target_name]["binary"])
     options = libfuzzer_option_args(ROOT / spec.with_suffix(".options"))
     dictionary = ROOT / spec.with_suffix(".dict")
@@ -141,7 +146,7 @@ def fuzz_attempt(fuzzer: Path, target_name: str, cfg: Config, seed: int, args, e
     corpus, artifacts = run / "corpus", run / "artifacts"
     corpus.mkdir(parents=True)
     artifacts.mkdir()
-    command = [*no_aslr_prefix(cfg), str(fuzzer), f"-seed={seed}",
+    command = [*aslr_off_prefix(), str(fuzzer), f"-seed={seed}", "-reload=0",
                f"-max_total_time={args.budget}", "-print_final_stats=1", *LIBFUZZER_LIMITS, *options,
                f"-artifact_prefix={artifacts}/", str(corpus)]  # starts from nothing
     attempt = timed_run(command, env, run, args.budget + MUTANT_KILL_AFTER_S, run / "fuzz.log")
@@ -163,7 +168,7 @@ def measure_mutant(m: Mutant, fuzzer: Path, stress: Optional[Path], cfg: Config,
     fuzzing, baseline = [], []
     for seed in range(1, args.seeds + 1):
         run = work / f"seed-{seed}"
-        fuzzing.append(fuzz_attempt(fuzzer, m.target, cfg, seed, args, env, run))
+        fuzzing.append(fuzz_attempt(fuzzer, m.target, seed, args, env, run))
         if stress is None:
             say(f"  seed {seed}: semfuzz {_found(fuzzing[-1])}; no baseline")
             continue
@@ -327,7 +332,7 @@ def mutants_on_targets(mutants: list, targets: list, args, env: dict, run_dir: P
                             say(f"  {name}: n/a: {skipped}")
                             continue
                         fuzzer = tree.build(m.id, name)
-                        attempts = [fuzz_attempt(fuzzer, name, tree.config, seed, args, env,
+                        attempts = [fuzz_attempt(fuzzer, name, seed, args, env,
                                                  run_dir / m.id / name / f"seed-{seed}")
                                     for seed in range(1, args.seeds + 1)]
                         outcomes[name] = kill_stats(attempts, args.budget)

@@ -88,3 +88,37 @@ class BaselineTest(unittest.TestCase):
         self.assertIsNone(result["ratio"])
         row = mutants.mutant_row(result, 60)
         self.assertEqual(row[5:], ["2.2 s (1/1)", "- (semaphore/ unchanged)", "-", "-"])
+
+
+class RepeatableAttemptTest(unittest.TestCase):
+    """A mutant's fuzzing attempt is a function of its build and seed: libFuzzer does not re-read
+    its corpus by the clock, and addresses are not randomised where setarch can stop it."""
+
+    def test_the_fuzzer_runs_with_reload_off_and_without_aslr(self):
+        import sys
+        import tempfile
+        import types
+        from pathlib import Path
+        from semfuzz_cli import builds
+        with tempfile.TemporaryDirectory() as tmp:
+            fuzzer = Path(tmp) / "fake_fuzzer"
+            # A stand-in fuzzer: records its arguments and its process's personality, then prints
+            # libFuzzer's final statistics.
+            fuzzer.write_text(f"#!{sys.executable}\n"
+                              "import sys\n"
+                              "open('argv', 'w').write('\\n'.join(sys.argv[1:]))\n"
+                              "open('personality', 'w').write(open('/proc/self/personality').read())\n"
+                              "print('stat::number_of_executed_units: 77')\n")
+            fuzzer.chmod(0o755)
+            run = Path(tmp) / "run"
+            run.mkdir()
+            got = mutants.fuzz_attempt(fuzzer, "schedule", 3, types.SimpleNamespace(budget=5), {},
+                                       run)
+            argv = (run / "argv").read_text().split("\n")
+            personality = int((run / "personality").read_text(), 16)
+        self.assertEqual((got.found, got.execs, got.seed), (False, 77, 3))
+        self.assertIn("-seed=3", argv)
+        self.assertIn("-reload=0", argv)
+        self.assertIn("-max_total_time=5", argv)
+        addr_no_randomize = 0x0040000
+        self.assertEqual(bool(personality & addr_no_randomize), bool(builds.aslr_off_prefix()))
